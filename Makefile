@@ -1,0 +1,48 @@
+# omnichannel — PGXS build.
+#
+# The install script sql/omnichannel--$(EXTVERSION).sql is generated from the
+# subsystem files in sql/src/ (concatenated in name order) so each concept
+# keeps its own file.  Regression tests are every sql/*.sql that is not an
+# extension script; isolation specs are test/specs/*.spec.
+
+EXTENSION   = omnichannel
+EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+MODULE_big  = omnichannel
+SRCS        = $(sort $(wildcard src/*.c src/*/*.c))
+OBJS        = $(SRCS:.c=.o)
+PGFILEDESC  = "omnichannel - contact-center engine"
+
+SQL_PARTS   = $(sort $(wildcard sql/src/*.sql))
+DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql))
+DATA_DIR    = $(wildcard data/*.tsv)
+
+PG_CPPFLAGS = -I$(srcdir)/src $(shell pkg-config --cflags icu-uc icu-i18n)
+SHLIB_LINK  = $(shell pkg-config --libs icu-uc icu-i18n)
+
+REGRESS      = $(sort $(basename $(notdir $(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql)))))
+REGRESS_OPTS = --inputdir=.
+ISOLATION    = $(sort $(basename $(notdir $(wildcard test/specs/*.spec))))
+ISOLATION_OPTS = --inputdir=test
+
+EXTRA_CLEAN = $(DATA_built) results regression.diffs regression.out output_iso
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(DATA_built): $(SQL_PARTS) $(EXTENSION).control Makefile
+	@echo "-- generated from sql/src/*.sql by make; do not edit" > $@
+	@printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit' >> $@
+	@for f in $(SQL_PARTS); do echo; echo "-- ==== $$f ===="; cat $$f; done >> $@
+
+all: $(DATA_built)
+
+# Run the two suites separately so a failure in one does not skip the other.
+installcheck-regress: submake
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
+
+installcheck-isolation: submake
+	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+
+.PHONY: installcheck-regress installcheck-isolation

@@ -1,0 +1,66 @@
+-- 00_types.sql — enums, group roles and the C primitives every other part uses.
+
+DO $roles$
+BEGIN
+    -- Group roles are cluster-wide: create them only when absent, never drop them.
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omnichannel_agent') THEN
+        CREATE ROLE omnichannel_agent NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omnichannel_supervisor') THEN
+        CREATE ROLE omnichannel_supervisor NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omnichannel_admin') THEN
+        CREATE ROLE omnichannel_admin NOLOGIN;
+    END IF;
+END
+$roles$;
+
+CREATE TYPE omni.base_status AS ENUM ('available', 'busy', 'busy_dnd', 'away', 'offline');
+COMMENT ON TYPE omni.base_status IS
+    'The five base presence statuses; every presence, built-in or custom, maps to one.';
+
+CREATE TYPE omni.conversation_state AS ENUM ('open', 'active', 'waiting', 'wrap_up', 'closed');
+COMMENT ON TYPE omni.conversation_state IS
+    'Conversation life cycle: open (queued, no agent), active (agent or bot engaged), waiting (parked, no capacity held), wrap_up, closed (final).';
+
+CREATE TYPE omni.offer_state AS ENUM ('pending', 'accepted', 'rejected', 'expired', 'rescinded');
+COMMENT ON TYPE omni.offer_state IS
+    'Offer life cycle: pending, then accepted, rejected, expired (timed out) or rescinded (withdrawn by the system or a supervisor).';
+
+CREATE TYPE omni.sentiment_level AS ENUM (
+    'very_negative', 'negative', 'slightly_negative', 'neutral',
+    'slightly_positive', 'positive', 'very_positive');
+COMMENT ON TYPE omni.sentiment_level IS 'Seven ordered sentiment levels, very_negative < ... < very_positive.';
+
+CREATE TYPE omni.sender AS ENUM ('customer', 'agent', 'bot', 'system');
+COMMENT ON TYPE omni.sender IS 'Who wrote a message.';
+
+CREATE TYPE omni.assignment_method AS ENUM ('highest_capacity', 'round_robin', 'least_active', 'custom');
+COMMENT ON TYPE omni.assignment_method IS 'How a queue chooses among eligible agents.';
+
+CREATE TYPE omni.work_mode AS ENUM ('push', 'pick');
+COMMENT ON TYPE omni.work_mode IS 'push: the router offers work to agents; pick: agents take work from the queue.';
+
+CREATE TYPE omni.skill_match AS ENUM ('exact', 'closest');
+COMMENT ON TYPE omni.skill_match IS
+    'exact: an agent needs every required skill at or above its proficiency; closest: best match first, anyone may get it.';
+
+CREATE TYPE omni.sentiment_result AS (
+    score     real,
+    level     omni.sentiment_level,
+    language  text,
+    profane   boolean
+);
+COMMENT ON TYPE omni.sentiment_result IS 'Result of omni.sentiment(): score in [-1,1], level, language, profanity flag.';
+
+CREATE FUNCTION omni.now() RETURNS timestamptz
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'omni_now_sql';
+COMMENT ON FUNCTION omni.now() IS
+    'The time omnichannel works with: the transaction start, or omnichannel.mock_now when a superuser set it (tests, replays).';
+
+CREATE FUNCTION omni.caller() RETURNS regrole
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'omni_caller';
+COMMENT ON FUNCTION omni.caller() IS
+    'The role on whose behalf the current call runs (after SET ROLE, unaffected by SECURITY DEFINER).';
