@@ -12,6 +12,10 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omnichannel_admin') THEN
         CREATE ROLE omnichannel_admin NOLOGIN;
     END IF;
+    -- Channel connectors and bots: act for customers (enqueue, customer messages, abandon).
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omnichannel_service') THEN
+        CREATE ROLE omnichannel_service NOLOGIN;
+    END IF;
 END
 $roles$;
 

@@ -1,0 +1,347 @@
+-- 30_core.sql — the shared helpers every runtime function uses:
+-- who is calling, the event log, the conversation state machine, agent
+-- locking, capacity and presence-follows-load.  One way to do each thing.
+
+-- Who is calling --------------------------------------------------------------
+
+CREATE FUNCTION omni._caller_name() RETURNS name
+    LANGUAGE sql STABLE AS $$ SELECT omni.caller()::text::name $$;
+
+CREATE FUNCTION omni._is_admin() RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT r.rolsuper OR pg_has_role(r.oid, 'omnichannel_admin', 'MEMBER')
+      FROM pg_roles r WHERE r.oid = omni.caller()
+$$;
+COMMENT ON FUNCTION omni._is_admin() IS 'Whether the caller is a superuser or an omnichannel admin.';
+
+CREATE FUNCTION omni._is_service() RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT omni._is_admin() OR pg_has_role(omni.caller(), 'omnichannel_service', 'MEMBER')
+$$;
+COMMENT ON FUNCTION omni._is_service() IS
+    'Whether the caller may act for customers and bots (channel connectors): omnichannel_service members and admins.';
+
+CREATE FUNCTION omni._supervises_queue(q text) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM omni.queue_supervisor s
+                    WHERE s.queue = q AND pg_has_role(omni.caller(), s.db_role, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION omni._supervises_queue(text) IS 'Whether the caller supervises the queue.';
+
+CREATE FUNCTION omni._supervises_agent(a bigint) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM omni.queue_member m JOIN omni.queue_supervisor s USING (queue)
+                    WHERE m.agent_id = a AND pg_has_role(omni.caller(), s.db_role, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION omni._supervises_agent(bigint) IS 'Whether the caller supervises a queue the agent belongs to.';
+
+CREATE FUNCTION omni._is_agent(a bigint) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM omni.agent WHERE id = a AND db_role = omni._caller_name())
+$$;
+COMMENT ON FUNCTION omni._is_agent(bigint) IS 'Whether the caller is the database role of that agent.';
+
+-- For row-level security: the agent the current role acts as (NULL if none).
+CREATE FUNCTION omni.current_agent_id() RETURNS bigint
+    LANGUAGE sql STABLE AS $$ SELECT id FROM omni.agent WHERE db_role = current_user $$;
+COMMENT ON FUNCTION omni.current_agent_id() IS 'Agent whose db_role is the current role, or NULL.';
+
+CREATE FUNCTION omni._deny(what text, detail text DEFAULT NULL) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'permission denied to %', what
+        USING ERRCODE = 'insufficient_privilege',
+              DETAIL = coalesce(detail, format('Role "%s" may not do this.', omni._caller_name()));
+END $$;
+
+-- Authorization for acting on an agent: the agent itself, admins, and (when
+-- supervisors_too) supervisors of one of the agent's queues.
+CREATE FUNCTION omni._authorize_agent(a bigint, what text, supervisors_too boolean) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF omni._is_agent(a) OR omni._is_admin() OR (supervisors_too AND omni._supervises_agent(a)) THEN
+        RETURN;
+    END IF;
+    PERFORM omni._deny(what, format('Role "%s" does not act for agent %s.', omni._caller_name(), a));
+END $$;
+
+-- Event log -------------------------------------------------------------------
+
+-- The one way to append to omni.event.
+CREATE FUNCTION omni._log(kind text, c omni.conversation, agent bigint DEFAULT NULL,
+                          offer bigint DEFAULT NULL, from_state omni.conversation_state DEFAULT NULL,
+                          detail jsonb DEFAULT '{}') RETURNS void
+    LANGUAGE sql AS $$
+    INSERT INTO omni.event (at, kind, conversation_id, agent_id, offer_id, queue, channel,
+                            from_state, to_state, actor, detail)
+    VALUES (omni.now(), kind, c.id, coalesce(agent, c.agent_id), offer, c.queue, c.channel,
+            from_state, c.state, omni._caller_name(), coalesce(detail, '{}'))
+$$;
+
+CREATE FUNCTION omni._log_agent(kind text, agent bigint, detail jsonb DEFAULT '{}') RETURNS void
+    LANGUAGE sql AS $$
+    INSERT INTO omni.event (at, kind, agent_id, actor, detail)
+    VALUES (omni.now(), kind, agent, omni._caller_name(), coalesce(detail, '{}'))
+$$;
+
+-- Conversation state machine ---------------------------------------------------
+
+CREATE TABLE omni.conversation_transition (
+    operation   text NOT NULL,
+    from_state  omni.conversation_state NOT NULL,
+    to_state    omni.conversation_state NOT NULL,
+    PRIMARY KEY (operation, from_state)
+);
+COMMENT ON TABLE omni.conversation_transition IS
+    'The conversation state machine: which operation may move a conversation from which state to which. Every function checks it.';
+COMMENT ON COLUMN omni.conversation_transition.operation IS 'Operation name (accept, end, transfer ...).';
+COMMENT ON COLUMN omni.conversation_transition.from_state IS 'State the operation is allowed from.';
+COMMENT ON COLUMN omni.conversation_transition.to_state IS 'Resulting state.';
+
+INSERT INTO omni.conversation_transition (operation, from_state, to_state) VALUES
+    ('offer',             'open',    'open'),
+    ('accept',            'open',    'active'),
+    ('pick',              'open',    'active'),
+    ('assign',            'open',    'active'),
+    ('escalate',          'active',  'open'),
+    ('end',               'active',  'wrap_up'),
+    ('close',             'wrap_up', 'closed'),
+    ('bot_close',         'active',  'closed'),
+    ('abandon',           'open',    'closed'),
+    ('abandon',           'waiting', 'closed'),
+    ('bot_abandon',       'active',  'closed'),
+    ('customer_left',     'active',  'wrap_up'),
+    ('set_waiting',       'active',  'waiting'),
+    ('resume',            'waiting', 'active'),
+    ('customer_reply',    'waiting', 'open'),
+    ('transfer',          'active',  'open'),
+    ('transfer',          'open',    'open'),
+    ('transfer_to_agent', 'active',  'active'),
+    ('monitor',           'open',    'open'),
+    ('monitor',           'active',  'active'),
+    ('monitor',           'waiting', 'waiting'),
+    ('monitor',           'wrap_up', 'wrap_up'),
+    ('force_close',       'open',    'closed'),
+    ('force_close',       'active',  'closed'),
+    ('force_close',       'waiting', 'closed'),
+    ('force_close',       'wrap_up', 'closed'),
+    ('auto_close',        'open',    'closed'),
+    ('auto_close',        'waiting', 'closed'),
+    ('auto_close',        'wrap_up', 'closed'),
+    ('overflow_close',    'open',    'closed'),
+    ('overflow_transfer', 'open',    'open');
+
+-- Lock a conversation for a state change; unknown ids are an error.
+CREATE FUNCTION omni._lock_conversation(conv bigint) RETURNS omni.conversation
+    LANGUAGE plpgsql AS $$
+DECLARE
+    c omni.conversation;
+BEGIN
+    SELECT * INTO c FROM omni.conversation WHERE id = conv FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'conversation % does not exist', conv USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN c;
+END $$;
+
+-- The state an operation leads to from the conversation's current state, or
+-- an error naming the conversation, its state and the operation.
+CREATE FUNCTION omni._next_state(c omni.conversation, op text) RETURNS omni.conversation_state
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    s omni.conversation_state;
+BEGIN
+    SELECT to_state INTO s FROM omni.conversation_transition WHERE operation = op AND from_state = c.state;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'conversation % is %; cannot %', c.id, c.state, replace(op, '_', ' ')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Operation %s is allowed from: %s.', op,
+                                  coalesce((SELECT string_agg(from_state::text, ', ' ORDER BY from_state)
+                                              FROM omni.conversation_transition WHERE operation = op), 'nowhere'));
+    END IF;
+    RETURN s;
+END $$;
+
+-- Agents: locking, capacity, presence -------------------------------------------
+
+-- Lock an agent's runtime row: every change to its load or presence goes
+-- through this lock, so two sessions can never push it over capacity.
+CREATE FUNCTION omni._lock_agent(a bigint) RETURNS omni.agent_state
+    LANGUAGE plpgsql AS $$
+DECLARE
+    s omni.agent_state;
+BEGIN
+    SELECT * INTO s FROM omni.agent_state WHERE agent_id = a FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'agent % does not exist', a USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN s;
+END $$;
+
+-- Units an agent holds now.
+CREATE FUNCTION omni._used_units(a bigint) RETURNS integer
+    LANGUAGE sql STABLE AS $$
+    SELECT coalesce(sum(units), 0)::integer FROM omni.capacity_hold WHERE agent_id = a
+$$;
+
+-- Why agent a cannot take conversation c now, as far as capacity goes
+-- (NULL when it can).  Checks units and the workstream's capacity profile.
+CREATE FUNCTION omni._capacity_refusal(a bigint, c omni.conversation) RETURNS text
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    w omni.workstream;
+    total integer;
+    used integer;
+    held integer;
+    p record;
+BEGIN
+    SELECT * INTO w FROM omni.workstream WHERE name = c.workstream;
+    SELECT capacity_units INTO total FROM omni.agent WHERE id = a;
+    used := omni._used_units(a);
+    IF used + w.capacity_units > total THEN
+        RETURN format('agent %s has %s of %s capacity units free; the conversation needs %s',
+                      a, greatest(total - used, 0), total, w.capacity_units);
+    END IF;
+    -- A blocking profile that is exhausted stops all work.
+    FOR p IN
+        SELECT cp.name, cp.reset, coalesce(acp.max_items, cp.max_items) AS lim
+          FROM omni.agent_capacity_profile acp JOIN omni.capacity_profile cp ON cp.name = acp.profile
+         WHERE acp.agent_id = a AND (cp.blocking OR cp.name = w.capacity_profile)
+    LOOP
+        IF p.reset = 'end_of_day' THEN
+            SELECT coalesce(sum(items), 0) INTO held FROM omni.capacity_profile_use
+             WHERE agent_id = a AND profile = p.name AND day = (omni.now() AT TIME ZONE 'UTC')::date;
+        ELSE
+            SELECT count(*) INTO held FROM omni.capacity_hold WHERE agent_id = a AND profile = p.name;
+        END IF;
+        IF held >= p.lim THEN
+            RETURN format('agent %s holds %s of %s items of capacity profile "%s"%s', a, held, p.lim, p.name,
+                          CASE WHEN p.name <> coalesce(w.capacity_profile, '') THEN ' (blocking)' ELSE '' END);
+        END IF;
+    END LOOP;
+    IF w.capacity_profile IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM omni.agent_capacity_profile WHERE agent_id = a AND profile = w.capacity_profile) THEN
+        RETURN format('agent %s does not have capacity profile "%s"', a, w.capacity_profile);
+    END IF;
+    RETURN NULL;
+END $$;
+
+-- Hold capacity on agent a for conversation c (the agent row must be locked).
+-- Raises unless there is room or override is set.
+CREATE FUNCTION omni._hold_capacity(a bigint, c omni.conversation, hold_kind text,
+                                    override boolean DEFAULT false) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    w omni.workstream;
+    refusal text;
+BEGIN
+    SELECT * INTO w FROM omni.workstream WHERE name = c.workstream;
+    refusal := omni._capacity_refusal(a, c);
+    IF refusal IS NOT NULL AND NOT override THEN
+        RAISE EXCEPTION 'agent % has no room for conversation %', a, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = refusal || '.',
+                  HINT = 'A supervisor may use omni.assign(conversation, agent, override_capacity => true).';
+    END IF;
+    INSERT INTO omni.capacity_hold (conversation_id, agent_id, units, profile, since, kind, override)
+    VALUES (c.id, a, w.capacity_units, w.capacity_profile, omni.now(), hold_kind, override AND refusal IS NOT NULL)
+    ON CONFLICT (conversation_id) DO UPDATE
+       SET agent_id = EXCLUDED.agent_id, units = EXCLUDED.units, profile = EXCLUDED.profile,
+           since = EXCLUDED.since, kind = EXCLUDED.kind, override = EXCLUDED.override;
+    IF hold_kind = 'work' AND w.capacity_profile IS NOT NULL
+       AND (SELECT reset FROM omni.capacity_profile WHERE name = w.capacity_profile) = 'end_of_day' THEN
+        INSERT INTO omni.capacity_profile_use AS u (agent_id, profile, day, items)
+        VALUES (a, w.capacity_profile, (omni.now() AT TIME ZONE 'UTC')::date, 1)
+        ON CONFLICT (agent_id, profile, day) DO UPDATE SET items = u.items + 1;
+    END IF;
+END $$;
+
+-- Release whatever capacity conversation conv holds; returns the agent it was on.
+CREATE FUNCTION omni._release_capacity(conv bigint) RETURNS bigint
+    LANGUAGE plpgsql AS $$
+DECLARE
+    a bigint;
+BEGIN
+    DELETE FROM omni.capacity_hold WHERE conversation_id = conv RETURNING agent_id INTO a;
+    IF a IS NOT NULL THEN
+        PERFORM omni._lock_agent(a);
+        UPDATE omni.agent_state SET last_released_at = omni.now() WHERE agent_id = a;
+        PERFORM omni._follow_load(a);
+    END IF;
+    RETURN a;
+END $$;
+
+-- Write a presence change: close the open history row, open a new one.
+CREATE FUNCTION omni._set_presence(a bigint, p text, by_what text, chosen boolean) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    s omni.agent_state;
+    t timestamptz := omni.now();
+BEGIN
+    s := omni._lock_agent(a);
+    IF chosen THEN
+        UPDATE omni.agent_state SET chosen_presence = p WHERE agent_id = a;
+    END IF;
+    IF s.presence = p AND EXISTS (SELECT 1 FROM omni.presence_history WHERE agent_id = a AND ended_at IS NULL) THEN
+        RETURN;
+    END IF;
+    UPDATE omni.presence_history SET ended_at = greatest(t, started_at) WHERE agent_id = a AND ended_at IS NULL;
+    INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)
+    SELECT a, p, base_status, t, by_what, omni._caller_name() FROM omni.presence WHERE name = p;
+    UPDATE omni.agent_state SET presence = p, presence_since = t WHERE agent_id = a;
+    PERFORM omni._log_agent('presence', a, jsonb_build_object('from', s.presence, 'to', p, 'set_by', by_what));
+    PERFORM omni._wake_router();
+END $$;
+
+-- Presence follows load: when the chosen presence is Available- or Busy-based,
+-- a full agent shows Busy - DND, a partly loaded one Busy, a free one its
+-- chosen presence if Available-based, else Available.  Away, Offline, DND
+-- and system presences chosen by hand are left alone.
+CREATE FUNCTION omni._follow_load(a bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    s omni.agent_state;
+    chosen_base omni.base_status;
+    total integer;
+    used integer;
+    target text;
+BEGIN
+    s := omni._lock_agent(a);
+    IF NOT s.logged_in THEN
+        RETURN;
+    END IF;
+    SELECT base_status INTO chosen_base FROM omni.presence
+     WHERE name = s.chosen_presence AND NOT system_only;
+    IF chosen_base IS NULL OR chosen_base NOT IN ('available', 'busy') THEN
+        RETURN;
+    END IF;
+    SELECT capacity_units INTO total FROM omni.agent WHERE id = a;
+    used := omni._used_units(a);
+    target := CASE
+        WHEN used >= total OR omni._profile_blocked(a) THEN 'Busy - DND'
+        WHEN used > 0 THEN CASE WHEN chosen_base = 'busy' THEN s.chosen_presence ELSE 'Busy' END
+        WHEN chosen_base = 'available' THEN s.chosen_presence
+        ELSE 'Available' END;
+    IF target <> s.presence THEN
+        PERFORM omni._set_presence(a, target, 'load', false);
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni._follow_load(bigint) IS
+    'Recomputes an agent''s presence from its load (presence follows load); routing calls it after every capacity change.';
+
+-- Whether a blocking capacity profile of the agent is exhausted.
+CREATE FUNCTION omni._profile_blocked(a bigint) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM omni.agent_capacity_profile acp
+          JOIN omni.capacity_profile cp ON cp.name = acp.profile
+         WHERE acp.agent_id = a AND cp.blocking
+           AND (SELECT count(*) FROM omni.capacity_hold h WHERE h.agent_id = a AND h.profile = cp.name)
+               >= coalesce(acp.max_items, cp.max_items))
+$$;
+
+-- Wake the router at commit.  The background worker (routing issue)
+-- replaces this no-op body with a C function that sets its latch.
+CREATE FUNCTION omni._wake_router() RETURNS void
+    LANGUAGE sql AS $$ SELECT $$;
+COMMENT ON FUNCTION omni._wake_router() IS
+    'Asks the routing worker to run a cycle right after this transaction commits.';

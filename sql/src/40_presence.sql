@@ -1,0 +1,73 @@
+-- 40_presence.sql — login, logout and set_presence.
+
+CREATE FUNCTION omni.login(agent_id bigint) RETURNS text
+    LANGUAGE plpgsql AS $$
+DECLARE
+    p text;
+BEGIN
+    PERFORM omni._authorize_agent(agent_id, 'log in agent ' || agent_id, false);
+    PERFORM omni._lock_agent(agent_id);
+    SELECT coalesce(a.default_presence, 'Available') INTO p FROM omni.agent a WHERE a.id = login.agent_id;
+    UPDATE omni.agent_state s SET logged_in = true WHERE s.agent_id = login.agent_id;
+    PERFORM omni._set_presence(agent_id, p, 'login', true);
+    PERFORM omni._log_agent('login', agent_id, jsonb_build_object('presence', p));
+    -- An agent who logs in with work still held (e.g. after a crash) shows its load.
+    PERFORM omni._follow_load(agent_id);
+    RETURN (SELECT presence FROM omni.agent_state s WHERE s.agent_id = login.agent_id);
+END $$;
+COMMENT ON FUNCTION omni.login(bigint) IS
+    'Logs an agent in with its default presence (else Available), adjusted to its load; returns the presence.';
+
+CREATE FUNCTION omni.logout(agent_id bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    o record;
+BEGIN
+    PERFORM omni._authorize_agent(agent_id, 'log out agent ' || agent_id, true);
+    -- Pending offers go back to the queue (conversation locks before the agent lock).
+    FOR o IN SELECT f.id, f.conversation_id FROM omni.offer f
+              WHERE f.agent_id = logout.agent_id AND f.state = 'pending' ORDER BY f.conversation_id
+    LOOP
+        PERFORM omni._end_offer(o.id, 'rescinded', 'agent logged out');
+    END LOOP;
+    PERFORM omni._lock_agent(agent_id);
+    UPDATE omni.agent_state s SET logged_in = false WHERE s.agent_id = logout.agent_id;
+    PERFORM omni._set_presence(agent_id, 'Offline', 'logout', true);
+    PERFORM omni._log_agent('logout', agent_id);
+END $$;
+COMMENT ON FUNCTION omni.logout(bigint) IS
+    'Logs an agent out: Offline, pending offers rescinded. Conversations it holds stay with it.';
+
+CREATE FUNCTION omni.set_presence(agent_id bigint, presence text) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    p omni.presence;
+    by_what text;
+BEGIN
+    PERFORM omni._authorize_agent(agent_id, 'set the presence of agent ' || agent_id, true);
+    SELECT * INTO p FROM omni.presence WHERE name = set_presence.presence;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'presence "%" does not exist', presence
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'See omni.presence for the presences that exist.';
+    END IF;
+    IF p.system_only THEN
+        RAISE EXCEPTION 'presence "%" is set only by the system', presence
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Choose another presence, e.g. Available.';
+    END IF;
+    IF NOT (SELECT logged_in FROM omni.agent_state s WHERE s.agent_id = set_presence.agent_id) THEN
+        IF NOT EXISTS (SELECT 1 FROM omni.agent WHERE id = agent_id) THEN
+            RAISE EXCEPTION 'agent % does not exist', agent_id USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF p.base_status <> 'offline' THEN
+            RAISE EXCEPTION 'agent % is not logged in', agent_id
+                USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Call omni.login first.';
+        END IF;
+    END IF;
+    by_what := CASE WHEN omni._is_agent(agent_id) THEN 'agent'
+                    WHEN omni._is_admin() THEN 'admin' ELSE 'supervisor' END;
+    PERFORM omni._set_presence(agent_id, p.name, by_what, true);
+END $$;
+COMMENT ON FUNCTION omni.set_presence(bigint, text) IS
+    'Sets an agent''s presence (the agent, its supervisors or admins). System-only presences such as Inactive are refused.';

@@ -1,0 +1,161 @@
+-- 70_security.sql — privileges and row-level security (SPEC §7).
+--
+-- Group roles: omnichannel_agent (its own work), omnichannel_supervisor (its
+-- queues), omnichannel_admin (configuration, everything), and
+-- omnichannel_service (channel connectors and bots acting for customers).
+-- Runtime tables are written only by SECURITY DEFINER functions with a pinned
+-- search_path; each of them checks that the caller may act for that agent,
+-- conversation or queue.
+
+GRANT USAGE ON SCHEMA omni TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service;
+
+-- Visibility helpers used by the policies (evaluated as the querying role).
+CREATE FUNCTION omni._sees_everything() RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT pg_has_role(current_user, 'omnichannel_admin', 'MEMBER')
+        OR pg_has_role(current_user, 'omnichannel_service', 'MEMBER')
+$$;
+COMMENT ON FUNCTION omni._sees_everything() IS 'Row-level security: admins and services see every row.';
+
+CREATE FUNCTION omni.supervised_queues() RETURNS SETOF text
+    LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT queue FROM omni.queue_supervisor WHERE pg_has_role(current_user, db_role, 'MEMBER')
+$$;
+COMMENT ON FUNCTION omni.supervised_queues() IS 'Queues the current role supervises.';
+
+CREATE FUNCTION omni.supervised_agents() RETURNS SETOF bigint
+    LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT m.agent_id FROM omni.queue_member m
+     WHERE m.queue IN (SELECT omni.supervised_queues())
+$$;
+COMMENT ON FUNCTION omni.supervised_agents() IS 'Agents in the queues the current role supervises.';
+
+-- Configuration: everyone reads, admins write.
+DO $grants$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['presence', 'channel', 'skill', 'capacity_profile', 'agent', 'agent_skill',
+                             'agent_capacity_profile', 'queue', 'queue_member', 'queue_supervisor',
+                             'workstream', 'route_rule', 'classify_rule', 'conversation_transition']
+    LOOP
+        EXECUTE format('REVOKE ALL ON omni.%I FROM PUBLIC', t);
+        EXECUTE format('GRANT SELECT ON omni.%I TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin', t);
+        IF t <> 'conversation_transition' THEN
+            EXECUTE format('GRANT INSERT, UPDATE, DELETE ON omni.%I TO omnichannel_admin', t);
+        END IF;
+    END LOOP;
+END
+$grants$;
+GRANT USAGE ON SEQUENCE omni.agent_id_seq TO omnichannel_admin;
+
+-- Runtime: read-only for everyone, rows filtered by policies.
+DO $grants$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['customer', 'customer_identity', 'agent_state', 'presence_history', 'conversation',
+                             'conversation_participant', 'offer', 'capacity_hold', 'capacity_profile_use',
+                             'message', 'event']
+    LOOP
+        EXECUTE format('REVOKE ALL ON omni.%I FROM PUBLIC', t);
+        EXECUTE format('GRANT SELECT ON omni.%I TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin', t);
+        IF t <> 'agent_state' THEN
+            EXECUTE format('ALTER TABLE omni.%I ENABLE ROW LEVEL SECURITY', t);
+            EXECUTE format('CREATE POLICY staff_all ON omni.%I FOR SELECT USING (omni._sees_everything())', t);
+        END IF;
+    END LOOP;
+END
+$grants$;
+
+CREATE POLICY agent_own ON omni.conversation FOR SELECT TO omnichannel_agent USING (
+    agent_id = omni.current_agent_id()
+    OR id IN (SELECT o.conversation_id FROM omni.offer o
+               WHERE o.agent_id = omni.current_agent_id() AND o.state = 'pending')
+    OR id IN (SELECT p.conversation_id FROM omni.conversation_participant p
+               WHERE p.agent_id = omni.current_agent_id() AND p.left_at IS NULL)
+    OR (state = 'open'
+        AND queue IN (SELECT m.queue FROM omni.queue_member m WHERE m.agent_id = omni.current_agent_id())
+        AND workstream IN (SELECT w.name FROM omni.workstream w WHERE w.mode = 'pick')));
+CREATE POLICY supervisor_queues ON omni.conversation FOR SELECT TO omnichannel_supervisor
+    USING (queue IN (SELECT omni.supervised_queues()));
+
+CREATE POLICY agent_own ON omni.offer FOR SELECT TO omnichannel_agent
+    USING (agent_id = omni.current_agent_id());
+CREATE POLICY supervisor_queues ON omni.offer FOR SELECT TO omnichannel_supervisor
+    USING (queue IN (SELECT omni.supervised_queues()));
+
+-- Messages and participants follow the visibility of their conversation.
+CREATE POLICY via_conversation ON omni.message FOR SELECT TO omnichannel_agent, omnichannel_supervisor
+    USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.id = conversation_id));
+CREATE POLICY via_conversation ON omni.conversation_participant FOR SELECT TO omnichannel_agent, omnichannel_supervisor
+    USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.id = conversation_id));
+
+CREATE POLICY agent_own ON omni.presence_history FOR SELECT TO omnichannel_agent
+    USING (agent_id = omni.current_agent_id());
+CREATE POLICY supervisor_agents ON omni.presence_history FOR SELECT TO omnichannel_supervisor
+    USING (agent_id IN (SELECT omni.supervised_agents()));
+
+CREATE POLICY agent_own ON omni.capacity_hold FOR SELECT TO omnichannel_agent
+    USING (agent_id = omni.current_agent_id());
+CREATE POLICY supervisor_agents ON omni.capacity_hold FOR SELECT TO omnichannel_supervisor
+    USING (agent_id IN (SELECT omni.supervised_agents()));
+
+CREATE POLICY agent_own ON omni.event FOR SELECT TO omnichannel_agent
+    USING (agent_id = omni.current_agent_id());
+CREATE POLICY supervisor_queues ON omni.event FOR SELECT TO omnichannel_supervisor
+    USING (queue IN (SELECT omni.supervised_queues())
+           OR (conversation_id IS NULL AND agent_id IN (SELECT omni.supervised_agents())));
+
+CREATE POLICY supervisor_all ON omni.customer FOR SELECT TO omnichannel_supervisor USING (true);
+CREATE POLICY supervisor_all ON omni.customer_identity FOR SELECT TO omnichannel_supervisor USING (true);
+CREATE POLICY agent_customers ON omni.customer FOR SELECT TO omnichannel_agent
+    USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.customer_id = id));
+CREATE POLICY agent_customers ON omni.customer_identity FOR SELECT TO omnichannel_agent
+    USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.customer_id = customer_identity.customer_id));
+
+-- Functions: nothing for PUBLIC but the read-only helpers policies need;
+-- the API is SECURITY DEFINER with a pinned search_path.
+DO $functions$
+DECLARE
+    f regprocedure;
+    api constant text[] := ARRAY[
+        -- agents (and the roles above them)
+        'login', 'logout', 'set_presence', 'accept', 'reject', 'pick', 'post_message', 'end_conversation',
+        'close_conversation', 'set_waiting', 'resume', 'transfer', 'transfer_to_agent',
+        -- services
+        'enqueue', 'start_with_bot', 'escalate', 'abandon', 'link_customer',
+        -- supervisors
+        'assign', 'force_close', 'monitor'];
+    public_helpers constant text[] := ARRAY['now', 'caller', 'current_agent_id', '_sees_everything',
+                                            'supervised_queues', 'supervised_agents'];
+    definer_triggers constant text[] := ARRAY['_agent_state_row', '_refuse_delete_in_use', '_check_workstream',
+                                              '_check_agent', '_check_queue_supervisor',
+                                              '_check_required_skills_exist', '_protect_builtin_presence'];
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'omni'::regnamespace LOOP
+        EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+    END LOOP;
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+              WHERE p.pronamespace = 'omni'::regnamespace AND p.proname = ANY (api || definer_triggers) LOOP
+        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp', f);
+    END LOOP;
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+              WHERE p.pronamespace = 'omni'::regnamespace AND p.proname = ANY (public_helpers) LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO PUBLIC', f);
+    END LOOP;
+END
+$functions$;
+
+GRANT EXECUTE ON FUNCTION omni.login(bigint), omni.logout(bigint), omni.set_presence(bigint, text),
+    omni.accept(bigint), omni.reject(bigint), omni.pick(bigint, bigint),
+    omni.post_message(bigint, omni.sender, text, bigint), omni.end_conversation(bigint),
+    omni.close_conversation(bigint), omni.set_waiting(bigint), omni.resume(bigint),
+    omni.transfer(bigint, text), omni.transfer_to_agent(bigint, bigint)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
+GRANT EXECUTE ON FUNCTION omni.enqueue(text, text, jsonb), omni.start_with_bot(text, text, jsonb),
+    omni.escalate(bigint, jsonb), omni.abandon(bigint), omni.link_customer(bigint, text, text)
+    TO omnichannel_service, omnichannel_admin;
+GRANT EXECUTE ON FUNCTION omni.assign(bigint, bigint, boolean), omni.force_close(bigint),
+    omni.monitor(bigint, bigint)
+    TO omnichannel_supervisor, omnichannel_admin;
