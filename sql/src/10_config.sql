@@ -339,6 +339,9 @@ CREATE FUNCTION omni._check_required_skills_exist() RETURNS trigger
 DECLARE
     missing text;
 BEGIN
+    IF jsonb_typeof(NEW.required_skills) IS DISTINCT FROM 'object' THEN
+        RETURN NEW;     -- the CHECK constraint reports it
+    END IF;
     SELECT k INTO missing FROM jsonb_object_keys(NEW.required_skills) k
      WHERE NOT EXISTS (SELECT 1 FROM omni.skill WHERE name = k) LIMIT 1;
     IF missing IS NOT NULL THEN

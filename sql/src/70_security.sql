@@ -30,6 +30,16 @@ CREATE FUNCTION omni.supervised_agents() RETURNS SETOF bigint
 $$;
 COMMENT ON FUNCTION omni.supervised_agents() IS 'Agents in the queues the current role supervises.';
 
+-- Conversations the current role monitors.  SECURITY DEFINER so the
+-- conversation policy need not read conversation_participant under its own
+-- policy (which reads conversation: a cycle).
+CREATE FUNCTION omni._monitored_conversations() RETURNS SETOF bigint
+    LANGUAGE sql STABLE AS $$
+    SELECT p.conversation_id FROM omni.conversation_participant p JOIN omni.agent a ON a.id = p.agent_id
+     WHERE a.db_role = omni._caller_name() AND p.left_at IS NULL
+$$;
+COMMENT ON FUNCTION omni._monitored_conversations() IS 'Row-level security: conversations the calling role monitors.';
+
 -- Configuration: everyone reads, admins write.
 DO $grants$
 DECLARE
@@ -72,8 +82,7 @@ CREATE POLICY agent_own ON omni.conversation FOR SELECT TO omnichannel_agent USI
     agent_id = omni.current_agent_id()
     OR id IN (SELECT o.conversation_id FROM omni.offer o
                WHERE o.agent_id = omni.current_agent_id() AND o.state = 'pending')
-    OR id IN (SELECT p.conversation_id FROM omni.conversation_participant p
-               WHERE p.agent_id = omni.current_agent_id() AND p.left_at IS NULL)
+    OR id IN (SELECT omni._monitored_conversations())
     OR (state = 'open'
         AND queue IN (SELECT m.queue FROM omni.queue_member m WHERE m.agent_id = omni.current_agent_id())
         AND workstream IN (SELECT w.name FROM omni.workstream w WHERE w.mode = 'pick')));
@@ -88,8 +97,10 @@ CREATE POLICY supervisor_queues ON omni.offer FOR SELECT TO omnichannel_supervis
 -- Messages and participants follow the visibility of their conversation.
 CREATE POLICY via_conversation ON omni.message FOR SELECT TO omnichannel_agent, omnichannel_supervisor
     USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.id = conversation_id));
-CREATE POLICY via_conversation ON omni.conversation_participant FOR SELECT TO omnichannel_agent, omnichannel_supervisor
-    USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.id = conversation_id));
+CREATE POLICY agent_own ON omni.conversation_participant FOR SELECT TO omnichannel_agent
+    USING (agent_id = omni.current_agent_id());
+CREATE POLICY supervisor_queues ON omni.conversation_participant FOR SELECT TO omnichannel_supervisor
+    USING (conversation_id IN (SELECT c.id FROM omni.conversation c WHERE c.queue IN (SELECT omni.supervised_queues())));
 
 CREATE POLICY agent_own ON omni.presence_history FOR SELECT TO omnichannel_agent
     USING (agent_id = omni.current_agent_id());
@@ -119,7 +130,7 @@ CREATE POLICY agent_customers ON omni.customer_identity FOR SELECT TO omnichanne
 DO $functions$
 DECLARE
     f regprocedure;
-    api constant text[] := ARRAY[
+    api constant text[] := ARRAY['_monitored_conversations',
         -- agents (and the roles above them)
         'login', 'logout', 'set_presence', 'accept', 'reject', 'pick', 'post_message', 'end_conversation',
         'close_conversation', 'set_waiting', 'resume', 'transfer', 'transfer_to_agent',
@@ -127,8 +138,10 @@ DECLARE
         'enqueue', 'start_with_bot', 'escalate', 'abandon', 'link_customer',
         -- supervisors
         'assign', 'force_close', 'monitor'];
+    -- read-only helpers that policies and CHECK constraints call as the querying role
     public_helpers constant text[] := ARRAY['now', 'caller', 'current_agent_id', '_sees_everything',
-                                            'supervised_queues', 'supervised_agents'];
+                                            'supervised_queues', 'supervised_agents', '_monitored_conversations',
+                                            '_is_predicate', '_valid_required_skills', '_caller_name'];
     definer_triggers constant text[] := ARRAY['_agent_state_row', '_refuse_delete_in_use', '_check_workstream',
                                               '_check_agent', '_check_queue_supervisor',
                                               '_check_required_skills_exist', '_protect_builtin_presence'];
