@@ -1,7 +1,9 @@
 -- config: constraints and triggers reject nonsense with clear messages; every
 -- column but names and references has a default.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+RESET client_min_messages;
 \set VERBOSITY terse
 
 -- a queue and a workstream are created by naming them (and channel + default queue)

@@ -1,8 +1,10 @@
 -- lifecycle: every operation tried on a conversation in every state.
 -- Allowed ones show the state they lead to; refused ones their SQLSTATE and
 -- message, and the conversation is checked to be unchanged afterwards.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+RESET client_min_messages;
 \set SHOW_CONTEXT never
 SET omnichannel.mock_now = '2026-03-02 09:00:00+00';
 

@@ -1,6 +1,8 @@
 -- presence: login, logout, set_presence, history, and presence that follows load.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+RESET client_min_messages;
 \set SHOW_CONTEXT never
 SET omnichannel.mock_now = '2026-03-02 08:00:00+00';
 

@@ -1,7 +1,9 @@
 -- privileges: the group roles, row-level security and the checks inside the
 -- SECURITY DEFINER functions (an agent acts only for itself).
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+RESET client_min_messages;
 \set VERBOSITY terse
 SET omnichannel.mock_now = '2026-03-02 09:00:00+00';
 DO $$ DECLARE r text; BEGIN
