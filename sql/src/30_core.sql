@@ -89,47 +89,50 @@ $$;
 CREATE TABLE omni.conversation_transition (
     operation   text NOT NULL,
     from_state  omni.conversation_state NOT NULL,
+    served_by   text NOT NULL DEFAULT 'any' CHECK (served_by IN ('any', 'agent', 'bot')),
     to_state    omni.conversation_state NOT NULL,
-    PRIMARY KEY (operation, from_state)
+    PRIMARY KEY (operation, from_state, served_by)
 );
 COMMENT ON TABLE omni.conversation_transition IS
     'The conversation state machine: which operation may move a conversation from which state to which. Every function checks it.';
 COMMENT ON COLUMN omni.conversation_transition.operation IS 'Operation name (accept, end, transfer ...).';
 COMMENT ON COLUMN omni.conversation_transition.from_state IS 'State the operation is allowed from.';
+COMMENT ON COLUMN omni.conversation_transition.served_by IS
+    'For active conversations: whether the row applies to one served by an agent, by a bot, or either (any).';
 COMMENT ON COLUMN omni.conversation_transition.to_state IS 'Resulting state.';
 
-INSERT INTO omni.conversation_transition (operation, from_state, to_state) VALUES
-    ('offer',             'open',    'open'),
-    ('accept',            'open',    'active'),
-    ('pick',              'open',    'active'),
-    ('assign',            'open',    'active'),
-    ('escalate',          'active',  'open'),
-    ('end',               'active',  'wrap_up'),
-    ('close',             'wrap_up', 'closed'),
-    ('bot_close',         'active',  'closed'),
-    ('abandon',           'open',    'closed'),
-    ('abandon',           'waiting', 'closed'),
-    ('bot_abandon',       'active',  'closed'),
-    ('customer_left',     'active',  'wrap_up'),
-    ('set_waiting',       'active',  'waiting'),
-    ('resume',            'waiting', 'active'),
-    ('customer_reply',    'waiting', 'open'),
-    ('transfer',          'active',  'open'),
-    ('transfer',          'open',    'open'),
-    ('transfer_to_agent', 'active',  'active'),
-    ('monitor',           'open',    'open'),
-    ('monitor',           'active',  'active'),
-    ('monitor',           'waiting', 'waiting'),
-    ('monitor',           'wrap_up', 'wrap_up'),
-    ('force_close',       'open',    'closed'),
-    ('force_close',       'active',  'closed'),
-    ('force_close',       'waiting', 'closed'),
-    ('force_close',       'wrap_up', 'closed'),
-    ('auto_close',        'open',    'closed'),
-    ('auto_close',        'waiting', 'closed'),
-    ('auto_close',        'wrap_up', 'closed'),
-    ('overflow_close',    'open',    'closed'),
-    ('overflow_transfer', 'open',    'open');
+INSERT INTO omni.conversation_transition (operation, from_state, served_by, to_state) VALUES
+    ('offer',             'open',    'any',   'open'),
+    ('accept',            'open',    'any',   'active'),
+    ('pick',              'open',    'any',   'active'),
+    ('assign',            'open',    'any',   'active'),
+    ('escalate',          'active',  'bot',   'open'),
+    ('bot_close',         'active',  'bot',   'closed'),
+    ('bot_abandon',       'active',  'bot',   'closed'),
+    ('end',               'active',  'agent', 'wrap_up'),
+    ('customer_left',     'active',  'agent', 'wrap_up'),
+    ('set_waiting',       'active',  'agent', 'waiting'),
+    ('transfer',          'active',  'agent', 'open'),
+    ('transfer',          'open',    'any',   'open'),
+    ('transfer_to_agent', 'active',  'agent', 'active'),
+    ('close',             'wrap_up', 'any',   'closed'),
+    ('abandon',           'open',    'any',   'closed'),
+    ('abandon',           'waiting', 'any',   'closed'),
+    ('resume',            'waiting', 'any',   'active'),
+    ('customer_reply',    'waiting', 'any',   'open'),
+    ('monitor',           'open',    'any',   'open'),
+    ('monitor',           'active',  'any',   'active'),
+    ('monitor',           'waiting', 'any',   'waiting'),
+    ('monitor',           'wrap_up', 'any',   'wrap_up'),
+    ('force_close',       'open',    'any',   'closed'),
+    ('force_close',       'active',  'any',   'closed'),
+    ('force_close',       'waiting', 'any',   'closed'),
+    ('force_close',       'wrap_up', 'any',   'closed'),
+    ('auto_close',        'open',    'any',   'closed'),
+    ('auto_close',        'waiting', 'any',   'closed'),
+    ('auto_close',        'wrap_up', 'any',   'closed'),
+    ('overflow_close',    'open',    'any',   'closed'),
+    ('overflow_transfer', 'open',    'any',   'open');
 
 -- Lock a conversation for a state change; unknown ids are an error.
 CREATE FUNCTION omni._lock_conversation(conv bigint) RETURNS omni.conversation
@@ -144,19 +147,32 @@ BEGIN
     RETURN c;
 END $$;
 
+-- Who serves an active conversation ('agent' or 'bot'); 'any' otherwise.
+CREATE FUNCTION omni._served_by(c omni.conversation) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN c.state <> 'active' THEN 'any' WHEN c.agent_id IS NULL THEN 'bot' ELSE 'agent' END
+$$;
+
 -- The state an operation leads to from the conversation's current state, or
 -- an error naming the conversation, its state and the operation.
 CREATE FUNCTION omni._next_state(c omni.conversation, op text) RETURNS omni.conversation_state
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
     s omni.conversation_state;
+    by_whom text := omni._served_by(c);
 BEGIN
-    SELECT to_state INTO s FROM omni.conversation_transition WHERE operation = op AND from_state = c.state;
+    SELECT to_state INTO s FROM omni.conversation_transition
+     WHERE operation = op AND from_state = c.state AND served_by IN ('any', by_whom);
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'conversation % is %; cannot %', c.id, c.state, replace(op, '_', ' ')
+        RAISE EXCEPTION 'conversation % is %; cannot %', c.id,
+            CASE by_whom WHEN 'bot' THEN 'active with a bot' WHEN 'agent' THEN 'active with agent ' || c.agent_id
+                         ELSE c.state::text END,
+            replace(op, '_', ' ')
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = format('Operation %s is allowed from: %s.', op,
-                                  coalesce((SELECT string_agg(from_state::text, ', ' ORDER BY from_state)
+                                  coalesce((SELECT string_agg(from_state::text
+                                                   || CASE served_by WHEN 'any' THEN '' ELSE ' (' || served_by || ')' END,
+                                                   ', ' ORDER BY from_state, served_by)
                                               FROM omni.conversation_transition WHERE operation = op), 'nowhere'));
     END IF;
     RETURN s;

@@ -173,12 +173,6 @@ BEGIN
         PERFORM omni._deny('escalate conversations');
     END IF;
     c := omni._lock_conversation(conversation_id);
-    IF c.state = 'active' AND c.agent_id IS NOT NULL THEN
-        RAISE EXCEPTION 'conversation % is active with agent %; cannot escalate', c.id, c.agent_id
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Only a conversation served by a bot can be escalated.',
-                  HINT = 'Use omni.transfer to move it to another queue.';
-    END IF;
     ns := omni._next_state(c, 'escalate');
     IF context IS NOT NULL THEN
         PERFORM omni._check_context(context);
@@ -551,10 +545,6 @@ DECLARE
     t timestamptz := omni.now();
 BEGIN
     PERFORM omni._authorize_handling(c, 'end');
-    IF c.state = 'active' AND c.agent_id IS NULL THEN
-        RAISE EXCEPTION 'conversation % is served by a bot; cannot end', c.id
-            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Use omni.close_conversation or omni.escalate.';
-    END IF;
     ns := omni._next_state(c, 'end');
     UPDATE omni.conversation SET state = ns, wrap_up_at = t, last_activity_at = t
      WHERE conversation.id = c.id RETURNING * INTO c;
@@ -571,7 +561,7 @@ CREATE FUNCTION omni.close_conversation(id bigint) RETURNS void
 DECLARE
     c omni.conversation := omni._lock_conversation(id);
 BEGIN
-    IF c.state = 'active' AND c.agent_id IS NULL THEN     -- a bot resolved it
+    IF omni._served_by(c) = 'bot' THEN     -- a bot resolved it
         IF NOT omni._is_service() THEN
             PERFORM omni._deny('close bot conversation ' || c.id);
         END IF;
@@ -594,7 +584,7 @@ BEGIN
     IF NOT omni._is_service() THEN
         PERFORM omni._deny('abandon conversation ' || c.id);
     END IF;
-    IF c.state = 'active' AND c.agent_id IS NOT NULL THEN
+    IF omni._served_by(c) = 'agent' THEN
         -- The customer left while talking to an agent: the agent wraps up.
         UPDATE omni.conversation SET state = omni._next_state(c, 'customer_left'), wrap_up_at = t,
                last_activity_at = t
@@ -606,7 +596,7 @@ BEGIN
         RETURN;
     END IF;
     offered := EXISTS (SELECT 1 FROM omni.offer WHERE conversation_id = c.id AND created_at >= c.queued_at);
-    PERFORM omni._close(c, CASE WHEN c.state = 'active' THEN 'bot_abandon' ELSE 'abandon' END,
+    PERFORM omni._close(c, CASE omni._served_by(c) WHEN 'bot' THEN 'bot_abandon' ELSE 'abandon' END,
                         'abandoned', 'abandoned',
                         jsonb_build_object('offered', offered,
                                            'wait_s', extract(epoch FROM t - coalesce(c.queued_at, c.created_at))));
@@ -621,10 +611,6 @@ DECLARE
     ns omni.conversation_state;
 BEGIN
     PERFORM omni._authorize_handling(c, 'park');
-    IF c.state = 'active' AND c.agent_id IS NULL THEN
-        RAISE EXCEPTION 'conversation % is served by a bot; cannot set waiting', c.id
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
     ns := omni._next_state(c, 'set_waiting');
     UPDATE omni.conversation SET state = ns, last_activity_at = omni.now()
      WHERE conversation.id = c.id RETURNING * INTO c;
@@ -661,10 +647,6 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM omni.queue q WHERE q.name = transfer.queue) THEN
         RAISE EXCEPTION 'queue "%" does not exist', queue USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF c.state = 'active' AND c.agent_id IS NULL THEN
-        RAISE EXCEPTION 'conversation % is served by a bot; cannot transfer', c.id
-            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Use omni.escalate.';
-    END IF;
     PERFORM omni._requeue(c, 'transfer', 'transferred', queue);
 END $$;
 COMMENT ON FUNCTION omni.transfer(bigint, text) IS
@@ -679,10 +661,6 @@ DECLARE
     t timestamptz := omni.now();
 BEGIN
     PERFORM omni._authorize_handling(c, 'transfer');
-    IF c.state = 'active' AND c.agent_id IS NULL THEN
-        RAISE EXCEPTION 'conversation % is served by a bot; cannot transfer', c.id
-            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Use omni.escalate.';
-    END IF;
     ns := omni._next_state(c, 'transfer_to_agent');
     IF agent_id = c.agent_id THEN
         RAISE EXCEPTION 'conversation % is already with agent %', c.id, agent_id
