@@ -35,9 +35,9 @@ include $(PGXS)
 # The built-in lexicons are data files; make turns them into the last part of
 # the install script.  "make fuzz-sentiment" runs the libFuzzer harness.
 SENTIMENT_LEXICON = $(sort $(wildcard data/lexicon/*.tsv))
-SENTIMENT_SQL     = sql/gen/lexicon_data.sql
+SENTIMENT_SQL     = data/lexicon/gen/lexicon_data.sql
 SQL_PARTS        += $(SENTIMENT_SQL)
-EXTRA_CLEAN      += sql/gen test/fuzz/out
+EXTRA_CLEAN      += data/lexicon/gen test/fuzz/out
 
 $(SENTIMENT_SQL): $(SENTIMENT_LEXICON) data/lexicon/lexicon2sql.awk
 	@mkdir -p $(dir $@)
