@@ -552,19 +552,26 @@ check_obfuscated(ScoreCtx *c, const char *chunk, int len, int word)
 	}
 	if (letters < 2)
 		return;
-	for (i = 0; i < lex->nprof; i++)
+	/* the message's languages first, in evidence order, then any */
+	for (i = 0; i <= c->ncand; i++)
 	{
-		const SentProf *p = &lex->prof[i];
-		const SentInfo *pi;
+		int			want = i < c->ncand ? c->cand[i] : -1;
+		int			k;
 
-		if (!wild_match(buf, o, p->term, p->len))
-			continue;
-		e = sent_hash_find(&lex->forms, p->term, p->len);
-		pi = sent_entry_info(e, p->lang);
-		if (pi)
+		for (k = 0; k < lex->nprof; k++)
 		{
-			record_profanity(c, pi, word, SR_OBFUSCATED);
-			return;
+			const SentProf *p = &lex->prof[k];
+			const SentInfo *pi;
+
+			if ((want >= 0 && p->lang != want) || !wild_match(buf, o, p->term, p->len))
+				continue;
+			e = sent_hash_find(&lex->forms, p->term, p->len);
+			pi = sent_entry_info(e, p->lang);
+			if (pi)
+			{
+				record_profanity(c, pi, word, SR_OBFUSCATED);
+				return;
+			}
 		}
 	}
 }
