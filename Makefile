@@ -31,6 +31,23 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# ---- sentiment engine (docs/sentiment.md) -------------------------------------
+# The built-in lexicons are data files; make turns them into the last part of
+# the install script.  "make fuzz-sentiment" runs the libFuzzer harness.
+SENTIMENT_LEXICON = $(sort $(wildcard data/lexicon/*.tsv))
+SENTIMENT_SQL     = data/lexicon/gen/lexicon_data.sql
+SQL_PARTS        += $(SENTIMENT_SQL)
+EXTRA_CLEAN      += data/lexicon/gen test/fuzz/out
+
+$(SENTIMENT_SQL): $(SENTIMENT_LEXICON) data/lexicon/lexicon2sql.awk
+	@mkdir -p $(dir $@)
+	@awk -f data/lexicon/lexicon2sql.awk $(SENTIMENT_LEXICON) > $@.tmp && mv $@.tmp $@
+
+fuzz-sentiment:
+	@bash test/fuzz/run.sh
+.PHONY: fuzz-sentiment
+# ---- end sentiment -------------------------------------------------------------
+
 $(DATA_built): $(SQL_PARTS) $(EXTENSION).control Makefile
 	@echo "-- generated from sql/src/*.sql by make; do not edit" > $@
 	@printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit' >> $@

@@ -1,0 +1,1010 @@
+/*-------------------------------------------------------------------------
+ *
+ * scorer.c
+ *	  Language detection and sentiment scoring over the token stream.
+ *
+ * Detection: the dominant script of the letters decides first (Hangul ->
+ * ko, Arabic -> ar, ...); among the languages sharing a script (Latin),
+ * stop words and lexicon words of each language and tell-tale letters
+ * (ñ, ã, ø, ß ...) are evidence.  When the evidence is thin the message is
+ * scored with every lexicon of that script, best evidence first.
+ *
+ * Scoring is lexicon plus rules in the manner of VADER (Hutto & Gilbert
+ * 2014): each sentiment word's valence (-4..4) is adjusted by a preceding
+ * intensifier or diminisher, capitals in a mixed-case message, stretched
+ * letters, negation (x -0.74 for the next three words of the clause, or
+ * the previous word for post-posed negators such as Korean 않다 or
+ * Danish/German "ikke"/"nicht" at the clause end), and contrast ("but":
+ * before x0.5, after x1.5).  Exclamation and question marks amplify the
+ * sum, which is normalized to [-1, 1] by x / sqrt(x^2 + 15).  Profanity
+ * (also when obfuscated: f*ck, f.u.c.k, sh1t, f u c k, fuuuck) caps the
+ * score at the top of "negative", or of "very_negative" for severity 3.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "sent_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#define NEG_SCALAR		(-0.74f)
+#define CAPS_INCR		0.733f
+#define STRETCH_INCR	0.3f
+#define NEG_SCOPE		3
+#define INT_SCOPE		2
+#define NORM_ALPHA		15.0
+
+typedef struct Item
+{
+	int			word;			/* word index of the item */
+	int			clause;
+	float		base;
+	float		val;
+	uint32_t	rules;
+	const char *term;
+	const char *modifier;
+	int			lang;
+	int			severity;
+} Item;
+
+typedef struct ScoreCtx
+{
+	const SentLexicon *lex;
+	SentTokens *toks;
+	SentArena  *arena;
+	SentResult *res;
+	int			cand[SENT_MAX_LANGS];
+	int			ncand;
+	Item	   *items;
+	int			nitems;
+	int			maxitems;
+	/* profanity */
+	int			severity;
+	/* negation state */
+	int			neg_left;
+	int			neg_word;
+	bool		neg_applied;
+	bool		neg_postable;
+	int			neg_clause;
+	const char *neg_term;
+	/* intensifier state */
+	int			int_left;
+	float		int_w;
+	const char *int_term;
+	int			clause;
+	int			contrast_at;
+} ScoreCtx;
+
+static const struct
+{
+	SentScript	script;
+	const char *code;
+}			script_default[] = {
+	{SS_HANGUL, "ko"}, {SS_ARABIC, "ar"}, {SS_HAN, "zh"}, {SS_KANA, "ja"},
+	{SS_CYRILLIC, "ru"}, {SS_GREEK, "el"}, {SS_HEBREW, "he"}, {SS_THAI, "th"},
+	{SS_DEVANAGARI, "hi"}
+};
+
+static inline float
+signf(float v)
+{
+	return v > 0 ? 1.0f : v < 0 ? -1.0f : 0.0f;
+}
+
+static Item *
+add_item(ScoreCtx *c)
+{
+	Item	   *it;
+
+	if (c->nitems >= c->maxitems)
+	{
+		int			nmax = c->maxitems ? c->maxitems * 2 : 32;
+		Item	   *n = sent_arena_alloc(c->arena, nmax * sizeof(Item));
+
+		if (c->nitems)
+			memcpy(n, c->items, c->nitems * sizeof(Item));
+		c->items = n;
+		c->maxitems = nmax;
+	}
+	it = &c->items[c->nitems++];
+	memset(it, 0, sizeof(Item));
+	it->clause = c->clause;
+	return it;
+}
+
+/* ------------------------------------------------------------------------
+ * Language detection
+ * ------------------------------------------------------------------------
+ */
+static void
+detect(ScoreCtx *c, const char *hint)
+{
+	const SentLexicon *lex = c->lex;
+	SentTokens *toks = c->toks;
+	SentResult *res = c->res;
+	int			best_script = SS_NONE;
+	int			s,
+				i,
+				l;
+	float		ev[SENT_MAX_LANGS];
+
+	c->ncand = 0;
+	strcpy(res->language, "und");
+	res->unsure = false;
+
+	if (hint && *hint)
+	{
+		l = sent_lexicon_find_lang(lex, hint);
+		if (l >= 0 && !lex->langs[l].universal)
+		{
+			c->cand[c->ncand++] = l;
+			strcpy(res->language, lex->langs[l].code);
+			return;
+		}
+	}
+	for (s = SS_LATIN; s < SS_NSCRIPTS; s++)
+		if (toks->script_count[s] > toks->script_count[best_script])
+			best_script = s;
+	if (best_script == SS_NONE)
+		return;
+
+	memset(ev, 0, sizeof(ev));
+	for (l = 0; l < lex->nlangs; l++)
+		if (!lex->langs[l].universal && (int) lex->langs[l].script == best_script)
+		{
+			c->cand[c->ncand++] = l;
+			ev[l] = toks->hint[l] + (strcmp(lex->langs[l].code, "en") == 0 ? 0.01f : 0);
+		}
+	if (c->ncand == 0)
+	{
+		for (i = 0; i < (int) (sizeof(script_default) / sizeof(script_default[0])); i++)
+			if ((int) script_default[i].script == best_script)
+				strcpy(res->language, script_default[i].code);
+		return;
+	}
+	if (c->ncand == 1)
+	{
+		strcpy(res->language, lex->langs[c->cand[0]].code);
+		return;
+	}
+	for (i = 0; i < toks->ntok; i++)
+	{
+		const SentTok *t = &toks->tok[i];
+		const SentInfo *info;
+
+		if (t->entry == NULL || t->script != best_script)
+			continue;
+		for (info = t->entry->info; info; info = info->next)
+		{
+			if (info->flags & SF_STOP)
+				ev[info->lang] += 1.0f;
+			else if (info->flags & ~SF_PHRASEHEAD)
+				ev[info->lang] += 0.5f;
+		}
+	}
+	/* order candidates by evidence (insertion sort, few languages) */
+	for (i = 1; i < c->ncand; i++)
+	{
+		int			x = c->cand[i];
+		int			j;
+
+		for (j = i - 1; j >= 0 && ev[c->cand[j]] < ev[x]; j--)
+			c->cand[j + 1] = c->cand[j];
+		c->cand[j + 1] = x;
+	}
+	if (ev[c->cand[0]] >= 0.5f)
+		strcpy(res->language, lex->langs[c->cand[0]].code);
+	if (ev[c->cand[0]] >= 1.5f && ev[c->cand[0]] - ev[c->cand[1]] >= 1.0f)
+		c->ncand = 1;			/* sure */
+	else
+		res->unsure = true;
+}
+
+/* ------------------------------------------------------------------------
+ * Look-ups
+ * ------------------------------------------------------------------------
+ */
+static const SentInfo *
+resolve(ScoreCtx *c, const SentTok *t, uint32_t *rules)
+{
+	const SentLexicon *lex = c->lex;
+	const int  *cand = c->cand;
+	int			ncand = c->ncand;
+	int			other[SENT_MAX_LANGS];
+	const SentInfo *info;
+	int			i;
+
+	/* a word in another script than the message: its own script's lexicons */
+	if (t->script != SS_NONE && ncand > 0 &&
+		t->script != lex->langs[cand[0]].script)
+	{
+		int			l;
+
+		ncand = 0;
+		for (l = 0; l < lex->nlangs; l++)
+			if ((int) lex->langs[l].script == t->script && !lex->langs[l].universal)
+				other[ncand++] = l;
+		cand = other;
+	}
+	if (t->entry)
+	{
+		for (i = 0; i < ncand; i++)
+			if ((info = sent_entry_info(t->entry, cand[i])) != NULL)
+				return info;
+		if (lex->mul >= 0 && (info = sent_entry_info(t->entry, lex->mul)) != NULL)
+			return info;
+	}
+	for (i = 0; i < ncand; i++)
+	{
+		char		buf[256];
+		int			n;
+		const SentEntry *se;
+
+		n = sent_stem(lex, cand[i], t->s, (int) t->len, buf, sizeof(buf));
+		if (n <= 0)
+			continue;
+		se = sent_hash_find(&lex->stems, buf, n);
+		if (se && (info = sent_entry_info(se, cand[i])) != NULL)
+		{
+			*rules |= SR_STEM;
+			return info;
+		}
+	}
+	return NULL;
+}
+
+/* a severe-enough profanity of any language, for loan words */
+static const SentInfo *
+any_profanity(const SentEntry *e, int min_severity)
+{
+	const SentInfo *info;
+
+	for (info = e ? e->info : NULL; info; info = info->next)
+		if ((info->flags & SF_PROF) && info->severity >= min_severity)
+			return info;
+	return NULL;
+}
+
+static void
+record_profanity(ScoreCtx *c, const SentInfo *info, int word, uint32_t rules)
+{
+	Item	   *it = add_item(c);
+
+	it->word = word;
+	it->term = info->term;
+	it->lang = info->lang;
+	it->severity = info->severity;
+	it->rules = rules | SR_PROFANE;
+	it->base = (info->flags & SF_VALENCE) ? info->valence :
+		(float) (-1.0 - 0.5 * info->severity);
+	it->val = it->base;
+	if (info->severity > c->severity)
+		c->severity = info->severity;
+}
+
+/* ------------------------------------------------------------------------
+ * Negation
+ * ------------------------------------------------------------------------
+ */
+static void
+negate_previous(ScoreCtx *c, int word, int clause, const char *term)
+{
+	int			i;
+
+	for (i = c->nitems - 1; i >= 0; i--)
+	{
+		Item	   *it = &c->items[i];
+
+		if (it->clause != clause || word - it->word > NEG_SCOPE)
+			break;
+		if (it->rules & (SR_PROFANE | SR_SYMBOL))
+			continue;
+		if (!(it->rules & SR_NEGATED))
+		{
+			it->val *= NEG_SCALAR;
+			it->rules |= SR_NEGATED;
+			it->modifier = term;
+		}
+		break;
+	}
+}
+
+static void
+finish_negation(ScoreCtx *c)
+{
+	if (c->neg_left > 0 && !c->neg_applied && c->neg_postable)
+		negate_previous(c, c->neg_word, c->neg_clause, c->neg_term);
+	c->neg_left = 0;
+}
+
+static void
+end_clause(ScoreCtx *c)
+{
+	finish_negation(c);
+	c->int_left = 0;
+	c->clause++;
+}
+
+/* ------------------------------------------------------------------------
+ * Symbols: emoticons and emoji, ! and ?
+ * ------------------------------------------------------------------------
+ */
+static void
+symbol_hit(ScoreCtx *c, const SentEntry *e, int word)
+{
+	const SentInfo *info;
+	Item	   *it;
+
+	for (info = e->info; info; info = info->next)
+		if (info->flags & SF_VALENCE)
+			break;
+	if (info == NULL)
+		return;
+	it = add_item(c);
+	it->word = word;
+	it->term = e->key;
+	it->lang = info->lang;
+	it->base = it->val = info->valence;
+	it->rules = SR_SYMBOL;
+}
+
+static void
+score_symbol(ScoreCtx *c, int ti, int word)
+{
+	const SentLexicon *lex = c->lex;
+	SentTok    *t = &c->toks->tok[ti];
+	const char *s = t->s;
+	int			len = (int) t->len;
+	int			i = 0;
+
+	for (i = 0; i < len; i++)
+	{
+		if (s[i] == '!')
+			c->res->exclamations++;
+		else if (s[i] == '?')
+			c->res->questions++;
+	}
+	if (lex->symbols.used == 0)
+		return;
+	/* ":" followed by "d" / "p" / "3" without a space: ":d", "<3" */
+	if (ti + 1 < c->toks->ntok)
+	{
+		SentTok    *n = &c->toks->tok[ti + 1];
+
+		if (n->type == TT_WORD && !(n->flags & TF_SPACE_BEFORE) && n->len <= 2 &&
+			len <= 6)
+		{
+			char		buf[16];
+			int			k;
+
+			for (k = (len < 3 ? len : 3); k >= 1; k--)
+			{
+				const SentEntry *e;
+
+				memcpy(buf, s + len - k, k);
+				memcpy(buf + k, n->s, n->len);
+				e = sent_hash_find(&lex->symbols, buf, k + n->len);
+				if (e)
+				{
+					symbol_hit(c, e, word);
+					len -= k;
+					n->entry = NULL;
+					n->flags |= TF_BOUNDARY;	/* consumed: skip as a word */
+					break;
+				}
+			}
+		}
+	}
+	i = 0;
+	while (i < len)
+	{
+		int			k;
+		int			maxk = lex->max_symbol < len - i ? lex->max_symbol : len - i;
+		bool		hit = false;
+
+		for (k = maxk; k >= 1; k--)
+		{
+			const SentEntry *e;
+
+			/* only cut at character boundaries */
+			if (i + k < len && ((unsigned char) s[i + k] & 0xC0) == 0x80)
+				continue;
+			e = sent_hash_find(&lex->symbols, s + i, k);
+			if (e)
+			{
+				symbol_hit(c, e, word);
+				i += k;
+				hit = true;
+				break;
+			}
+		}
+		if (!hit)
+		{
+			i++;
+			while (i < len && ((unsigned char) s[i] & 0xC0) == 0x80)
+				i++;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Obfuscated profanity: f*ck, f**k, sh1t, $hit, @ss, f-u-c-k, f u c k
+ * ------------------------------------------------------------------------
+ */
+static bool
+wild_match(const char *pat, int plen, const char *term, int tlen)
+{
+	int			i;
+
+	if (plen != tlen)
+		return false;
+	for (i = 0; i < plen; i++)
+		if (pat[i] != '*' && pat[i] != term[i])
+			return false;
+	return true;
+}
+
+static void
+check_obfuscated(ScoreCtx *c, const char *chunk, int len, int word)
+{
+	const SentLexicon *lex = c->lex;
+	char		buf[64];
+	int			o = 0,
+				i,
+				letters = 0,
+				wild = 0;
+	bool		changed = false;
+	const SentEntry *e;
+	const SentInfo *info = NULL;
+
+	/* trim sentence punctuation around the chunk */
+	while (len > 0 && strchr(".,!?;:\"'()[]", chunk[len - 1]))
+		len--;
+	while (len > 0 && strchr(".,?;:\"'()[]", chunk[0]))
+	{
+		chunk++;
+		len--;
+	}
+	if (len < 3 || len >= (int) sizeof(buf))
+		return;
+	for (i = 0; i < len; i++)
+	{
+		unsigned char ch = (unsigned char) chunk[i];
+		char		m = 0;
+
+		switch (ch)
+		{
+			case '0': m = 'o'; break;
+			case '1': m = 'i'; break;
+			case '3': m = 'e'; break;
+			case '4': m = 'a'; break;
+			case '5': m = 's'; break;
+			case '7': m = 't'; break;
+			case '8': m = 'b'; break;
+			case '@': m = 'a'; break;
+			case '$': m = 's'; break;
+			case '!': m = 'i'; break;
+			case '|': m = 'l'; break;
+			case '+': m = 't'; break;
+			case '*':
+			case '#':
+			case '%':
+				m = '*';
+				wild++;
+				changed = true;
+				break;
+			case '.':
+			case '-':
+			case '_':
+			case '~':
+			case '\'':
+			case '^':
+				changed = true;
+				continue;
+			default:
+				if (ch >= 0x80 || (ch >= 'a' && ch <= 'z'))
+				{
+					m = (char) ch;
+					letters++;
+				}
+				else
+					return;		/* not an obfuscated word */
+		}
+		if (m != (char) ch)
+			changed = true;
+		buf[o++] = m;
+	}
+	buf[o] = '\0';
+	if (!changed || o < 3 || letters == 0)
+		return;
+	if (wild == 0)
+	{
+		const char *alt = buf;
+		char		one[64];
+
+		e = sent_hash_find(&lex->forms, buf, o);
+		if (e == NULL)
+		{
+			/* cut repeated letters: fuuuuck */
+			int			k,
+						n = 0;
+
+			for (k = 0; k < o; k++)
+				if (k == 0 || buf[k] != buf[k - 1])
+					one[n++] = buf[k];
+			one[n] = '\0';
+			alt = one;
+			e = sent_hash_find(&lex->forms, alt, n);
+		}
+		if (e == NULL)
+			return;
+		for (i = 0; i < c->ncand && info == NULL; i++)
+		{
+			info = sent_entry_info(e, c->cand[i]);
+			if (info && !(info->flags & SF_PROF))
+				info = NULL;
+		}
+		if (info == NULL)
+			info = any_profanity(e, 2);
+		if (info)
+			record_profanity(c, info, word, SR_OBFUSCATED);
+		return;
+	}
+	if (letters < 2)
+		return;
+	/* the message's languages first, in evidence order, then any */
+	for (i = 0; i <= c->ncand; i++)
+	{
+		int			want = i < c->ncand ? c->cand[i] : -1;
+		int			k;
+
+		for (k = 0; k < lex->nprof; k++)
+		{
+			const SentProf *p = &lex->prof[k];
+			const SentInfo *pi;
+
+			if ((want >= 0 && p->lang != want) || !wild_match(buf, o, p->term, p->len))
+				continue;
+			e = sent_hash_find(&lex->forms, p->term, p->len);
+			pi = sent_entry_info(e, p->lang);
+			if (pi)
+			{
+				record_profanity(c, pi, word, SR_OBFUSCATED);
+				return;
+			}
+		}
+	}
+}
+
+static void
+scan_obfuscations(ScoreCtx *c)
+{
+	SentTokens *toks = c->toks;
+	int			i = 0;
+	int			word = 0;
+
+	while (i < toks->ntok)
+	{
+		int			j = i + 1;
+		bool		interesting;
+		SentTok    *t = &toks->tok[i];
+
+		while (j < toks->ntok && !(toks->tok[j].flags & TF_SPACE_BEFORE))
+			j++;
+		/* a group of tokens written without spaces */
+		interesting = (j - i > 1) ||
+			(t->type == TT_WORD && (t->flags & TF_DIGIT) && (t->flags & TF_ALPHA));
+		if (interesting)
+		{
+			size_t		total = 0;
+			int			k;
+
+			for (k = i; k < j; k++)
+				total += toks->tok[k].len;
+			if (total < 64)
+			{
+				char		chunk[64];
+				size_t		o = 0;
+				int			nword = 0;
+
+				for (k = i; k < j; k++)
+				{
+					memcpy(chunk + o, toks->tok[k].s, toks->tok[k].len);
+					o += toks->tok[k].len;
+					nword += toks->tok[k].type == TT_WORD;
+				}
+				/* word + punctuation ("great!") is not an obfuscation */
+				if (nword >= 2 || (nword == 1 && (t->flags & TF_DIGIT)) ||
+					(nword == 1 && t->type == TT_SYMBOL))
+					check_obfuscated(c, chunk, (int) o, word);
+			}
+		}
+		/* spaced letters: f u c k */
+		if (t->type == TT_WORD && t->len == 1 && (t->flags & TF_ALPHA))
+		{
+			int			k = i;
+			char		buf[32];
+			int			n = 0;
+
+			while (k < toks->ntok && n < 31 && toks->tok[k].type == TT_WORD &&
+				   toks->tok[k].len == 1 && (toks->tok[k].flags & TF_SPACE_BEFORE))
+				buf[n++] = toks->tok[k++].s[0];
+			if (n >= 3)
+			{
+				const SentEntry *e = sent_hash_find(&c->lex->forms, buf, n);
+				const SentInfo *info = any_profanity(e, 1);
+
+				if (info)
+					record_profanity(c, info, word, SR_OBFUSCATED);
+				j = k > j ? k : j;
+			}
+		}
+		for (; i < j; i++)
+			word += toks->tok[i].type == TT_WORD;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Phrases
+ * ------------------------------------------------------------------------
+ */
+static const SentInfo *
+match_phrase(ScoreCtx *c, int ti, int lang, int *consumed, const char **term)
+{
+	SentTokens *toks = c->toks;
+	int			k;
+
+	for (k = c->lex->max_phrase; k >= 2; k--)
+	{
+		char		buf[256];
+		int			o = 0,
+					n = 0,
+					j;
+		const SentEntry *e;
+		const SentInfo *info;
+
+		for (j = ti; j < toks->ntok && n < k; j++)
+		{
+			const SentTok *t = &toks->tok[j];
+			const char *s = t->alt2 ? t->alt2 : t->s;
+			size_t		sl = strlen(s);
+
+			if (t->type != TT_WORD)
+				break;
+			if (o + sl + 2 >= sizeof(buf))
+				break;
+			if (n)
+				buf[o++] = ' ';
+			/* the stretched form is tried as written first */
+			memcpy(buf + o, t->s, t->len <= sizeof(buf) - o - 1 ? t->len : 0);
+			o += t->len;
+			n++;
+		}
+		if (n < k)
+			continue;
+		e = sent_hash_find(&c->lex->forms, buf, o);
+		if (e && (info = sent_entry_info(e, lang)) != NULL &&
+			(info->flags & ~(SF_PHRASEHEAD | SF_STOP)))
+		{
+			*consumed = k;
+			*term = e->key;
+			return info;
+		}
+	}
+	return NULL;
+}
+
+static bool
+ends_with_contrast(const SentLexicon *lex, int lang, const SentTok *t)
+{
+	const SentLang *l = &lex->langs[lang];
+	int			i;
+
+	for (i = 0; i < l->nbutsfx; i++)
+	{
+		const SentAffix *a = &l->butsfx[i];
+
+		if ((int) t->len > a->len &&
+			memcmp(t->s + t->len - a->len, a->s, a->len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Main
+ * ------------------------------------------------------------------------
+ */
+static void
+score_words(ScoreCtx *c)
+{
+	SentTokens *toks = c->toks;
+	int			i;
+	int			word = 0;
+
+	for (i = 0; i < toks->ntok; i++)
+	{
+		SentTok    *t = &toks->tok[i];
+		const SentInfo *info;
+		uint32_t	rules = 0;
+		int			consumed = 1;
+		const char *term;
+
+		if (t->type == TT_SYMBOL)
+		{
+			score_symbol(c, i, word);
+			if (t->flags & TF_BOUNDARY)
+				end_clause(c);
+			continue;
+		}
+		if (t->flags & TF_BOUNDARY)		/* part of an emoticon */
+			continue;
+		word++;
+		c->res->nwords++;
+		/* negation scope ran out: a post-posable negator looks back */
+		if (c->neg_left > 0 && word - c->neg_word > NEG_SCOPE)
+			finish_negation(c);
+		if (c->int_left > 0 && word - c->int_left > INT_SCOPE)
+			c->int_left = 0;
+
+		info = resolve(c, t, &rules);
+		if (info == NULL)
+		{
+			const SentInfo *p = t->entry ? any_profanity(t->entry, 2) : NULL;
+
+			if (p)
+				record_profanity(c, p, word, (t->flags & TF_DOTTED) ? SR_OBFUSCATED : 0);
+			if (c->ncand > 0 && ends_with_contrast(c->lex, c->cand[0], t))
+			{
+				end_clause(c);
+				c->contrast_at = c->nitems;
+				c->res->contrast = t->s;
+			}
+			continue;
+		}
+		term = info->term;
+		if (info->flags & SF_PHRASEHEAD)
+		{
+			const SentInfo *pinfo = match_phrase(c, i, info->lang, &consumed, &term);
+
+			if (pinfo)
+			{
+				info = pinfo;
+				rules |= SR_PHRASE;
+			}
+			else
+				consumed = 1;
+		}
+		if (info->flags & SF_PROF)
+			record_profanity(c, info, word,
+							 rules | ((t->flags & TF_DOTTED) ? SR_OBFUSCATED : 0));
+		else if (info->flags & SF_BUT)
+		{
+			end_clause(c);
+			c->contrast_at = c->nitems;
+			c->res->contrast = term;
+		}
+		else if (info->flags & SF_NEG)
+		{
+			if (c->neg_left > 0 && c->neg_clause == c->clause)
+				c->neg_word = word; /* "ne ... pas": one negation, scope renewed */
+			else
+			{
+				c->neg_left = 1;
+				c->neg_word = word;
+				c->neg_applied = false;
+				c->neg_postable = (info->flags & SF_NEGPOST) != 0;
+				c->neg_clause = c->clause;
+				c->neg_term = term;
+			}
+		}
+		else if (info->flags & SF_NEGPOST)
+			negate_previous(c, word, c->clause, term);
+		else if ((info->flags & (SF_INT | SF_DIM)) && c->nitems > 0 &&
+				 c->items[c->nitems - 1].word == word - 1 &&
+				 c->items[c->nitems - 1].clause == c->clause &&
+				 !(c->items[c->nitems - 1].rules & (SR_INTENSIFIED | SR_DIMINISHED | SR_SYMBOL | SR_PROFANE)) &&
+				 (i + 1 >= toks->ntok || (toks->tok[i + 1].flags & TF_BOUNDARY)))
+		{
+			/* post-posed at the clause end: "جيد جدا", "good too." */
+			Item	   *it = &c->items[c->nitems - 1];
+			float		w = info->weight;
+
+			if (w < 0 && fabsf(w) > fabsf(it->val))
+				w = -fabsf(it->val) * 0.5f;
+			it->val += signf(it->val) * w;
+			it->rules |= info->weight > 0 ? SR_INTENSIFIED : SR_DIMINISHED;
+			it->modifier = term;
+		}
+		else if (info->flags & (SF_INT | SF_DIM))
+		{
+			c->int_left = word;	/* word index of the modifier */
+			c->int_w = info->weight;
+			c->int_term = term;
+		}
+		else if (info->flags & SF_VALENCE)
+		{
+			Item	   *it = add_item(c);
+			float		v = info->valence;
+
+			it->word = word;
+			it->term = term;
+			it->lang = info->lang;
+			it->base = v;
+			if (c->int_left > 0 && v != 0)
+			{
+				float		w = c->int_w * (word - c->int_left == 1 ? 1.0f : 0.95f);
+
+				if (w < 0 && fabsf(w) > fabsf(v))
+					w = -fabsf(v) * 0.5f;
+				v += signf(v) * w;
+				rules |= c->int_w > 0 ? SR_INTENSIFIED : SR_DIMINISHED;
+				it->modifier = c->int_term;
+				c->int_left = 0;
+			}
+			if ((t->flags & TF_CAPS) && toks->nlower > 0)
+			{
+				v += signf(v) * CAPS_INCR;
+				rules |= SR_CAPS;
+			}
+			if (t->flags & TF_STRETCHED)
+			{
+				v += signf(v) * STRETCH_INCR;
+				rules |= SR_STRETCHED;
+			}
+			if (c->neg_left > 0 && c->neg_clause == c->clause &&
+				word - c->neg_word <= NEG_SCOPE)
+			{
+				v *= NEG_SCALAR;
+				rules |= SR_NEGATED;
+				if (it->modifier == NULL)
+					it->modifier = c->neg_term;
+				c->neg_applied = true;
+			}
+			it->val = v;
+			it->rules = rules;
+			if (ends_with_contrast(c->lex, info->lang, t))
+			{
+				end_clause(c);
+				c->contrast_at = c->nitems;
+				c->res->contrast = t->s;
+			}
+		}
+		/* skip the rest of a phrase */
+		while (consumed-- > 1 && i + 1 < toks->ntok && toks->tok[i + 1].type == TT_WORD)
+		{
+			i++;
+			word++;
+		}
+	}
+	finish_negation(c);
+}
+
+void
+sent_analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
+			 size_t len, const char *lang, bool want_evidence,
+			 bool detect_only, SentResult *res)
+{
+	SentArena  *arena = sent_arena_new(&eng->alloc, 16 * 1024);
+	SentTokens *toks = sent_arena_alloc(arena, sizeof(SentTokens));
+	ScoreCtx	c;
+	int			i;
+	double		sum = 0;
+	double		score;
+
+	memset(res, 0, sizeof(SentResult));
+	res->arena = arena;
+	sent_tokenize(eng, lex, text, len, arena, toks);
+	res->truncated = toks->truncated;
+
+	for (i = 0; i < toks->ntok; i++)
+	{
+		SentTok    *t = &toks->tok[i];
+
+		if (t->type != TT_WORD)
+			continue;
+		t->entry = sent_hash_find(&lex->forms, t->s, t->len);
+		if (t->entry == NULL && t->alt2)
+			t->entry = sent_hash_find(&lex->forms, t->alt2, strlen(t->alt2));
+		if (t->entry == NULL && t->alt1)
+			t->entry = sent_hash_find(&lex->forms, t->alt1, strlen(t->alt1));
+	}
+
+	memset(&c, 0, sizeof(c));
+	c.lex = lex;
+	c.toks = toks;
+	c.arena = arena;
+	c.res = res;
+	c.contrast_at = -1;
+	detect(&c, lang);
+	res->ncandidates = c.ncand < 8 ? c.ncand : 8;
+	for (i = 0; i < res->ncandidates; i++)
+		res->candidates[i] = c.cand[i];
+	if (detect_only)
+	{
+		res->level = SENT_NEUTRAL;
+		return;
+	}
+
+	score_words(&c);
+	scan_obfuscations(&c);
+
+	for (i = 0; i < c.nitems; i++)
+	{
+		Item	   *it = &c.items[i];
+
+		if (c.contrast_at >= 0 && !(it->rules & SR_PROFANE))
+		{
+			if (i < c.contrast_at)
+			{
+				it->val *= 0.5f;
+				it->rules |= SR_BEFORE_BUT;
+			}
+			else
+			{
+				it->val *= 1.5f;
+				it->rules |= SR_AFTER_BUT;
+			}
+		}
+		sum += it->val;
+	}
+	if (sum != 0)
+	{
+		double		amp = (res->exclamations > 4 ? 4 : res->exclamations) * 0.292;
+
+		if (res->questions > 1)
+			amp += res->questions > 3 ? 0.96 : res->questions * 0.18;
+		sum += (sum > 0 ? 1 : -1) * amp;
+	}
+	res->sum = sum;
+	score = sum / sqrt(sum * sum + NORM_ALPHA);
+	res->severity = c.severity;
+	res->profane = c.severity > 0;
+	if (c.severity >= 3)
+	{
+		double		cap = lex->threshold[SENT_NEGATIVE] - 0.01;
+
+		if (score > cap)
+			score = cap;
+	}
+	else if (c.severity > 0)
+	{
+		double		cap = lex->threshold[SENT_SLIGHTLY_NEGATIVE] - 0.01;
+
+		if (score > cap)
+			score = cap;
+	}
+	if (score > 1)
+		score = 1;
+	if (score < -1)
+		score = -1;
+	res->score = score;
+	res->level = sent_level_of(lex, score);
+
+	res->nhits_total = c.nitems;
+	if (want_evidence)
+	{
+		for (i = 0; i < c.nitems && res->nhits < SENT_MAX_HITS; i++)
+		{
+			Item	   *it = &c.items[i];
+			SentHit    *h = &res->hits[res->nhits++];
+
+			h->term = it->term;
+			h->modifier = it->modifier;
+			h->lang = it->lang;
+			h->base = it->base;
+			h->final = it->val;
+			h->rules = it->rules;
+			h->severity = it->severity;
+		}
+	}
+}
+
+void
+sent_result_free(SentEngine *eng, SentResult *res)
+{
+	(void) eng;
+	if (res->arena)
+		sent_arena_free(res->arena);
+	res->arena = NULL;
+}

@@ -1,0 +1,211 @@
+/*-------------------------------------------------------------------------
+ *
+ * sent_internal.h
+ *	  Structures shared by the portable sentiment engine files (lexicon.c,
+ *	  tokenizer.c, scorer.c): the lexicon hash table, the scratch arena and
+ *	  the token stream.  Not part of the engine's public API.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef OMNI_SENT_INTERNAL_H
+#define OMNI_SENT_INTERNAL_H
+
+#include "sentiment.h"
+
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+
+/* Writing systems the engine tells apart (our own small enum). */
+typedef enum SentScript
+{
+	SS_NONE = 0,
+	SS_LATIN,
+	SS_ARABIC,
+	SS_HANGUL,
+	SS_HAN,
+	SS_KANA,
+	SS_CYRILLIC,
+	SS_GREEK,
+	SS_HEBREW,
+	SS_THAI,
+	SS_DEVANAGARI,
+	SS_OTHER,
+	SS_NSCRIPTS
+} SentScript;
+
+/* Flags of a SentInfo */
+#define SF_VALENCE		0x0001
+#define SF_NEG			0x0002
+#define SF_NEGPOST		0x0004
+#define SF_INT			0x0008
+#define SF_DIM			0x0010
+#define SF_BUT			0x0020
+#define SF_BUTSFX		0x0040
+#define SF_STOP			0x0080
+#define SF_PROF			0x0100
+#define SF_PHRASEHEAD	0x0200
+
+/* What one language says about one key. */
+typedef struct SentInfo
+{
+	struct SentInfo *next;
+	uint16_t	lang;
+	uint16_t	flags;			/* SF_* */
+	uint16_t	admin;			/* bit (1 << kind) set: value came from admin */
+	uint8_t		severity;		/* profanity 1..3 */
+	float		valence;
+	float		weight;			/* intensifier (+) / diminisher (-) amount */
+	const char *term;			/* the key (for evidence of stem hits) */
+} SentInfo;
+
+typedef struct SentEntry
+{
+	const char *key;			/* NULL: empty slot */
+	uint32_t	hash;
+	uint32_t	len;
+	SentInfo   *info;
+} SentEntry;
+
+typedef struct SentHash
+{
+	SentEntry  *slots;
+	uint32_t	mask;			/* nslots - 1 */
+	uint32_t	used;
+} SentHash;
+
+typedef struct SentAffix
+{
+	const char *s;
+	int			len;			/* bytes */
+} SentAffix;
+
+typedef struct SentLang
+{
+	char		code[SENT_LANG_LEN];
+	SentScript	script;
+	bool		universal;		/* "mul": emoji, emoticons, chat slang */
+	int			nsuffix;
+	int			nprefix;
+	int			maxsuffix;
+	int			maxprefix;
+	SentAffix  *suffix;
+	SentAffix  *prefix;
+	int			nbutsfx;
+	SentAffix  *butsfx;			/* contrast suffixes (Korean -지만) */
+	int			minstem;		/* characters kept at least when stemming */
+} SentLang;
+
+typedef struct SentProf
+{
+	const char *term;
+	int			len;
+	int			lang;
+	int			severity;
+} SentProf;
+
+struct SentLexicon
+{
+	SentAlloc	alloc;
+	SentEngine *eng;
+	void	   *arena;			/* everything below lives in it */
+	SentHash	forms;			/* word forms, phrases, symbols */
+	SentHash	stems;			/* stem of each valence/modifier form */
+	SentHash	symbols;		/* emoticons and emoji */
+	int			nlangs;
+	SentLang	langs[SENT_MAX_LANGS];
+	int			mul;			/* index of "mul", -1 when absent */
+	int			max_phrase;		/* longest phrase in words */
+	int			max_symbol;		/* longest symbol term in bytes */
+	double		threshold[SENT_NLEVELS];
+	SentProf   *prof;			/* all profanity terms, for masked matching */
+	int			nprof;
+	int			maxprof;
+	int			nrows;
+	bool		finalized;
+	/* language hints from letters, resolved at finalize */
+	int			nhints;
+	struct
+	{
+		uint32_t	cp;
+		int			lang;
+		float		weight;
+	}			hints[32];
+};
+
+struct SentEngine
+{
+	SentAlloc	alloc;
+	UBreakIterator *brk;
+	const UNormalizer2 *nfkc;
+};
+
+/* Scratch arena: a chain of blocks released at once. */
+typedef struct SentArena SentArena;
+extern SentArena *sent_arena_new(const SentAlloc *alloc, size_t first);
+extern void *sent_arena_alloc(SentArena *a, size_t size);
+extern char *sent_arena_strndup(SentArena *a, const char *s, size_t len);
+extern void sent_arena_free(SentArena *a);
+
+/* Token types and flags */
+#define TT_WORD			1
+#define TT_SYMBOL		2
+
+#define TF_SPACE_BEFORE	0x01
+#define TF_CAPS			0x02
+#define TF_STRETCHED	0x04
+#define TF_DIGIT		0x08
+#define TF_ALPHA		0x10
+#define TF_BOUNDARY		0x20	/* symbol token ending a clause */
+#define TF_DOTTED		0x40	/* word had inner dots removed (f.u.c.k) */
+
+typedef struct SentTok
+{
+	const char *s;				/* folded, normalized UTF-8 */
+	const char *alt2;			/* letters repeated 3+ times cut to 2 */
+	const char *alt1;			/* ... cut to 1 */
+	uint32_t	len;
+	uint8_t		type;
+	uint8_t		flags;
+	uint8_t		script;
+	uint8_t		nchars;			/* characters, capped at 255 */
+	const SentEntry *entry;		/* form lookup result */
+} SentTok;
+
+typedef struct SentTokens
+{
+	SentTok    *tok;
+	int			ntok;
+	int			cap;
+	int			script_count[SS_NSCRIPTS];
+	int			ncaps;			/* words in capitals */
+	int			nlower;			/* words with lower case letters */
+	float		hint[SENT_MAX_LANGS];
+	bool		truncated;
+} SentTokens;
+
+extern void sent_tokenize(SentEngine *eng, const SentLexicon *lex,
+						  const char *text, size_t len, SentArena *arena,
+						  SentTokens *out);
+
+/* Normalize a lexicon term into the arena; NULL when it has no content. */
+extern char *sent_normalize_term(SentEngine *eng, const SentLexicon *lex,
+								 const char *term, SentArena *arena,
+								 bool *is_symbol, int *nwords,
+								 SentScript *script);
+
+/* Hashing */
+extern uint32_t sent_hash_bytes(const char *s, size_t len);
+extern const SentEntry *sent_hash_find(const SentHash *h, const char *s,
+									   size_t len);
+extern const SentInfo *sent_entry_info(const SentEntry *e, int lang);
+
+/* Stemming: writes the stem of word for lang into buf; returns its length
+ * or -1 when no affix applies. */
+extern int	sent_stem(const SentLexicon *lex, int lang, const char *word,
+					  int len, char *buf, int buflen);
+
+extern int	sent_lexicon_find_lang(const SentLexicon *lex, const char *code);
+extern SentScript sent_script_of(uint32_t cp);
+extern void sent_arabic_fold(uint16_t *s, int32_t *len);
+
+#endif							/* OMNI_SENT_INTERNAL_H */
