@@ -7,7 +7,9 @@
 -- search_path; each of them checks that the caller may act for that agent,
 -- conversation or queue.
 
-GRANT USAGE ON SCHEMA omni TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service;
+-- Everyone may look into the schema (omni.sentiment() and the clock are for all);
+-- tables and functions carry their own grants below.
+GRANT USAGE ON SCHEMA omni TO PUBLIC;
 
 -- Visibility helpers used by the policies (evaluated as the querying role).
 CREATE FUNCTION omni._sees_everything() RETURNS boolean
@@ -141,7 +143,9 @@ DECLARE
     -- read-only helpers that policies and CHECK constraints call as the querying role
     public_helpers constant text[] := ARRAY['now', 'caller', 'current_agent_id', '_sees_everything',
                                             'supervised_queues', 'supervised_agents', '_monitored_conversations',
-                                            '_is_predicate', '_valid_required_skills', '_caller_name'];
+                                            '_is_predicate', '_valid_required_skills', '_caller_name',
+                                            -- text scoring reads only lexicon data: for everyone
+                                            'sentiment', 'sentiment_evidence', 'sentiment_level', 'detect_language'];
     definer_triggers constant text[] := ARRAY['_agent_state_row', '_refuse_delete_in_use', '_check_workstream',
                                               '_check_agent', '_check_queue_supervisor',
                                               '_check_required_skills_exist', '_protect_builtin_presence'];
