@@ -348,7 +348,7 @@ facts AS (
                      WHERE p.conversation_id = cv.conversation_id AND p.id >= cv.en_id AND p.id <= cv.id
                        AND omni._kpi_is_state_event(p.kind)) s
              WHERE s.to_state IN ('active', 'wrap_up') AND s.agent_id IS NOT NULL AND s.next_at IS NOT NULL
-             GROUP BY ROLLUP (s.agent_id)) x
+             GROUP BY ROLLUP (s.agent_id) HAVING count(*) > 0) x
      CROSS JOIN LATERAL (VALUES
             (CASE WHEN x.agent IS NULL THEN 'handle_n' ELSE 'session_n' END, 1::double precision),
             (CASE WHEN x.agent IS NULL THEN 'handle_s' ELSE 'session_handle_s' END,
