@@ -26,11 +26,11 @@ INSERT INTO omni.agent (name, db_role, capacity_units) VALUES ('ann', 'regress_k
 INSERT INTO omni.queue_member (queue, agent_id) VALUES ('sales', 1), ('sales', 2), ('support', 2);
 
 SELECT pg_temp.at('08:00:00'); SELECT omni.login(1), omni.login(2);
--- 1: ann active since 08:10 (queued 08:05); 2: ann wrap-up since 08:40;
--- 3: open in sales since 08:50, offered to bob; 4: open in sales since 08:55;
--- 5: bob parked it (waiting); 6: mail open in support (pick mode) since 08:30;
--- 7: closed by bob at 08:20; 8: bot, escalated into sales at 08:58; the
--- customer of conversation 1 writes again at 08:55 (conversation 7).
+-- 1: ann, active since 08:10 (queued 08:05); 2: ann, wrap-up since 08:40;
+-- 3: bob, closed at 08:20; 4: bob parked it (waiting); 5: e-mail open in
+-- support (pick mode) since 08:30; 6: open in sales since 08:50, offered to
+-- bob; 7: open in sales since 08:55, the customer of conversation 1 again;
+-- 8: bot conversation escalated into sales at 08:58.
 SELECT pg_temp.at('08:05:00'); SELECT omni.enqueue('chat', 'cust-1');
 SELECT pg_temp.at('08:10:00'); SELECT omni._make_offer(1, 1) AS o1; SELECT omni.accept(1);
 SELECT pg_temp.at('08:11:00'); SELECT omni.enqueue('chat', 'cust-2');

@@ -353,4 +353,6 @@ COMMENT ON COLUMN omni.escalations.wait_s IS 'Seconds waiting so far (open only)
 GRANT SELECT ON omni.agent_status, omni.ongoing_conversations, omni.ongoing_by_state, omni.customer_summary,
     omni.unassigned_work, omni.escalations TO omnichannel_supervisor, omnichannel_admin;
 GRANT SELECT ON omni.agent_status, omni.my_work TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
-GRANT EXECUTE ON FUNCTION omni._sees_agent(bigint), omni._sees_queue(text) TO PUBLIC;
+REVOKE ALL ON FUNCTION omni._sees_agent(bigint), omni._sees_queue(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION omni._sees_agent(bigint), omni._sees_queue(text)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service;

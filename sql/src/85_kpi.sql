@@ -1120,6 +1120,7 @@ GRANT EXECUTE ON FUNCTION omni.refresh_kpis() TO omnichannel_supervisor, omnicha
 GRANT EXECUTE ON FUNCTION omni.rebuild_kpis(timestamptz) TO omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.kpi(timestamptz, timestamptz), omni.agent_kpi(timestamptz, timestamptz),
     omni.agent_presence_kpi(timestamptz, timestamptz) TO omnichannel_admin;
-GRANT EXECUTE ON FUNCTION omni.kpi_window_start(timestamptz) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION omni.kpi_window_start(timestamptz)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service;
 GRANT EXECUTE ON FUNCTION omni.agent_timeline(bigint, timestamptz, timestamptz)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
