@@ -38,7 +38,7 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM omni.customer WHERE id = customer_id) THEN
         RAISE EXCEPTION 'customer % does not exist', customer_id USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM omni.channel WHERE name = channel) THEN
+    IF NOT EXISTS (SELECT 1 FROM omni.channel WHERE name = link_customer.channel) THEN
         RAISE EXCEPTION 'channel "%" does not exist', channel USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT i.customer_id INTO old FROM omni.customer_identity i
@@ -54,7 +54,8 @@ BEGIN
     END IF;
     INSERT INTO omni.event (at, kind, actor, detail)
     VALUES (omni.now(), 'customer_linked', omni._caller_name(),
-            jsonb_build_object('customer_id', customer_id, 'channel', channel, 'address', address, 'merged', old));
+            jsonb_build_object('customer_id', customer_id, 'channel', channel, 'address', address,
+                               'merged', CASE WHEN old <> customer_id THEN old END));
 END $$;
 COMMENT ON FUNCTION omni.link_customer(bigint, text, text) IS
     'Links a channel address to a customer (merging the customer that address had), so conversations across channels belong together.';
