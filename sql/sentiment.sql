@@ -1,8 +1,9 @@
 -- sentiment.sql — real-time sentiment (SPEC §4): rules, languages, profanity,
 -- lexicon administration, hostile input.  Conversation aggregation and alerts
 -- are in sentiment_conversation.sql.
-CREATE EXTENSION IF NOT EXISTS omnichannel;
 SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS omnichannel CASCADE;
+CREATE EXTENSION omnichannel;
 
 -- Helper for readable checks: level and language of a message.
 CREATE FUNCTION pg_temp.s(body text, lang text DEFAULT NULL) RETURNS text

@@ -3,9 +3,10 @@
 -- of level changes and NOTIFYs omni_sentiment_alert on a drop to the queue's
 -- alert level.  omni._score_customer_message is called directly here, as
 -- omni.post_message does after storing a customer message.
-CREATE EXTENSION IF NOT EXISTS omnichannel;
-CREATE EXTENSION IF NOT EXISTS dblink;
 SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS omnichannel CASCADE;
+CREATE EXTENSION omnichannel;
+CREATE EXTENSION IF NOT EXISTS dblink;
 
 INSERT INTO omni.queue (name, sentiment_alert_level) VALUES ('snt_support', 'negative');
 INSERT INTO omni.queue (name, sentiment_enabled) VALUES ('snt_quiet', false);

@@ -1,7 +1,10 @@
 -- sentiment_quality.sql — macro-F1 over negative / neutral / positive on the
 -- development set bench/sentiment-dev/<lang>.tsv, per language, through SQL.
 -- The floor (0.75) guards against regressions; figures are in docs/sentiment.md.
-CREATE EXTENSION IF NOT EXISTS omnichannel;
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS omnichannel CASCADE;
+CREATE EXTENSION omnichannel;
+RESET client_min_messages;
 CREATE TEMP TABLE dev (lang text, gold text, body text);
 \copy dev FROM PROGRAM 'for l in ar da de en es fr gl it ko pt; do grep -v "^#" bench/sentiment-dev/$l.tsv | sed "s/^/$l\t/"; done' WITH (FORMAT text)
 CREATE TEMP VIEW scored AS
