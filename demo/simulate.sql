@@ -83,7 +83,7 @@ BEGIN
             IF c.last_activity_at < omni.now() - interval '3 seconds' THEN
                 PERFORM demo.attempt(format('SELECT omni.close_conversation(%s)', c.id));
             END IF;
-        ELSIF c.n < 6 THEN
+        ELSIF c.n < 10 THEN
             PERFORM demo.attempt(format('SELECT omni.post_message(%s, %L, %L, %s)', c.id, 'agent', 'Let me check that for you.', a));
             PERFORM demo.attempt(format('SELECT omni.post_message(%s, %L, %L)', c.id, 'customer',
                                         (ARRAY['ok', 'thanks!', 'that did not help at all', 'great, it works now',

@@ -57,7 +57,7 @@ COMMENT ON FUNCTION omni._kpi_is_state_event(text) IS
 -- Wait-time histogram: 16 bins with these lower bounds (seconds).
 CREATE FUNCTION omni._kpi_hist_bounds() RETURNS double precision[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT '{0,5,10,15,20,30,45,60,90,120,180,300,600,1200,1800,3600}'::double precision[]
+    SELECT '{0,1,2,3,5,10,15,20,30,45,60,90,120,300,600,1800}'::double precision[]
 $$;
 COMMENT ON FUNCTION omni._kpi_hist_bounds() IS 'Lower bounds (s) of the 16 wait-time histogram bins; the last is open.';
 
