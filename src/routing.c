@@ -1624,7 +1624,14 @@ record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 		appendStringInfoString(&why, "null");
 	if (ch->rule >= 0)
 		appendStringInfo(&why, ", \"rule\": %d", ch->rule);
-	appendStringInfoString(&why, ", \"key\": ");
+	appendStringInfoString(&why, ", \"order_by\": [");
+	for (int i = 0; i < ch->best_key.n; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&why, ", ");
+		escape_json(&why, ch->best_key.name[i]);
+	}
+	appendStringInfoString(&why, "], \"key\": ");
 	key_json(&why, &ch->best_key);
 	if (ch->runner >= 0)
 	{
@@ -1711,6 +1718,7 @@ write_offers(RCycle *rc)
 	for (int i = 0; i < rc->nagents; i++)
 		if (rc->agents[i].presence_dirty)
 			dirty[ndirty++] = rc->agents[i].id;
+	elog(DEBUG1, "omnichannel routing: %d agents change presence", ndirty);
 	if (ndirty > 0)
 	{
 		args[0] = int8_array(dirty, ndirty);
@@ -1759,9 +1767,13 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 	load_config(&rc);
 	if (rc.nws > 0 && lock_and_load_conversations(&rc, &skipped))
 	{
+		TimestampTz t0 = GetCurrentTimestamp();
+
 		if (rc.nconvs >= omni_route_batch_size)
 			*more = true;
 		load_agents(&rc, &skipped);
+		elog(DEBUG1, "omnichannel routing: %d conversations, %d agents loaded in %ld us",
+			 rc.nconvs, rc.nagents, (long) (GetCurrentTimestamp() - t0));
 		if (rc.nagents > 0)
 		{
 			load_declines(&rc);
@@ -1787,11 +1799,14 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 					record_offer(&rc, q, c, w, &ch);
 			}
 			MemoryContextSwitchTo(old);
+			elog(DEBUG1, "omnichannel routing: %d offers chosen at %ld us", rc.noffers,
+				 (long) (GetCurrentTimestamp() - t0));
 			if (rc.noffers > 0)
 			{
 				old = MemoryContextSwitchTo(cxt);
 				write_offers(&rc);
 				MemoryContextSwitchTo(old);
+				elog(DEBUG1, "omnichannel routing: offers written at %ld us", (long) (GetCurrentTimestamp() - t0));
 				for (int i = 0; i < rc.noffers; i++)
 					if (*min_expiry == 0 || rc.offers[i].expires < *min_expiry)
 						*min_expiry = rc.offers[i].expires;

@@ -19,9 +19,10 @@
  * reloads the settings.  omnichannel.enable_workers = off makes it idle.
  *
  * DROP DATABASE (and ALTER DATABASE RENAME, CREATE DATABASE ... TEMPLATE)
- * would fail while a worker is connected, so a ProcessUtility hook pauses
- * that database's slot, terminates its worker and waits for it to leave
- * before the command runs.
+ * would fail while a worker is connected, and DROP/ALTER EXTENSION
+ * omnichannel could deadlock with a running cycle, so a ProcessUtility hook
+ * pauses that database's slot, terminates its worker and waits for it to
+ * leave before the command runs; the launcher starts it again afterwards.
  *
  *-------------------------------------------------------------------------
  */
@@ -465,6 +466,8 @@ omni_router_main(Datum arg)
 
 	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
 	pgstat_report_appname("omnichannel router");
+	/* Routing statements are short; JIT compilation would only add latency. */
+	SetConfigOption("jit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	loop_cxt = AllocSetContextCreate(TopMemoryContext, "omnichannel router loop", ALLOCSET_DEFAULT_SIZES);
 
 	begin_unit("checking for the omnichannel extension");
@@ -662,9 +665,33 @@ resume_db_worker(Oid dboid)
 	LWLockRelease(omni_shared->lock);
 }
 
+/* is_omnichannel_extension_ddl: DROP EXTENSION omnichannel or ALTER EXTENSION omnichannel. */
+static bool
+is_omnichannel_extension_ddl(Node *parsetree)
+{
+	if (IsA(parsetree, DropStmt) && ((DropStmt *) parsetree)->removeType == OBJECT_EXTENSION)
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((DropStmt *) parsetree)->objects)
+			if (strcmp(strVal(lfirst(lc)), "omnichannel") == 0)
+				return true;
+	}
+	if (IsA(parsetree, AlterExtensionStmt))
+		return strcmp(((AlterExtensionStmt *) parsetree)->extname, "omnichannel") == 0;
+	return false;
+}
+
+/*
+ * utility_target_database: the database whose worker must leave before the
+ * command runs (its connection would make the command fail, or its routing
+ * cycle would deadlock with DROP EXTENSION's locks).
+ */
 static Oid
 utility_target_database(Node *parsetree)
 {
+	if (is_omnichannel_extension_ddl(parsetree))
+		return MyDatabaseId;
 	if (IsA(parsetree, DropdbStmt))
 		return get_database_oid(((DropdbStmt *) parsetree)->dbname, true);
 	if (IsA(parsetree, RenameStmt) && ((RenameStmt *) parsetree)->renameType == OBJECT_DATABASE)

@@ -23,7 +23,7 @@ COMMENT ON FUNCTION omni._valid_order_by(text[]) IS 'Whether a text[] is a valid
 CREATE FUNCTION omni._is_agent_predicate(p jsonpath) RETURNS boolean
     LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
-    PERFORM jsonb_path_match('{}'::jsonb, p, '{"conversation": {}}'::jsonb, true);
+    PERFORM jsonb_path_match('{}'::jsonb, p, '{"conversation": {}}'::jsonb, false);
     RETURN true;
 EXCEPTION WHEN singleton_sql_json_item_required OR sql_json_scalar_required
           OR invalid_parameter_value OR data_exception OR undefined_object THEN
@@ -205,13 +205,15 @@ BEGIN
     FOR r IN SELECT * FROM omni.queue_overflow
               WHERE queue = c.queue AND condition IN ('queue_length', 'outside_hours') ORDER BY position
     LOOP
-        IF r.condition = 'outside_hours' THEN
+        IF r.condition = 'outside_hours' THEN   -- in the queue's own time zone
             IF NOT omni.queue_is_open(c.queue, omni.now()) THEN
                 RETURN r;
             END IF;
         ELSE
+            -- those ahead of it in the queue when it arrived
             SELECT count(*) INTO waiting FROM omni.conversation
-             WHERE state = 'open' AND queue = c.queue AND id <> c.id;
+             WHERE state = 'open' AND queue = c.queue
+               AND (queued_at < c.queued_at OR (queued_at = c.queued_at AND id < c.id));
             IF waiting >= r.max_waiting THEN
                 RETURN r;
             END IF;
@@ -287,7 +289,7 @@ COMMENT ON COLUMN omni.queue_rotation.last_assigned_at IS 'Last offer from this 
 -- The assignment cycle ------------------------------------------------------------
 
 CREATE FUNCTION omni.route() RETURNS integer
-    LANGUAGE c VOLATILE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp
+    LANGUAGE c VOLATILE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp SET jit = off
     AS 'MODULE_PATHNAME', 'omni_route';
 COMMENT ON FUNCTION omni.route() IS
     'Runs one assignment cycle in the caller''s transaction (READ COMMITTED) and returns how many offers it made. The background worker calls it whenever work may be assignable.';
@@ -400,6 +402,57 @@ $$;
 COMMENT ON FUNCTION omni.next_deadline() IS
     'When omni.tick() next has work: the earliest pending offer expiry, wait-time overflow or auto-close (NULL: none). The worker sleeps until then.';
 
+-- Invariants ----------------------------------------------------------------------
+
+CREATE FUNCTION omni.routing_invariant_violations(
+    OUT invariant text, OUT conversation_id bigint, OUT agent_id bigint, OUT detail text)
+    RETURNS SETOF record
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+    -- 1. at most one live offer per conversation
+    SELECT 'two_live_offers', o.conversation_id, NULL::bigint, count(*) || ' pending offers'
+      FROM omni.offer o WHERE o.state = 'pending' GROUP BY o.conversation_id HAVING count(*) > 1
+    UNION ALL
+    -- 2. a pending offer only for an open conversation, never one already with an agent
+    SELECT 'offer_for_assigned', o.conversation_id, o.agent_id, 'conversation is ' || c.state
+      FROM omni.offer o JOIN omni.conversation c ON c.id = o.conversation_id
+     WHERE o.state = 'pending' AND (c.state <> 'open' OR c.agent_id IS NOT NULL)
+    UNION ALL
+    -- 3. capacity is held by the conversation's own agent (or its offered agent)
+    SELECT 'hold_mismatch', h.conversation_id, h.agent_id,
+           format('held by %s, conversation %s with %s', h.agent_id, c.state, coalesce(c.agent_id::text, 'no agent'))
+      FROM omni.capacity_hold h JOIN omni.conversation c ON c.id = h.conversation_id
+     WHERE (h.kind = 'work' AND (c.agent_id IS DISTINCT FROM h.agent_id OR c.state NOT IN ('active', 'wrap_up')))
+        OR (h.kind = 'offer' AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = h.conversation_id
+                                                AND o.state = 'pending' AND o.agent_id = h.agent_id))
+    UNION ALL
+    -- 4. no agent over capacity unless a supervisor override is recorded
+    SELECT 'over_capacity', NULL, a.id, format('%s of %s units', sum(h.units), a.capacity_units)
+      FROM omni.agent a JOIN omni.capacity_hold h ON h.agent_id = a.id
+     GROUP BY a.id, a.capacity_units
+    HAVING sum(h.units) > a.capacity_units AND NOT bool_or(h.override)
+    UNION ALL
+    SELECT 'over_profile', NULL, acp.agent_id, format('%s of %s items of %s', count(*), coalesce(acp.max_items, cp.max_items), cp.name)
+      FROM omni.agent_capacity_profile acp JOIN omni.capacity_profile cp ON cp.name = acp.profile
+      JOIN omni.capacity_hold h ON h.agent_id = acp.agent_id AND h.profile = cp.name
+     GROUP BY acp.agent_id, cp.name, acp.max_items, cp.max_items
+    HAVING count(*) > coalesce(acp.max_items, cp.max_items) AND NOT bool_or(h.override)
+    UNION ALL
+    -- 5. no expired offer left pending
+    SELECT 'expired_offer_pending', o.conversation_id, o.agent_id, 'expired at ' || o.expires_at
+      FROM omni.offer o WHERE o.state = 'pending' AND o.expires_at <= omni.now()
+    UNION ALL
+    -- 6. no open push conversation left while an eligible agent has room
+    SELECT 'open_with_eligible_agent', c.id, m.agent_id, 'queue ' || c.queue
+      FROM omni.conversation c
+      JOIN omni.workstream w ON w.name = c.workstream AND w.mode = 'push'
+      JOIN omni.queue_member m ON m.queue = c.queue
+     WHERE c.state = 'open'
+       AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending')
+       AND omni._eligibility_refusal(m.agent_id, c) IS NULL
+$$;
+COMMENT ON FUNCTION omni.routing_invariant_violations() IS
+    'Rows that break a routing invariant (empty when all hold): two live offers, an offer for an assigned conversation, capacity held by the wrong agent, an agent over capacity or over a profile without a supervisor override, an expired offer still pending, an open conversation while an eligible agent has room (call omni.route() first).';
+
 -- Decision log -------------------------------------------------------------------
 
 CREATE VIEW omni.routing_decision WITH (security_invoker = true) AS
@@ -412,6 +465,7 @@ SELECT e.offer_id,
        e.detail ->> 'skill_match' AS skill_match,
        (e.detail ->> 'rule')::integer AS rule_position,
        (e.detail ->> 'eligible')::integer AS eligible_count,
+       ARRAY(SELECT jsonb_array_elements_text(e.detail -> 'order_by')) AS order_by,
        e.detail -> 'key' AS chosen_key,
        (e.detail #>> '{runner_up,agent_id}')::bigint AS runner_up_agent_id,
        e.detail #> '{runner_up,key}' AS runner_up_key,
@@ -429,7 +483,8 @@ COMMENT ON COLUMN omni.routing_decision.method IS 'highest_capacity, round_robin
 COMMENT ON COLUMN omni.routing_decision.skill_match IS 'exact or closest (the workstream''s).';
 COMMENT ON COLUMN omni.routing_decision.rule_position IS 'Custom method: position of the assignment rule that matched.';
 COMMENT ON COLUMN omni.routing_decision.eligible_count IS 'Agents eligible for the conversation at that moment (NULL when omnichannel.route_count_eligible is off).';
-COMMENT ON COLUMN omni.routing_decision.chosen_key IS 'Key values of the chosen agent, in comparison order.';
+COMMENT ON COLUMN omni.routing_decision.order_by IS 'Names of the key values in the order they were compared (smaller/better first; the agent id breaks the last tie).';
+COMMENT ON COLUMN omni.routing_decision.chosen_key IS 'Key values of the chosen agent (by name; see order_by for the comparison order).';
 COMMENT ON COLUMN omni.routing_decision.runner_up_agent_id IS 'Next best eligible agent (NULL when there was none).';
 COMMENT ON COLUMN omni.routing_decision.runner_up_key IS 'Key values of the runner-up.';
 COMMENT ON COLUMN omni.routing_decision.cycle IS 'Number of the routing cycle in the backend that made the offer.';
@@ -490,6 +545,8 @@ GRANT SELECT ON omni.worker_status TO omnichannel_supervisor, omnichannel_admin;
 REVOKE ALL ON FUNCTION omni.route(), omni.tick(), omni.next_deadline(), omni._worker_status(),
                        omni._wake_router(), omni._wake_launcher() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION omni.route(), omni.tick(), omni.next_deadline() TO omnichannel_admin;
+REVOKE ALL ON FUNCTION omni.routing_invariant_violations() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION omni.routing_invariant_violations() TO omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni._worker_status() TO omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.queue_is_open(text, timestamptz)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
