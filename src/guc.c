@@ -14,6 +14,9 @@
 
 bool		omni_enable_workers = true;
 char	   *omni_mock_now = NULL;
+int			omni_tick_interval_ms = 1000;
+int			omni_launcher_naptime_ms = 10000;
+int			omni_kpi_refresh_interval_ms = 15000;
 
 /* Parsed value of omnichannel.mock_now; valid when omni_mock_now_set. */
 bool		omni_mock_now_set = false;
@@ -95,6 +98,52 @@ omni_define_gucs(void)
 							   PGC_SUSET,
 							   0,
 							   check_mock_now, assign_mock_now, NULL);
+
+	DefineCustomIntVariable("omnichannel.route_batch_size",
+							"Most open conversations per queue one routing cycle considers.",
+							"A queue with more waiting conversations is served by further cycles.",
+							&omni_route_batch_size,
+							500, 1, 100000,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("omnichannel.route_count_eligible",
+							 "Counts the eligible agents of every offer for the decision log.",
+							 "Costs a pass over the queue's members per offer; off leaves eligible_count NULL.",
+							 &omni_route_count_eligible,
+							 true,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.tick_interval",
+							"Longest time the routing worker sleeps between omni.tick() runs.",
+							"The worker runs omni.tick() at the next deadline (offer expiry, overflow, "
+							"auto-close) and at least this often.",
+							&omni_tick_interval_ms,
+							1000, 10, 3600000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.launcher_naptime",
+							"How often the worker launcher looks for databases with the extension.",
+							"CREATE EXTENSION wakes the launcher at once; this is the fallback.",
+							&omni_launcher_naptime_ms,
+							10000, 100, 3600000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.kpi_refresh_interval",
+							"How often the routing worker calls omni.refresh_kpis() (when it exists).",
+							NULL,
+							&omni_kpi_refresh_interval_ms,
+							15000, 100, 86400000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("omnichannel");
 }

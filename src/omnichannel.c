@@ -25,4 +25,10 @@ void
 _PG_init(void)
 {
 	omni_define_gucs();
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+	/* Shared memory for the workers, their wake-up at commit, and the workers. */
+	omni_shmem_init_hooks();
+	omni_install_utility_hook();
+	omni_register_launcher();
 }

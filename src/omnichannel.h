@@ -17,10 +17,26 @@ extern bool omni_enable_workers;
 extern char *omni_mock_now;
 extern bool omni_mock_now_set;
 extern TimestampTz omni_mock_now_value;
+extern int	omni_route_batch_size;
+extern bool omni_route_count_eligible;
+extern int	omni_tick_interval_ms;
+extern int	omni_launcher_naptime_ms;
+extern int	omni_kpi_refresh_interval_ms;
 
 extern void omni_define_gucs(void);
 
 /* clock.c: "now" as omnichannel sees it (a mock clock in tests) */
 extern TimestampTz omni_now(void);
+
+/* routing.c: one assignment cycle in the current transaction */
+extern int	omni_route_cycle(bool *more, TimestampTz *min_expiry);
+
+/* shmem.c: shared state of the workers, wake-up at commit */
+extern void omni_shmem_init_hooks(void);
+extern void omni_register_xact_callback(void);
+
+/* worker.c: launcher and per-database routing workers */
+extern void omni_register_launcher(void);
+extern void omni_install_utility_hook(void);
 
 #endif							/* OMNICHANNEL_H */

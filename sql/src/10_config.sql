@@ -167,6 +167,8 @@ CREATE TABLE omni.queue (
         CHECK (sentiment_alert_level IN ('slightly_negative', 'negative', 'very_negative')),
     service_level_threshold   interval NOT NULL DEFAULT '20 seconds' CHECK (service_level_threshold > interval '0'),
     short_abandon_threshold   interval NOT NULL DEFAULT '5 seconds' CHECK (short_abandon_threshold >= interval '0'),
+    time_zone                 text NOT NULL DEFAULT 'UTC'
+        CHECK ((timestamptz '2000-01-01 00:00+00' AT TIME ZONE time_zone) IS NOT NULL),
     description               text,
     created_at                timestamptz NOT NULL DEFAULT now()
 );
@@ -179,6 +181,8 @@ COMMENT ON COLUMN omni.queue.sentiment_alert_level IS
     'NOTIFY omni_sentiment_alert when a conversation drops to this level or below (default negative).';
 COMMENT ON COLUMN omni.queue.service_level_threshold IS 'Answer within this time to meet the service level (default 20 s).';
 COMMENT ON COLUMN omni.queue.short_abandon_threshold IS 'Abandons sooner than this are not counted as abandoned (default 5 s).';
+COMMENT ON COLUMN omni.queue.time_zone IS
+    'Time zone of the queue''s operating hours (omni.queue_hours), e.g. ''Europe/Madrid'' (default UTC).';
 COMMENT ON COLUMN omni.queue.description IS 'Free description.';
 COMMENT ON COLUMN omni.queue.created_at IS 'When the queue was created.';
 

@@ -282,6 +282,7 @@ BEGIN
         PERFORM omni._lock_agent(a);
         UPDATE omni.agent_state SET last_released_at = omni.now() WHERE agent_id = a;
         PERFORM omni._follow_load(a);
+        PERFORM omni._wake_router();    -- freed capacity may make work assignable
     END IF;
     RETURN a;
 END $$;
@@ -355,9 +356,4 @@ CREATE FUNCTION omni._profile_blocked(a bigint) RETURNS boolean
                >= coalesce(acp.max_items, cp.max_items))
 $$;
 
--- Wake the router at commit.  The background worker (routing issue)
--- replaces this no-op body with a C function that sets its latch.
-CREATE FUNCTION omni._wake_router() RETURNS void
-    LANGUAGE sql AS $$ SELECT $$;
-COMMENT ON FUNCTION omni._wake_router() IS
-    'Asks the routing worker to run a cycle right after this transaction commits.';
+-- omni._wake_router() is defined by the router (55_routing.sql).

@@ -1,0 +1,29 @@
+-- bench/routing_setup.sql — 1,000 agents in 50 queues with skills (psql -v agents=.. -v queues=..).
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS omnichannel CASCADE;
+CREATE EXTENSION omnichannel;
+SELECT setseed(0.42);
+INSERT INTO omni.skill (name) SELECT 'skill' || g FROM generate_series(1, 20) g;
+INSERT INTO omni.queue (name, priority, assignment_method)
+SELECT 'q' || g, 100 + (g % 3),
+       (ARRAY['highest_capacity', 'round_robin', 'least_active'])[1 + g % 3]::omni.assignment_method
+  FROM generate_series(1, :queues) g;
+INSERT INTO omni.workstream (name, channel, default_queue, capacity_units, offer_timeout, block_on_missed)
+VALUES ('bench_chat', 'chat', 'q1', 10, '1 hour', false);
+-- route on the "q" attribute of the context: one rule per queue
+INSERT INTO omni.route_rule (workstream, position, condition, queue)
+SELECT 'bench_chat', g, format('$.q == %s', g)::jsonpath, 'q' || g FROM generate_series(1, :queues) g;
+-- one classification rule: half the conversations need a skill
+INSERT INTO omni.classify_rule (workstream, position, condition, required_skills)
+VALUES ('bench_chat', 1, '$.skilled == true', '{"skill1": 3}');
+INSERT INTO omni.agent (name, capacity_units)
+SELECT 'agent' || g, 1000 FROM generate_series(1, :agents) g;
+-- every agent has skill1 and two random others; sits in 3 queues
+INSERT INTO omni.agent_skill (agent_id, skill, proficiency)
+SELECT id, 'skill1', 3 + (id % 8) FROM omni.agent;
+INSERT INTO omni.agent_skill (agent_id, skill, proficiency)
+SELECT DISTINCT id, 'skill' || (2 + (id * 7 + k) % 19), 1 + (id + k) % 10 FROM omni.agent, generate_series(0, 1) k;
+INSERT INTO omni.queue_member (queue, agent_id)
+SELECT DISTINCT 'q' || (1 + (id * k * 13) % :queues), id FROM omni.agent, generate_series(1, 3) k;
+SELECT count(*) FROM (SELECT omni.login(id) FROM omni.agent) s;
