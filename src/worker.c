@@ -440,6 +440,7 @@ omni_router_main(Datum arg)
 	Oid			dboid = DatumGetObjectId(arg);
 	TimestampTz next_tick = 0;
 	TimestampTz next_kpi = 0;
+	TimestampTz next_route = 0;
 	bool		woken = true;
 	bool		more = false;
 	bool		gone = false;
@@ -531,13 +532,15 @@ omni_router_main(Datum arg)
 			TimestampTz cap = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), omni_tick_interval_ms);
 
 			next_tick = (deadline != 0 && deadline < cap) ? deadline : cap;
-			/* Also route on every tick: a safety net for lost wake-ups. */
-			woken = true;
+			woken = woken || items > 0;
 		}
 
-		if (woken || more)
+		/* Route when woken, and at least every second: a safety net for rows skipped while locked. */
+		if (woken || more || now >= next_route)
 		{
 			int			rounds = 0;
+
+			next_route = TimestampTzPlusMilliseconds(now, 1000);
 
 			do
 			{
@@ -581,7 +584,7 @@ omni_router_main(Datum arg)
 			timeout = 10;		/* rows were locked by others: try again soon */
 		else
 		{
-			TimestampTz until = Min(next_tick, next_kpi);
+			TimestampTz until = Min(Min(next_tick, next_kpi), next_route);
 
 			timeout = until <= now ? 0 : (long) ((until - now + 999) / 1000);
 			timeout = Max(timeout, 1);
