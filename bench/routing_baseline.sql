@@ -6,7 +6,9 @@
 -- engine's).  Eligibility: queue member, logged in, allowed presence, free
 -- units, exact skills, max declines.  (Simplification: it stops at the first
 -- conversation nobody can take; in the benchmark everyone can be served.)
--- Custom plans: with generic plans it is three times slower.
+-- Custom plans: with generic plans it is three times slower.  The benchmark
+-- calls it from one pgbench client, one transaction per call (the engine
+-- also routes in one backend).
 CREATE OR REPLACE FUNCTION public.baseline_route_one() RETURNS integer
     LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
@@ -55,17 +57,3 @@ BEGIN
     RETURN n;
 END $$;
 
--- One transaction per conversation until nothing more is offered.
-CREATE OR REPLACE PROCEDURE public.baseline_run()
-    LANGUAGE plpgsql AS $$
-DECLARE
-    t0 timestamptz := clock_timestamp();
-    n integer := 0;
-BEGIN
-    WHILE public.baseline_route_one() > 0 LOOP
-        n := n + 1;
-        COMMIT;
-    END LOOP;
-    COMMIT;
-    RAISE NOTICE '%|%', n, round(n / extract(epoch FROM clock_timestamp() - t0))::integer;
-END $$;

@@ -5,6 +5,7 @@
 #   N=3000         conversations for the throughput phases (engine and baseline alike)
 #   AGENTS=1000 QUEUES=50
 #   RATE=200 SECONDS_LAT=15   latency phase: enqueues per second and duration
+#   SUSTAIN_RATE=500 SUSTAIN_S=10  sustained phase: rate-limited pgbench enqueues
 #   BENCH_PORT=54425 NO_BUILD=1 (skip build + install)
 cd "$(dirname "$0")/.."
 . test/cluster.sh
@@ -49,20 +50,24 @@ setup; load
 engine=$(time_routing omni.route 2>&1 | sed -n 's/.*NOTICE:  \(.*\)/\1/p')
 echo "engine:   offers=${engine%|*} offers/s=${engine#*|}"
 
-log "baseline throughput: PL/pgSQL, one transaction per conversation, SKIP LOCKED, ORDER BY ... LIMIT 1"
+log "baseline throughput: PL/pgSQL, one transaction per conversation, SKIP LOCKED, ORDER BY ... LIMIT 1, one pgbench client"
 setup; load
 P -At -c "VACUUM ANALYZE" >/dev/null
-base=$(P -At -c "CALL public.baseline_run()" 2>&1 | sed -n 's/.*NOTICE:  \(.*\)/\1/p')
+echo "SELECT public.baseline_route_one();" > "$RUN/baseline.pgb"
+pgbench -n -c 1 -t "$N" -f "$RUN/baseline.pgb" bench > "$RUN/baseline.out" 2>&1
+offered=$(P -At -c "SELECT count(*) FROM omni.offer")
+base=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$RUN/baseline.out" | head -1)
+base="$offered|$(printf '%.0f' "${base:-0}")"
 echo "baseline: offers=${base%|*} offers/s=${base#*|}"
 
 log "worker throughput: $N conversations queued with the worker off, then the worker routes them"
 setup; load
-t0=$(P -At -c "SELECT clock_timestamp()")
+t0=$(P -At -c "SELECT extract(epoch FROM clock_timestamp())")
 psql -X -q -d postgres -c "ALTER SYSTEM SET omnichannel.enable_workers = on" -c "SELECT pg_reload_conf()" >/dev/null
-P -At -c "DO \$\$ BEGIN FOR i IN 1 .. 6000 LOOP EXIT WHEN (SELECT count(*) FROM omni.offer) >= $N; PERFORM pg_sleep(0.01); PERFORM pg_stat_clear_snapshot(); END LOOP; END \$\$"
-P -At -c "SELECT 'worker: offers=' || count(*) || ' offers/s=' || round(count(*) / extract(epoch FROM max(created_at) - '$t0'::timestamptz)) FROM omni.offer"
+t1=$(P -At -c "DO \$\$ BEGIN FOR i IN 1 .. 60000 LOOP EXIT WHEN (SELECT count(*) FROM omni.offer) >= $N; PERFORM pg_sleep(0.001); END LOOP; END \$\$" -c "SELECT extract(epoch FROM clock_timestamp())")
+P -At -c "SELECT 'worker: offers=' || count(*) || ' in ' || round(($t1 - $t0)::numeric, 2) || ' s (from the reload that turned it on) offers/s=' || round(count(*) / ($t1 - $t0)) FROM omni.offer"
 
-log "sustained: worker on, pgbench enqueues at ${SUSTAIN_RATE:=1000}/s for ${SUSTAIN_S}s"
+log "sustained: worker on, pgbench enqueues at ${SUSTAIN_RATE:=500}/s for ${SUSTAIN_S}s"
 setup
 sleep 1
 cat > "$RUN/enqueue.pgb" <<PGB

@@ -508,6 +508,8 @@ omni_router_main(Datum arg)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			/* Intervals may have changed: reschedule from now. */
+			next_tick = next_kpi = 0;
 		}
 		if (paused())
 			proc_exit(0);
@@ -525,16 +527,6 @@ omni_router_main(Datum arg)
 		my_slot->state = SLOT_RUNNING;
 
 		now = GetCurrentTimestamp();
-		if (now >= next_tick)
-		{
-			int			items;
-			TimestampTz deadline = tick_once(&items);
-			TimestampTz cap = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), omni_tick_interval_ms);
-
-			next_tick = (deadline != 0 && deadline < cap) ? deadline : cap;
-			woken = woken || items > 0;
-		}
-
 		/* Route when woken, and at least every second: a safety net for rows skipped while locked. */
 		if (woken || more || now >= next_route)
 		{
@@ -567,6 +559,20 @@ omni_router_main(Datum arg)
 			LWLockRelease(omni_shared->lock);
 			ereport(LOG, (errmsg("omnichannel router exiting: the extension was dropped")));
 			proc_exit(0);
+		}
+
+		/* Time-driven work after routing, so a wake-up is served first. */
+		now = GetCurrentTimestamp();
+		if (now >= next_tick)
+		{
+			int			items;
+			TimestampTz deadline = tick_once(&items);
+			TimestampTz cap = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), omni_tick_interval_ms);
+
+			next_tick = (deadline != 0 && deadline < cap) ? deadline : cap;
+			/* Expiries and overflow may make work assignable: route again soon. */
+			if (items > 0)
+				more = true;
 		}
 
 		now = GetCurrentTimestamp();
