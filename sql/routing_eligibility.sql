@@ -169,5 +169,10 @@ SELECT omni.pick(a.id, c.id) FROM omni.agent a, omni.conversation c WHERE a.name
 SELECT omni.pick(a.id, c.id) FROM omni.agent a, omni.conversation c WHERE a.name = 'picker' AND c.customer = 'e-2';
 SELECT customer, state FROM omni.conversation WHERE customer LIKE 'e-%' ORDER BY id;
 
+-- case: route_refuses_snapshot_isolation
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT omni.route();
+ROLLBACK;
+
 SELECT omni.tick() >= 0 AS ticked, omni.route() >= 0 AS routed;
 SELECT * FROM omni.routing_invariant_violations();

@@ -56,6 +56,30 @@ SELECT actor FROM omni.event WHERE kind = 'offered';
 SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM omni.offer WHERE state = 'expired')$$);
 SELECT s.presence FROM omni.agent_state s;
 
+-- case: the_worker_refreshes_the_kpis_when_omni_refresh_kpis_exists
+-- (a stand-in is created when the KPI part is not installed)
+CREATE TABLE public.routing_kpi_calls (at timestamptz DEFAULT clock_timestamp());
+DO $$
+BEGIN
+    IF to_regprocedure('omni.refresh_kpis()') IS NULL THEN
+        CREATE FUNCTION omni.refresh_kpis() RETURNS void LANGUAGE sql
+            AS 'INSERT INTO public.routing_kpi_calls DEFAULT VALUES';
+        COMMENT ON FUNCTION omni.refresh_kpis() IS 'routing_worker test stand-in';
+    END IF;
+END $$;
+ALTER SYSTEM SET omnichannel.kpi_refresh_interval = '200ms';
+SELECT pg_reload_conf();
+SELECT public.routing_wait_for($$SELECT kpi_refreshes > 0 FROM omni.worker_status$$);
+ALTER SYSTEM RESET omnichannel.kpi_refresh_interval;
+SELECT pg_reload_conf();
+DO $$
+BEGIN
+    IF obj_description('omni.refresh_kpis()'::regprocedure) = 'routing_worker test stand-in' THEN
+        DROP FUNCTION omni.refresh_kpis();
+    END IF;
+END $$;
+DROP TABLE public.routing_kpi_calls;
+
 -- case: worker_status_counts_cycles_offers_and_ticks
 SELECT public.routing_wait_for($$SELECT ticks > 0 AND cycles > 0 AND offers > 0 FROM omni.worker_status$$);
 SELECT errors, last_error FROM omni.worker_status;

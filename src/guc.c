@@ -14,7 +14,7 @@
 
 bool		omni_enable_workers = true;
 char	   *omni_mock_now = NULL;
-int			omni_tick_interval_ms = 1000;
+int			omni_tick_interval_ms = 5000;
 int			omni_launcher_naptime_ms = 10000;
 int			omni_kpi_refresh_interval_ms = 15000;
 
@@ -122,7 +122,7 @@ omni_define_gucs(void)
 							"The worker runs omni.tick() at the next deadline (offer expiry, overflow, "
 							"auto-close) and at least this often.",
 							&omni_tick_interval_ms,
-							1000, 10, 3600000,
+							5000, 10, 3600000,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);

@@ -8,17 +8,19 @@
  *	1. lock the open push conversations with no pending offer, up to
  *	   omnichannel.route_batch_size per queue, skipping rows other sessions
  *	   hold (FOR NO KEY UPDATE SKIP LOCKED: the router never waits);
- *	2. lock the logged-in members of those queues the same way, then read
- *	   their load, presence, skills and capacity profiles with a fresh
- *	   snapshot.  Nobody else can add load to a locked agent, so the
- *	   in-memory copy stays exact for the rest of the cycle;
+ *	2. read the logged-in members of those queues (load, presence, clocks,
+ *	   skills, capacity profiles) without locking them;
  *	3. walk the conversations in order (queue priority, conversation
  *	   priority, time in queue) and choose an agent for each in memory:
  *	   highest_capacity, round_robin and least_active keep one binary heap
  *	   per queue keyed by the method's ordering, so a choice costs
  *	   O(log agents); custom rules and closest skill matching with required
  *	   skills depend on the conversation and scan the queue's members;
- *	4. write every offer of the cycle with one statement (offers, capacity
+ *	4. lock only the agents that got offers (SKIP LOCKED) and read them
+ *	   again: one that changed since step 2 or that another session holds
+ *	   gets nothing this cycle.  Once locked nobody else can add load to an
+ *	   agent, so what was decided for it stays true until we commit;
+ *	5. write every offer of the cycle with one statement (offers, capacity
  *	   holds, rotation, agent clocks, 'offered' events carrying the decision,
  *	   NOTIFY omni_offer), then let omni._follow_load() move the presence of
  *	   agents whose load crossed a threshold.
@@ -153,6 +155,13 @@ typedef struct RAgent
 	Jsonb	   *doc;			/* custom rules only */
 	int			version;
 	bool		presence_dirty;
+	/* as read, to check against once the agent is locked */
+	int			read_used;
+	char	   *read_presence;
+	char	   *read_chosen;
+	int		   *read_held;
+	int		   *read_used_today;
+	bool		dropped;		/* changed or locked by others: no offers this cycle */
 } RAgent;
 
 typedef struct HEntry
@@ -263,6 +272,7 @@ enum
 	P_LOAD_CONVS,
 	P_LOCK_AGENTS,
 	P_LOAD_AGENTS,
+	P_CHECK_AGENTS,
 	P_MEMBERS,
 	P_AGENT_SKILLS,
 	P_PROFILES,
@@ -294,15 +304,16 @@ static const PlanDef plan_defs[P_COUNT] = {
 		"  FROM omni.assignment_rule r JOIN omni.queue q ON q.name = r.queue"
 		" WHERE q.assignment_method = 'custom' ORDER BY r.queue COLLATE \"C\", r.position", 0},
 	[P_LOCK_CONVS] = {
-		"SELECT c.id FROM omni.queue q CROSS JOIN LATERAL ("
+		"SELECT c.id FROM (SELECT DISTINCT cv.queue FROM omni.conversation cv WHERE cv.state = 'open') q"
+		" CROSS JOIN LATERAL ("
 		"   SELECT c.id FROM omni.conversation c"
-		"    WHERE c.state = 'open' AND c.queue = q.name"
+		"    WHERE c.state = 'open' AND c.queue = q.queue"
 		"      AND EXISTS (SELECT 1 FROM omni.workstream w WHERE w.name = c.workstream AND w.mode = 'push')"
 		"      AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending')"
 		"    ORDER BY c.priority, c.queued_at, c.id LIMIT $1"
 		"    FOR NO KEY UPDATE OF c SKIP LOCKED) c"
 		" WHERE EXISTS (SELECT 1 FROM omni.queue_member m JOIN omni.agent_state s ON s.agent_id = m.agent_id"
-		"                WHERE m.queue = q.name AND s.logged_in)",
+		"                WHERE m.queue = q.queue AND s.logged_in)",
 	1, {INT4OID}},
 	[P_LOAD_CONVS] = {
 		"SELECT c.id, c.queue, c.workstream, c.channel,"
@@ -317,12 +328,9 @@ static const PlanDef plan_defs[P_COUNT] = {
 		" ORDER BY q.priority, c.priority, c.queued_at, c.id",
 	2, {INT8ARRAYOID, BOOLOID}},
 	[P_LOCK_AGENTS] = {
-		"SELECT s.agent_id FROM omni.agent_state s"
-		" WHERE s.logged_in"
-		"   AND s.agent_id IN (SELECT m.agent_id FROM omni.queue_member m WHERE m.queue = ANY ($1))"
-		"   AND s.presence IN (SELECT p.name FROM omni.presence p WHERE p.base_status <> 'offline')"
+		"SELECT s.agent_id FROM omni.agent_state s WHERE s.agent_id = ANY ($1)"
 		" ORDER BY s.agent_id FOR NO KEY UPDATE OF s SKIP LOCKED",
-	1, {TEXTARRAYOID}},
+	1, {INT8ARRAYOID}},
 	[P_LOAD_AGENTS] = {
 		"SELECT a.id, a.capacity_units, s.presence,"
 		"       array_position(enum_range(NULL::omni.base_status), p.base_status) - 1,"
@@ -337,13 +345,21 @@ static const PlanDef plan_defs[P_COUNT] = {
 		"  JOIN omni.presence p ON p.name = s.presence JOIN omni.presence cp ON cp.name = s.chosen_presence"
 		"  CROSS JOIN LATERAL (SELECT coalesce(sum(h.units), 0)::integer AS used FROM omni.capacity_hold h"
 		"                       WHERE h.agent_id = a.id) u"
+		" WHERE s.logged_in AND p.base_status <> 'offline'"
+		"   AND a.id IN (SELECT m.agent_id FROM omni.queue_member m WHERE m.queue = ANY ($1))"
+		" ORDER BY a.id",
+	2, {TEXTARRAYOID, BOOLOID}},
+	[P_CHECK_AGENTS] = {
+		"SELECT a.id, s.presence, s.chosen_presence, s.logged_in,"
+		"       (SELECT coalesce(sum(h.units), 0)::integer FROM omni.capacity_hold h WHERE h.agent_id = a.id)"
+		"  FROM omni.agent a JOIN omni.agent_state s ON s.agent_id = a.id"
 		" WHERE a.id = ANY ($1) ORDER BY a.id",
-	2, {INT8ARRAYOID, BOOLOID}},
+	1, {INT8ARRAYOID}},
 	[P_MEMBERS] = {
 		"SELECT m.queue, m.agent_id, coalesce(r.last_assigned_at, m.added_at)"
 		"  FROM omni.queue_member m LEFT JOIN omni.queue_rotation r ON r.queue = m.queue AND r.agent_id = m.agent_id"
-		" WHERE m.queue = ANY ($1) AND m.agent_id = ANY ($2)",
-	2, {TEXTARRAYOID, INT8ARRAYOID}},
+		" WHERE m.queue = ANY ($1)",
+	1, {TEXTARRAYOID}},
 	[P_AGENT_SKILLS] = {
 		"SELECT agent_id, skill, proficiency FROM omni.agent_skill WHERE agent_id = ANY ($1)"
 		" ORDER BY agent_id, skill COLLATE \"C\"",
@@ -402,7 +418,13 @@ get_plan(int which)
 	if (plans[which] == NULL)
 	{
 		const PlanDef *d = &plan_defs[which];
-		SPIPlanPtr	p = SPI_prepare(d->sql, d->nargs, (Oid *) d->argtypes);
+		/*
+		 * Generic plans: these statements run many times a second with the
+		 * same shape; planning them again each time (custom plans) costs
+		 * more than a cycle's work at low load.
+		 */
+		SPIPlanPtr	p = SPI_prepare_cursor(d->sql, d->nargs, (Oid *) d->argtypes,
+										   CURSOR_OPT_GENERIC_PLAN);
 
 		if (p == NULL)
 			elog(ERROR, "omnichannel: could not prepare routing statement %d: %s",
@@ -414,10 +436,15 @@ get_plan(int which)
 }
 
 /* run executes a prepared statement; read_only is never used (fresh snapshots). */
+static long plan_us[P_COUNT];
+
 static void
 run(int which, Datum *values, const char *nulls)
 {
+	TimestampTz t0 = GetCurrentTimestamp();
 	int			rc = SPI_execute_plan(get_plan(which), values, nulls, false, 0);
+
+	plan_us[which] += GetCurrentTimestamp() - t0;
 
 	if (rc < 0)
 		elog(ERROR, "omnichannel: routing statement %d failed: %s", which, SPI_result_code_string(rc));
@@ -823,27 +850,18 @@ load_agents(RCycle *rc, bool *skipped)
 		if (inplay[i])
 			qnames[nq++] = rc->queues[i].name;
 	args[0] = text_array(qnames, nq);
-	MemoryContextSwitchTo(old);
-
-	run(P_LOCK_AGENTS, args, NULL);
-	n = SPI_processed;
-	old = MemoryContextSwitchTo(rc->cxt);
-	ids = palloc(sizeof(int64) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-		ids[i] = col_int8(i, 1);
-	MemoryContextSwitchTo(old);
-	if (n == 0)
-	{
-		rc->nagents = 0;
-		return;
-	}
-
-	args[0] = int8_array(ids, n);
 	args[1] = BoolGetDatum(rc->any_custom);
+	MemoryContextSwitchTo(old);
+
+	/*
+	 * Read without locking: only the agents chosen are locked, just before
+	 * the write, and checked to be as we read them (check_chosen_agents).
+	 */
 	run(P_LOAD_AGENTS, args, nulls);
 	old = MemoryContextSwitchTo(rc->cxt);
-	rc->nagents = SPI_processed;
+	rc->nagents = n = SPI_processed;
 	rc->agents = palloc0(sizeof(RAgent) * Max(rc->nagents, 1));
+	ids = palloc(sizeof(int64) * Max(n, 1));
 	for (int i = 0; i < rc->nagents; i++)
 	{
 		RAgent	   *a = &rc->agents[i];
@@ -863,17 +881,20 @@ load_agents(RCycle *rc, bool *skipped)
 		a->used = col_int4(i, 11);
 		d = col(i, 12, &isnull);
 		a->doc = isnull ? NULL : DatumGetJsonbPCopy(d);
+		a->read_used = a->used;
+		a->read_presence = a->presence;
+		a->read_chosen = a->chosen;
+		ids[i] = a->id;
 		if (a->last_assigned > (double) rc->stamp)
 			rc->stamp = (TimestampTz) a->last_assigned;
 	}
 	MemoryContextSwitchTo(old);
-	if (rc->nagents < n)
-		*skipped = true;		/* logged out or went offline meanwhile */
+	if (n == 0)
+		return;
 
 	/* Queue memberships with the per-queue rotation clock. */
 	args[0] = text_array(qnames, nq);
-	args[1] = int8_array(ids, n);
-	run(P_MEMBERS, args, NULL);
+	run(P_MEMBERS, args, NULL);		/* members not loaded above are skipped */
 	old = MemoryContextSwitchTo(rc->cxt);
 	{
 		int		   *count = palloc0(sizeof(int) * Max(rc->nqueues, 1));
@@ -912,7 +933,15 @@ load_agents(RCycle *rc, bool *skipped)
 	}
 	MemoryContextSwitchTo(old);
 
-	/* Skills */
+	/* Skills: only when a conversation requires some or custom rules may use them */
+	{
+		bool		need = rc->any_custom;
+
+		for (int i = 0; i < rc->nconvs && !need; i++)
+			need = rc->convs[i].nreq > 0;
+		if (!need)
+			goto profiles;
+	}
 	args[0] = int8_array(ids, n);
 	run(P_AGENT_SKILLS, args, NULL);
 	old = MemoryContextSwitchTo(rc->cxt);
@@ -941,6 +970,7 @@ load_agents(RCycle *rc, bool *skipped)
 	}
 	MemoryContextSwitchTo(old);
 
+profiles:
 	/* Capacity profiles */
 	args[0] = int8_array(ids, n);
 	args[1] = TimestampTzGetDatum(rc->now);
@@ -970,6 +1000,13 @@ load_agents(RCycle *rc, bool *skipped)
 				p->end_of_day = col_bool(k, 5);
 				p->held = col_int4(k, 6);
 				p->used_today = col_int4(k, 7);
+			}
+			a->read_held = palloc(sizeof(int) * a->nprofiles);
+			a->read_used_today = palloc(sizeof(int) * a->nprofiles);
+			for (int k = 0; k < a->nprofiles; k++)
+			{
+				a->read_held[k] = a->profiles[k].held;
+				a->read_used_today[k] = a->profiles[k].used_today;
 			}
 		}
 		i = j;
@@ -1667,6 +1704,94 @@ record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 	a->version++;
 }
 
+/*
+ * check_chosen_agents locks the agents that got offers (SKIP LOCKED) and
+ * reads them again: an agent whose load, presence or profile counts changed
+ * since the cycle read them, or that another session holds, gets no offer
+ * this cycle (its conversations stay queued for the next one).  Once locked,
+ * nobody else can add load to it until we commit.  Returns false when an
+ * offer was dropped.
+ */
+static bool
+check_chosen_agents(RCycle *rc)
+{
+	int64	   *ids = palloc(sizeof(int64) * Max(rc->nagents, 1));
+	int			n = 0;
+	Datum		args[2];
+	bool	   *locked = palloc0(sizeof(bool) * Max(rc->nagents, 1));
+	bool		all_ok = true;
+	int			kept = 0;
+
+	for (int i = 0; i < rc->nagents; i++)
+		if (rc->agents[i].version > 0)
+			ids[n++] = rc->agents[i].id;
+	if (n == 0)
+		return true;
+	args[0] = int8_array(ids, n);
+	run(P_LOCK_AGENTS, args, NULL);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		int			ai = find_agent(rc, col_int8(i, 1));
+
+		if (ai >= 0)
+			locked[ai] = true;
+	}
+	run(P_CHECK_AGENTS, args, NULL);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		int			ai = find_agent(rc, col_int8(i, 1));
+		RAgent	   *a;
+		char	   *presence = col_text(i, 2);
+		char	   *chosen = col_text(i, 3);
+
+		if (ai < 0)
+			continue;
+		a = &rc->agents[ai];
+		if (!locked[ai] || !col_bool(i, 4) || col_int4(i, 5) != a->read_used ||
+			strcmp(presence, a->read_presence) != 0 || strcmp(chosen, a->read_chosen) != 0)
+			a->dropped = true;
+	}
+	for (int i = 0; i < rc->nagents; i++)
+		if (rc->agents[i].version > 0 && !locked[i])
+			rc->agents[i].dropped = true;
+	args[1] = TimestampTzGetDatum(rc->now);
+	run(P_PROFILES, args, NULL);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		int			ai = find_agent(rc, col_int8(i, 1));
+		char	   *name = col_text(i, 2);
+		RAgent	   *a;
+		bool		same = false;
+
+		if (ai < 0)
+			continue;
+		a = &rc->agents[ai];
+		for (int k = 0; k < a->nprofiles; k++)
+			if (strcmp(a->profiles[k].name, name) == 0)
+				same = (a->profiles[k].limit == col_int4(i, 3) &&
+						a->read_held[k] == col_int4(i, 6) && a->read_used_today[k] == col_int4(i, 7));
+		if (!same)
+			a->dropped = true;
+	}
+
+	for (int i = 0; i < rc->noffers; i++)
+	{
+		int			ai = find_agent(rc, rc->offers[i].agent);
+
+		if (ai >= 0 && rc->agents[ai].dropped)
+		{
+			all_ok = false;
+			continue;
+		}
+		rc->offers[kept++] = rc->offers[i];
+	}
+	rc->noffers = kept;
+	for (int i = 0; i < rc->nagents; i++)
+		if (rc->agents[i].dropped)
+			rc->agents[i].presence_dirty = false;
+	return all_ok;
+}
+
 /* write_offers writes every offer of the cycle in one statement. */
 static void
 write_offers(RCycle *rc)
@@ -1728,9 +1853,11 @@ write_offers(RCycle *rc)
 
 /*
  * omni_route_cycle runs one assignment cycle inside the current transaction.
- * Returns the number of offers; *more is set when some rows were skipped
- * because other sessions held them or the batch limit was reached (the
- * worker then runs again soon), *min_expiry to the earliest expiry made.
+ * Returns the number of offers; *more is set when the batch limit was
+ * reached and the cycle made progress, or when a candidate changed under us
+ * (the worker then runs again soon), *min_expiry to the earliest expiry made.
+ * Rows other sessions hold are skipped silently: those sessions wake the
+ * worker when they commit a change that matters, and the tick is a safety net.
  */
 int
 omni_route_cycle(bool *more, TimestampTz *min_expiry)
@@ -1768,9 +1895,9 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 	if (rc.nws > 0 && lock_and_load_conversations(&rc, &skipped))
 	{
 		TimestampTz t0 = GetCurrentTimestamp();
+		/* A queue may hold more than one batch: run again if this one helped. */
+		bool		hit_limit = (rc.nconvs >= omni_route_batch_size);
 
-		if (rc.nconvs >= omni_route_batch_size)
-			*more = true;
 		load_agents(&rc, &skipped);
 		elog(DEBUG1, "omnichannel routing: %d conversations, %d agents loaded in %ld us",
 			 rc.nconvs, rc.nagents, (long) (GetCurrentTimestamp() - t0));
@@ -1804,7 +1931,10 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 			if (rc.noffers > 0)
 			{
 				old = MemoryContextSwitchTo(cxt);
-				write_offers(&rc);
+				if (!check_chosen_agents(&rc))
+					skipped = true;
+				if (rc.noffers > 0)
+					write_offers(&rc);
 				MemoryContextSwitchTo(old);
 				elog(DEBUG1, "omnichannel routing: offers written at %ld us", (long) (GetCurrentTimestamp() - t0));
 				for (int i = 0; i < rc.noffers; i++)
@@ -1813,10 +1943,22 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 			}
 		}
 		noffers = rc.noffers;
+		if (hit_limit && noffers > 0)
+			*more = true;
 	}
 
 	SPI_finish();
 	MemoryContextDelete(cxt);
+	if (message_level_is_interesting(DEBUG2))
+	{
+		StringInfoData b;
+
+		initStringInfo(&b);
+		for (int i = 0; i < P_COUNT; i++)
+			appendStringInfo(&b, " %d:%ld", i, plan_us[i]);
+		elog(DEBUG2, "omnichannel routing: statement us%s", b.data);
+	}
+	memset(plan_us, 0, sizeof(plan_us));
 	if (skipped)
 		*more = true;
 	return noffers;

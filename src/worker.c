@@ -440,6 +440,7 @@ omni_router_main(Datum arg)
 	Oid			dboid = DatumGetObjectId(arg);
 	TimestampTz next_tick = 0;
 	TimestampTz next_kpi = 0;
+	TimestampTz next_route = 0;
 	bool		woken = true;
 	bool		more = false;
 	bool		gone = false;
@@ -507,6 +508,8 @@ omni_router_main(Datum arg)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			/* Intervals may have changed: reschedule from now. */
+			next_tick = next_kpi = 0;
 		}
 		if (paused())
 			proc_exit(0);
@@ -524,20 +527,12 @@ omni_router_main(Datum arg)
 		my_slot->state = SLOT_RUNNING;
 
 		now = GetCurrentTimestamp();
-		if (now >= next_tick)
-		{
-			int			items;
-			TimestampTz deadline = tick_once(&items);
-			TimestampTz cap = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), omni_tick_interval_ms);
-
-			next_tick = (deadline != 0 && deadline < cap) ? deadline : cap;
-			/* Also route on every tick: a safety net for lost wake-ups. */
-			woken = true;
-		}
-
-		if (woken || more)
+		/* Route when woken, and at least every second: a safety net for rows skipped while locked. */
+		if (woken || more || now >= next_route)
 		{
 			int			rounds = 0;
+
+			next_route = TimestampTzPlusMilliseconds(now, 1000);
 
 			do
 			{
@@ -566,6 +561,20 @@ omni_router_main(Datum arg)
 			proc_exit(0);
 		}
 
+		/* Time-driven work after routing, so a wake-up is served first. */
+		now = GetCurrentTimestamp();
+		if (now >= next_tick)
+		{
+			int			items;
+			TimestampTz deadline = tick_once(&items);
+			TimestampTz cap = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), omni_tick_interval_ms);
+
+			next_tick = (deadline != 0 && deadline < cap) ? deadline : cap;
+			/* Expiries and overflow may make work assignable: route again soon. */
+			if (items > 0)
+				more = true;
+		}
+
 		now = GetCurrentTimestamp();
 		if (now >= next_kpi)
 		{
@@ -581,7 +590,7 @@ omni_router_main(Datum arg)
 			timeout = 10;		/* rows were locked by others: try again soon */
 		else
 		{
-			TimestampTz until = Min(next_tick, next_kpi);
+			TimestampTz until = Min(Min(next_tick, next_kpi), next_route);
 
 			timeout = until <= now ? 0 : (long) ((until - now + 999) / 1000);
 			timeout = Max(timeout, 1);
