@@ -834,9 +834,9 @@ lock_and_load_conversations(RCycle *rc, bool *skipped)
 	return rc->nconvs > 0;
 }
 
-/* load_agents locks the logged-in members of the queues in play and reads them. */
+/* load_agents reads the logged-in members of the queues in play (no locks). */
 static void
-load_agents(RCycle *rc, bool *skipped)
+load_agents(RCycle *rc)
 {
 	char	  **qnames;
 	int			nq = 0;
@@ -1904,7 +1904,7 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 		/* A queue may hold more than one batch: run again if this one helped. */
 		bool		hit_limit = (rc.nconvs >= omni_route_batch_size);
 
-		load_agents(&rc, &skipped);
+		load_agents(&rc);
 		elog(DEBUG1, "omnichannel routing: %d conversations, %d agents loaded in %ld us",
 			 rc.nconvs, rc.nagents, (long) (GetCurrentTimestamp() - t0));
 		if (rc.nagents > 0)
