@@ -332,6 +332,8 @@ static const PlanDef plan_defs[P_COUNT] = {
 		" ORDER BY s.agent_id FOR NO KEY UPDATE OF s SKIP LOCKED",
 	1, {INT8ARRAYOID}},
 	[P_LOAD_AGENTS] = {
+		/* driven from the queues' members with LATERAL index lookups, so a
+		 * generic plan stays proportional to the members, not to all agents */
 		"SELECT a.id, a.capacity_units, s.presence,"
 		"       array_position(enum_range(NULL::omni.base_status), p.base_status) - 1,"
 		"       s.chosen_presence, array_position(enum_range(NULL::omni.base_status), cp.base_status) - 1,"
@@ -341,24 +343,28 @@ static const PlanDef plan_defs[P_COUNT] = {
 		"            'used_units', u.used, 'free_units', a.capacity_units - u.used,"
 		"            'skills', coalesce((SELECT jsonb_object_agg(k.skill, k.proficiency) FROM omni.agent_skill k"
 		"                                 WHERE k.agent_id = a.id), '{}')) END"
-		"  FROM omni.agent a JOIN omni.agent_state s ON s.agent_id = a.id"
+		"  FROM (SELECT DISTINCT m.agent_id FROM omni.queue_member m WHERE m.queue = ANY ($1)) mm"
+		"  CROSS JOIN LATERAL (SELECT * FROM omni.agent_state s WHERE s.agent_id = mm.agent_id AND s.logged_in"
+		"                      OFFSET 0) s"			/* OFFSET 0: keep it an index lookup per member */
+		"  CROSS JOIN LATERAL (SELECT * FROM omni.agent a WHERE a.id = mm.agent_id OFFSET 0) a"
 		"  JOIN omni.presence p ON p.name = s.presence JOIN omni.presence cp ON cp.name = s.chosen_presence"
 		"  CROSS JOIN LATERAL (SELECT coalesce(sum(h.units), 0)::integer AS used FROM omni.capacity_hold h"
 		"                       WHERE h.agent_id = a.id) u"
-		" WHERE s.logged_in AND p.base_status <> 'offline'"
-		"   AND a.id IN (SELECT m.agent_id FROM omni.queue_member m WHERE m.queue = ANY ($1))"
+		" WHERE p.base_status <> 'offline'"
 		" ORDER BY a.id",
 	2, {TEXTARRAYOID, BOOLOID}},
 	[P_CHECK_AGENTS] = {
-		"SELECT a.id, s.presence, s.chosen_presence, s.logged_in,"
-		"       (SELECT coalesce(sum(h.units), 0)::integer FROM omni.capacity_hold h WHERE h.agent_id = a.id)"
-		"  FROM omni.agent a JOIN omni.agent_state s ON s.agent_id = a.id"
-		" WHERE a.id = ANY ($1) ORDER BY a.id",
+		"SELECT s.agent_id, s.presence, s.chosen_presence, s.logged_in,"
+		"       (SELECT coalesce(sum(h.units), 0)::integer FROM omni.capacity_hold h WHERE h.agent_id = s.agent_id)"
+		"  FROM unnest($1::bigint[]) i CROSS JOIN LATERAL"
+		"       (SELECT * FROM omni.agent_state s WHERE s.agent_id = i OFFSET 0) s"
+		" ORDER BY s.agent_id",
 	1, {INT8ARRAYOID}},
 	[P_MEMBERS] = {
-		"SELECT m.queue, m.agent_id, coalesce(r.last_assigned_at, m.added_at)"
-		"  FROM omni.queue_member m LEFT JOIN omni.queue_rotation r ON r.queue = m.queue AND r.agent_id = m.agent_id"
-		" WHERE m.queue = ANY ($1)",
+		"SELECT m.queue, m.agent_id,"
+		"       coalesce((SELECT r.last_assigned_at FROM omni.queue_rotation r"
+		"                  WHERE r.queue = m.queue AND r.agent_id = m.agent_id), m.added_at)"
+		"  FROM omni.queue_member m WHERE m.queue = ANY ($1)",
 	1, {TEXTARRAYOID}},
 	[P_AGENT_SKILLS] = {
 		"SELECT agent_id, skill, proficiency FROM omni.agent_skill WHERE agent_id = ANY ($1)"
@@ -828,9 +834,9 @@ lock_and_load_conversations(RCycle *rc, bool *skipped)
 	return rc->nconvs > 0;
 }
 
-/* load_agents locks the logged-in members of the queues in play and reads them. */
+/* load_agents reads the logged-in members of the queues in play (no locks). */
 static void
-load_agents(RCycle *rc, bool *skipped)
+load_agents(RCycle *rc)
 {
 	char	  **qnames;
 	int			nq = 0;
@@ -1898,7 +1904,7 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 		/* A queue may hold more than one batch: run again if this one helped. */
 		bool		hit_limit = (rc.nconvs >= omni_route_batch_size);
 
-		load_agents(&rc, &skipped);
+		load_agents(&rc);
 		elog(DEBUG1, "omnichannel routing: %d conversations, %d agents loaded in %ld us",
 			 rc.nconvs, rc.nagents, (long) (GetCurrentTimestamp() - t0));
 		if (rc.nagents > 0)

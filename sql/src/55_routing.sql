@@ -151,6 +151,8 @@ BEGIN
 END $$;
 CREATE CONSTRAINT TRIGGER check_split AFTER INSERT OR UPDATE ON omni.route_rule_split
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION omni._check_route_rule_split();
+COMMENT ON FUNCTION omni._check_route_rule_split() IS
+    'Constraint trigger (at commit): a route rule is split across at most five queues totalling 100 percent.';
 
 -- Applied when a conversation first gets a queue (omni.enqueue, omni.escalate):
 -- the route rule that chose it is found again and, if split, a queue is
@@ -191,6 +193,8 @@ CREATE TRIGGER apply_route_split BEFORE INSERT ON omni.conversation
 CREATE TRIGGER apply_route_split_on_escalate BEFORE UPDATE OF queue ON omni.conversation
     FOR EACH ROW WHEN (OLD.queue IS NULL AND NEW.queue IS NOT NULL)
     EXECUTE FUNCTION omni._apply_route_split();
+COMMENT ON FUNCTION omni._apply_route_split() IS
+    'Trigger: when a conversation first gets a queue from a split route rule, picks one of the split''s queues in its proportions.';
 
 -- Overflow before queueing --------------------------------------------------------
 
@@ -221,6 +225,8 @@ BEGIN
     END LOOP;
     RETURN NULL;
 END $$;
+COMMENT ON FUNCTION omni._prequeue_rule(omni.conversation) IS
+    'The first before-queueing overflow rule (queue_length, outside_hours) of the conversation''s queue that holds now, or NULL.';
 
 -- Apply an overflow rule to a locked open conversation.
 CREATE FUNCTION omni._overflow(c omni.conversation, r omni.queue_overflow, detail jsonb) RETURNS void
@@ -271,6 +277,8 @@ CREATE CONSTRAINT TRIGGER prequeue_overflow_on_move AFTER UPDATE OF queue, state
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
     WHEN (NEW.state = 'open' AND (OLD.state <> 'open' OR OLD.queue IS DISTINCT FROM NEW.queue))
     EXECUTE FUNCTION omni._prequeue_overflow();
+COMMENT ON FUNCTION omni._prequeue_overflow() IS
+    'Constraint trigger (at commit of the transaction that queued a conversation): applies the queue''s before-queueing overflow rules.';
 
 -- Round-robin rotation -----------------------------------------------------------
 
@@ -325,6 +333,8 @@ BEGIN
     END LOOP;
 END
 $wake$;
+COMMENT ON FUNCTION omni._wake_router_trigger() IS
+    'Statement trigger on configuration tables: wakes the router at commit, since a configuration change may make work assignable.';
 
 -- Time-driven work ----------------------------------------------------------------
 
