@@ -560,8 +560,6 @@ GRANT EXECUTE ON FUNCTION omni.routing_invariant_violations() TO omnichannel_sup
 GRANT EXECUTE ON FUNCTION omni._worker_status() TO omnichannel_supervisor, omnichannel_admin;
 -- CHECK constraints run as the admin who writes the row.
 GRANT EXECUTE ON FUNCTION omni._is_agent_predicate(jsonpath), omni._valid_order_by(text[]) TO omnichannel_admin;
--- The same holds for the foundation's rule checks (route_rule, classify_rule).
-GRANT EXECUTE ON FUNCTION omni._is_predicate(jsonpath), omni._valid_required_skills(jsonb) TO omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.queue_is_open(text, timestamptz)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
 -- Configuration triggers run as the admin who edits; they only set a flag.
