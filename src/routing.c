@@ -518,74 +518,61 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+/* Comparators for bsearch over the cycle's sorted arrays: key first, element second. */
+static int
+cmp_queue_key(const void *key, const void *elem)
+{
+	return strcmp(*(char *const *) key, ((const RQueue *) elem)->name);
+}
+
+static int
+cmp_ws_key(const void *key, const void *elem)
+{
+	return strcmp(*(char *const *) key, ((const RWorkstream *) elem)->name);
+}
+
+static int
+cmp_agent_key(const void *key, const void *elem)
+{
+	int64		k = *(const int64 *) key;
+	int64		id = ((const RAgent *) elem)->id;
+
+	return (k > id) - (k < id);
+}
+
+/* Index of a bsearch hit in its array, or -1 when not found. */
+static int
+hit_index(const void *hit, const void *base, size_t size)
+{
+	return hit ? (int) (((const char *) hit - (const char *) base) / size) : -1;
+}
+
 static int
 find_skill(RCycle *rc, const char *name)
 {
-	char	  **hit = bsearch(&name, rc->skills, rc->nskills, sizeof(char *), cmp_str);
-
-	return hit ? (int) (hit - rc->skills) : -1;
+	return hit_index(bsearch(&name, rc->skills, rc->nskills, sizeof(char *), cmp_str),
+					 rc->skills, sizeof(char *));
 }
 
 static int
 find_queue(RCycle *rc, const char *name)
 {
-	int			lo = 0,
-				hi = rc->nqueues - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int			c = strcmp(name, rc->queues[mid].name);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return hit_index(bsearch(&name, rc->queues, rc->nqueues, sizeof(RQueue), cmp_queue_key),
+					 rc->queues, sizeof(RQueue));
 }
 
 static int
 find_ws(RCycle *rc, const char *name)
 {
-	int			lo = 0,
-				hi = rc->nws - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int			c = strcmp(name, rc->ws[mid].name);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return hit_index(bsearch(&name, rc->ws, rc->nws, sizeof(RWorkstream), cmp_ws_key),
+					 rc->ws, sizeof(RWorkstream));
 }
 
 static int
 find_agent(RCycle *rc, int64 id)
 {
-	int			lo = 0,
-				hi = rc->nagents - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (rc->agents[mid].id == id)
-			return mid;
-		if (id < rc->agents[mid].id)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return hit_index(bsearch(&id, rc->agents, rc->nagents, sizeof(RAgent), cmp_agent_key),
+					 rc->agents, sizeof(RAgent));
 }
 
 static Datum
