@@ -107,6 +107,13 @@ SELECT omni.assign(3, 2);
 SELECT id, queue FROM omni.conversation ORDER BY id;
 SET ROLE regress_admin;
 SELECT count(*) AS admin_sees FROM omni.conversation;
+-- KPIs of any past window are for admins (they read the whole log); supervisors read their queues' views
+SELECT queue, incoming FROM omni.kpi('2026-03-02 00:00+00', '2026-03-03 00:00+00') ORDER BY queue;
+SELECT count(*) AS agent_rows FROM omni.agent_kpi('2026-03-02 00:00+00', '2026-03-03 00:00+00');
+SELECT count(*) AS presence_rows FROM omni.agent_presence_kpi('2026-03-02 00:00+00', '2026-03-03 00:00+00');
+SELECT count(*) FROM omni.kpi('2026-03-03 00:00+00', '2026-03-02 00:00+00');
+SET ROLE regress_sup1;
+SELECT count(*) FROM omni.kpi('2026-03-02 00:00+00', '2026-03-03 00:00+00');
 RESET ROLE;
 
 -- every SECURITY DEFINER function pins its search_path; none is executable by PUBLIC unless harmless

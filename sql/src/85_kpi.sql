@@ -732,13 +732,20 @@ CREATE UNIQUE INDEX intraday_agent_presence_key ON omni.intraday_agent_presence 
 
 -- Past windows ---------------------------------------------------------------------------
 
-CREATE FUNCTION omni.kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_queue_kpi
-    LANGUAGE plpgsql STABLE AS $$
+-- The one check of a requested window.
+CREATE FUNCTION omni._kpi_check_window("from" timestamptz, "to" timestamptz) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
     IF "from" IS NULL OR "to" IS NULL OR "from" >= "to" THEN
         RAISE EXCEPTION 'KPI window [%, %) is empty', "from", "to"
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Give "from" before "to".';
     END IF;
+END $$;
+
+CREATE FUNCTION omni.kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_queue_kpi
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    PERFORM omni._kpi_check_window("from", "to");
     RETURN QUERY SELECT * FROM omni._kpi_queue_rows("from", "to", false);
 END $$;
 COMMENT ON FUNCTION omni.kpi(timestamptz, timestamptz) IS
@@ -747,17 +754,18 @@ COMMENT ON FUNCTION omni.kpi(timestamptz, timestamptz) IS
 CREATE FUNCTION omni.agent_kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_agent_kpi
     LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    IF "from" IS NULL OR "to" IS NULL OR "from" >= "to" THEN
-        RAISE EXCEPTION 'KPI window [%, %) is empty', "from", "to"
-            USING ERRCODE = 'invalid_parameter_value', HINT = 'Give "from" before "to".';
-    END IF;
+    PERFORM omni._kpi_check_window("from", "to");
     RETURN QUERY SELECT * FROM omni._kpi_agent_rows("from", "to", false);
 END $$;
 COMMENT ON FUNCTION omni.agent_kpi(timestamptz, timestamptz) IS
     'Agent KPIs (the columns of omni.intraday_agent_kpi) for any window [from, to), recomputed from the event log.';
 
 CREATE FUNCTION omni.agent_presence_kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_agent_presence
-    LANGUAGE sql STABLE AS $$ SELECT * FROM omni._kpi_presence_rows("from", "to", false) $$;
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    PERFORM omni._kpi_check_window("from", "to");
+    RETURN QUERY SELECT * FROM omni._kpi_presence_rows("from", "to", false);
+END $$;
 COMMENT ON FUNCTION omni.agent_presence_kpi(timestamptz, timestamptz) IS
     'Time per agent and presence for any window [from, to), from the event log.';
 
@@ -1116,6 +1124,10 @@ $f$;
 -- the extension owner; callers are limited by the grants below.
 ALTER FUNCTION omni.refresh_kpis() SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
 ALTER FUNCTION omni.rebuild_kpis(timestamptz) SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
+ALTER FUNCTION omni.kpi(timestamptz, timestamptz) SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
+ALTER FUNCTION omni.agent_kpi(timestamptz, timestamptz) SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
+ALTER FUNCTION omni.agent_presence_kpi(timestamptz, timestamptz)
+    SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
 GRANT EXECUTE ON FUNCTION omni.refresh_kpis() TO omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.rebuild_kpis(timestamptz) TO omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.kpi(timestamptz, timestamptz), omni.agent_kpi(timestamptz, timestamptz),
