@@ -575,6 +575,23 @@ find_agent(RCycle *rc, int64 id)
 					 rc->agents, sizeof(RAgent));
 }
 
+/*
+ * agent_rows: the SPI result rows from i on that belong to one agent (column 1,
+ * rows ordered by agent); sets *end past them and returns the agent's index in
+ * the cycle (-1 when the agent is not loaded).
+ */
+static int
+agent_rows(RCycle *rc, uint64 i, uint64 *end)
+{
+	int64		aid = col_int8(i, 1);
+	uint64		j = i;
+
+	while (j < SPI_processed && col_int8(j, 1) == aid)
+		j++;
+	*end = j;
+	return find_agent(rc, aid);
+}
+
 static Datum
 int8_array(int64 *v, int n)
 {
@@ -938,14 +955,10 @@ load_agents(RCycle *rc)
 	args[0] = int8_array(ids, n);
 	run(P_AGENT_SKILLS, args, NULL);
 	old = MemoryContextSwitchTo(rc->cxt);
-	for (uint64 i = 0; i < SPI_processed;)
+	for (uint64 i = 0, j; i < SPI_processed; i = j)
 	{
-		int64		aid = col_int8(i, 1);
-		uint64		j = i;
-		int			ai = find_agent(rc, aid);
+		int			ai = agent_rows(rc, i, &j);
 
-		while (j < SPI_processed && col_int8(j, 1) == aid)
-			j++;
 		if (ai >= 0)
 		{
 			RAgent	   *a = &rc->agents[ai];
@@ -959,7 +972,6 @@ load_agents(RCycle *rc)
 				a->prof[k - i] = col_int4(k, 3);
 			}
 		}
-		i = j;
 	}
 	MemoryContextSwitchTo(old);
 
@@ -969,14 +981,10 @@ profiles:
 	args[1] = TimestampTzGetDatum(rc->now);
 	run(P_PROFILES, args, NULL);
 	old = MemoryContextSwitchTo(rc->cxt);
-	for (uint64 i = 0; i < SPI_processed;)
+	for (uint64 i = 0, j; i < SPI_processed; i = j)
 	{
-		int64		aid = col_int8(i, 1);
-		uint64		j = i;
-		int			ai = find_agent(rc, aid);
+		int			ai = agent_rows(rc, i, &j);
 
-		while (j < SPI_processed && col_int8(j, 1) == aid)
-			j++;
 		if (ai >= 0)
 		{
 			RAgent	   *a = &rc->agents[ai];
@@ -1002,7 +1010,6 @@ profiles:
 				a->read_used_today[k] = a->profiles[k].used_today;
 			}
 		}
-		i = j;
 	}
 	MemoryContextSwitchTo(old);
 }
