@@ -2,7 +2,9 @@
 #
 # The install script sql/omnichannel--$(EXTVERSION).sql is generated from the
 # subsystem files in sql/src/ (concatenated in name order) so each concept
-# keeps its own file.  Regression tests are every sql/*.sql that is not an
+# keeps its own file.  Released install scripts are frozen in sql/released/;
+# each upgrade script sql/omnichannel--A--B.sql is generated from the parts in
+# sql/upgrade/A--B/ (docs/operations.md, "Upgrades").  Regression tests are every sql/*.sql that is not an
 # extension script; isolation specs are test/specs/*.spec.
 
 EXTENSION   = omnichannel
@@ -13,8 +15,11 @@ OBJS        = $(SRCS:.c=.o)
 PGFILEDESC  = "omnichannel - contact-center engine"
 
 SQL_PARTS   = $(sort $(wildcard sql/src/*.sql))
-DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql))
+UPGRADES    = $(notdir $(wildcard sql/upgrade/*--*))
+UPGRADE_SQL = $(foreach u,$(UPGRADES),sql/$(EXTENSION)--$(u).sql)
+INSTALL_SQL = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA_built  = $(INSTALL_SQL) $(UPGRADE_SQL)
+DATA        = $(wildcard sql/released/$(EXTENSION)--*.sql)
 DATA_DIR    = $(wildcard data/*.tsv)
 
 PG_CPPFLAGS = -I$(srcdir)/src $(shell pkg-config --cflags icu-uc icu-i18n)
@@ -48,10 +53,17 @@ fuzz-sentiment:
 .PHONY: fuzz-sentiment
 # ---- end sentiment -------------------------------------------------------------
 
-$(DATA_built): $(SQL_PARTS) $(EXTENSION).control Makefile
+$(INSTALL_SQL): $(SQL_PARTS) $(EXTENSION).control Makefile
 	@echo "-- generated from sql/src/*.sql by make; do not edit" > $@
 	@printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit' >> $@
 	@for f in $(SQL_PARTS); do echo; echo "-- ==== $$f ===="; cat $$f; done >> $@
+
+# sql/omnichannel--A--B.sql: the parts of sql/upgrade/A--B/ in name order.
+.SECONDEXPANSION:
+$(UPGRADE_SQL): sql/$(EXTENSION)--%.sql: $$(sort $$(wildcard sql/upgrade/%/*.sql)) Makefile
+	@echo "-- generated from sql/upgrade/$*/*.sql by make; do not edit" > $@
+	@printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit' >> $@
+	@for f in $(sort $(wildcard sql/upgrade/$*/*.sql)); do echo; echo "-- ==== $$f ===="; cat $$f; done >> $@
 
 all: $(DATA_built)
 

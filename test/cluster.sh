@@ -6,8 +6,12 @@
 
 set -euo pipefail
 
+# PG_CONFIG may point at a relocated copy of the server (one per developer
+# working in parallel, so installs do not collide); default: Debian's.
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+export PG_CONFIG
 PGBIN=/usr/lib/postgresql/15/bin
-PGXSDIR=/usr/lib/postgresql/15/lib/pgxs
+[ -x "$PG_CONFIG" ] && PGBIN=$("$PG_CONFIG" --bindir)
 
 log() { printf '== [%4ss] %s\n' "$SECONDS" "$*"; }
 
@@ -30,6 +34,7 @@ ensure_packages() {
 # build_and_install [extra PG_CFLAGS]: warnings are errors, assertions on.
 build_and_install() {
 	local flags="-DUSE_ASSERT_CHECKING -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers ${1:-}"
+	PGBIN=$("$PG_CONFIG" --bindir)
 	make -s clean >/dev/null 2>&1 || true
 	make -s -j2 PG_CFLAGS="$flags" >/dev/null
 	make -s install >/dev/null

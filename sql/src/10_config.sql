@@ -28,7 +28,7 @@ INSERT INTO omni.presence (name, base_status, presence_text, system_only, builti
     ('Inactive',   'away',      'Inactive',       true,  true);
 
 CREATE FUNCTION omni._protect_builtin_presence() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.builtin THEN
         RAISE EXCEPTION 'presence "%" is built in and cannot be %', OLD.name,
@@ -114,7 +114,7 @@ COMMENT ON COLUMN omni.agent.attributes IS 'Free attributes (jsonb object) that 
 COMMENT ON COLUMN omni.agent.created_at IS 'When the agent was created.';
 
 CREATE FUNCTION omni._check_agent() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
     IF NEW.db_role IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW.db_role) THEN
         RAISE EXCEPTION 'role "%" does not exist', NEW.db_role
@@ -210,7 +210,7 @@ COMMENT ON COLUMN omni.queue_supervisor.queue IS 'Queue.';
 COMMENT ON COLUMN omni.queue_supervisor.db_role IS 'Database role of the supervisor (member of omnichannel_supervisor).';
 
 CREATE FUNCTION omni._check_queue_supervisor() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW.db_role) THEN
         RAISE EXCEPTION 'role "%" does not exist', NEW.db_role USING ERRCODE = 'undefined_object';
@@ -267,7 +267,7 @@ COMMENT ON COLUMN omni.workstream.auto_close_wrap_up IS 'Close a conversation le
 COMMENT ON COLUMN omni.workstream.description IS 'Free description.';
 
 CREATE FUNCTION omni._check_workstream() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.channel IS DISTINCT FROM OLD.channel
        AND EXISTS (SELECT 1 FROM omni.conversation WHERE workstream = OLD.name) THEN
@@ -339,7 +339,7 @@ COMMENT ON COLUMN omni.classify_rule.required_skills IS
 COMMENT ON COLUMN omni.classify_rule.description IS 'Free description.';
 
 CREATE FUNCTION omni._check_required_skills_exist() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     missing text;
 BEGIN

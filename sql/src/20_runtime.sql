@@ -290,7 +290,7 @@ COMMENT ON COLUMN omni.event.detail IS 'Kind-specific details (e.g. before/after
 -- Queues, workstreams and agents with live work cannot be deleted ------------------
 
 CREATE FUNCTION omni._refuse_delete_in_use() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     n bigint;
 BEGIN
@@ -319,7 +319,7 @@ CREATE TRIGGER refuse_delete_in_use BEFORE DELETE ON omni.agent
 
 -- A new agent gets its runtime row at once, so every function can lock it.
 CREATE FUNCTION omni._agent_state_row() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
     INSERT INTO omni.agent_state (agent_id, presence_since) VALUES (NEW.id, omni.now());
     RETURN NEW;

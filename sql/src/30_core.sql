@@ -84,6 +84,21 @@ CREATE FUNCTION omni._log_agent(kind text, agent bigint, detail jsonb DEFAULT '{
     VALUES (omni.now(), kind, agent, omni._caller_name(), coalesce(detail, '{}'))
 $$;
 
+-- Agent desktop push -----------------------------------------------------------
+
+-- The one way to tell an agent's desktop something happened (SPEC §3): NOTIFY
+-- on omni_agent_<agent_id>.  Any database user can LISTEN to any channel, so
+-- the payload carries the kind and ids only (never text, names or scores);
+-- the desktop reads the rest through row-level security.  Delivered at commit.
+CREATE FUNCTION omni._notify_agent(agent bigint, kind text, ids jsonb DEFAULT '{}') RETURNS void
+    LANGUAGE sql AS $$
+    SELECT pg_notify('omni_agent_' || agent,
+                     (jsonb_build_object('kind', kind, 'agent_id', agent) || coalesce(ids, '{}'))::text)
+     WHERE agent IS NOT NULL
+$$;
+COMMENT ON FUNCTION omni._notify_agent(bigint, text, jsonb) IS
+    'NOTIFY omni_agent_<agent_id> with {kind, agent_id, ...ids}: ids and kinds only, never text or names.';
+
 -- Conversation state machine ---------------------------------------------------
 
 CREATE TABLE omni.conversation_transition (

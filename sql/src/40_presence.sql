@@ -1,7 +1,7 @@
 -- 40_presence.sql — login, logout and set_presence.
 
 CREATE FUNCTION omni.login(agent_id bigint) RETURNS text
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     p text;
 BEGIN
@@ -19,7 +19,7 @@ COMMENT ON FUNCTION omni.login(bigint) IS
     'Logs an agent in with its default presence (else Available), adjusted to its load; returns the presence.';
 
 CREATE FUNCTION omni.logout(agent_id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     o record;
 BEGIN
@@ -39,7 +39,7 @@ COMMENT ON FUNCTION omni.logout(bigint) IS
     'Logs an agent out: Offline, pending offers rescinded. Conversations it holds stay with it.';
 
 CREATE FUNCTION omni.set_presence(agent_id bigint, presence text) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     p omni.presence;
     by_what text;

@@ -28,7 +28,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION omni.link_customer(customer_id bigint, channel text, address text) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     old bigint;
 BEGIN
@@ -113,7 +113,7 @@ END $$;
 -- Arrival --------------------------------------------------------------------------
 
 CREATE FUNCTION omni.enqueue(workstream text, customer text, context jsonb DEFAULT '{}') RETURNS bigint
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     w omni.workstream;
     cl record;
@@ -140,7 +140,7 @@ COMMENT ON FUNCTION omni.enqueue(text, text, jsonb) IS
     'Creates an open conversation from a customer on a workstream: classified, routed to a queue, then offered by the router. Returns its id.';
 
 CREATE FUNCTION omni.start_with_bot(workstream text, customer text, context jsonb DEFAULT '{}') RETURNS bigint
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     w omni.workstream;
     c omni.conversation;
@@ -162,7 +162,7 @@ COMMENT ON FUNCTION omni.start_with_bot(text, text, jsonb) IS
     'Creates a conversation served by a bot (active, no agent). omni.escalate hands it to humans.';
 
 CREATE FUNCTION omni.escalate(conversation_id bigint, context jsonb DEFAULT NULL) RETURNS text
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation;
     w omni.workstream;
@@ -343,7 +343,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION omni.accept(offer_id bigint) RETURNS bigint
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     o omni.offer;
     c omni.conversation;
@@ -368,7 +368,7 @@ COMMENT ON FUNCTION omni.accept(bigint) IS
     'The offered agent accepts: the conversation becomes active with that agent. Returns the conversation id.';
 
 CREATE FUNCTION omni.reject(offer_id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     o omni.offer;
 BEGIN
@@ -379,7 +379,7 @@ COMMENT ON FUNCTION omni.reject(bigint) IS
     'The offered agent declines: the conversation keeps its place in the queue and goes on to the next agent.';
 
 CREATE FUNCTION omni.pick(agent_id bigint, conversation_id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation;
     ns omni.conversation_state;
@@ -415,7 +415,7 @@ COMMENT ON FUNCTION omni.pick(bigint, bigint) IS
 
 CREATE FUNCTION omni.post_message(conversation_id bigint, sender omni.sender, body text,
                                   agent_id bigint DEFAULT NULL) RETURNS bigint
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation;
     mid bigint;
@@ -539,7 +539,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION omni.end_conversation(id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(id);
     ns omni.conversation_state;
@@ -558,7 +558,7 @@ COMMENT ON FUNCTION omni.end_conversation(bigint) IS
     'The agent ends the conversation: active to wrap_up (capacity kept if the workstream says so).';
 
 CREATE FUNCTION omni.close_conversation(id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(id);
 BEGIN
@@ -576,7 +576,7 @@ COMMENT ON FUNCTION omni.close_conversation(bigint) IS
     'Closes a conversation in wrap_up (or one a bot resolved); capacity is released.';
 
 CREATE FUNCTION omni.abandon(id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(id);
     offered boolean;
@@ -606,7 +606,7 @@ COMMENT ON FUNCTION omni.abandon(bigint) IS
     'The customer left: an open, waiting or bot conversation closes as abandoned; one with an agent goes to wrap_up.';
 
 CREATE FUNCTION omni.set_waiting(id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(id);
     ns omni.conversation_state;
@@ -622,7 +622,7 @@ COMMENT ON FUNCTION omni.set_waiting(bigint) IS
     'Parks an active conversation (active to waiting): the agent keeps it but its capacity is released.';
 
 CREATE FUNCTION omni.resume(id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(id);
     ns omni.conversation_state;
@@ -640,7 +640,7 @@ COMMENT ON FUNCTION omni.resume(bigint) IS
     'The agent revives a waiting conversation (waiting to active); needs free capacity.';
 
 CREATE FUNCTION omni.transfer(id bigint, queue text) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(id);
 BEGIN
@@ -654,7 +654,7 @@ COMMENT ON FUNCTION omni.transfer(bigint, text) IS
     'Moves a conversation to a queue (active to open, agent released; or an open one to another queue).';
 
 CREATE FUNCTION omni.transfer_to_agent(id bigint, agent_id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(id);
     ns omni.conversation_state;

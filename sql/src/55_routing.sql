@@ -159,7 +159,7 @@ COMMENT ON FUNCTION omni._check_route_rule_split() IS
 -- chosen by a low-discrepancy sequence on the conversation id (61 is coprime
 -- to 100, so any 100 consecutive ids hit every percentile exactly once).
 CREATE FUNCTION omni._apply_route_split() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     rule_position integer;
     bucket integer;
@@ -249,7 +249,7 @@ COMMENT ON FUNCTION omni._overflow(omni.conversation, omni.queue_overflow, jsonb
 -- conversation that just arrived by an overflow transfer is accepted by its
 -- new queue unconditionally (no ping-pong between two full queues).
 CREATE FUNCTION omni._prequeue_overflow() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation;
     r omni.queue_overflow;
@@ -316,7 +316,7 @@ COMMENT ON FUNCTION omni._wake_launcher() IS
 
 -- Wake the router when configuration changes can make work assignable.
 CREATE FUNCTION omni._wake_router_trigger() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
     PERFORM omni._wake_router();
     RETURN NULL;
@@ -562,12 +562,6 @@ GRANT EXECUTE ON FUNCTION omni._worker_status() TO omnichannel_supervisor, omnic
 GRANT EXECUTE ON FUNCTION omni._is_agent_predicate(jsonpath), omni._valid_order_by(text[]) TO omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.queue_is_open(text, timestamptz)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
--- Configuration triggers run as the admin who edits; they only set a flag.
-ALTER FUNCTION omni._wake_router_trigger() SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
--- Conversation triggers: the deferred overflow check fires at COMMIT, outside
--- the API's SECURITY DEFINER functions, i.e. as the calling role.
-ALTER FUNCTION omni._prequeue_overflow() SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
-ALTER FUNCTION omni._apply_route_split() SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
 
 -- A new CREATE EXTENSION is picked up by the launcher at once.
 SELECT omni._wake_launcher();

@@ -12,7 +12,7 @@ END $$;
 
 CREATE FUNCTION omni.assign(conversation_id bigint, agent_id bigint, override_capacity boolean DEFAULT false)
     RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(conversation_id);
     ns omni.conversation_state;
@@ -57,7 +57,7 @@ COMMENT ON FUNCTION omni.assign(bigint, bigint, boolean) IS
     'Supervisor assigns an open conversation to a logged-in agent (active at once). override_capacity lets it exceed capacity; audited with before/after units.';
 
 CREATE FUNCTION omni.force_close(conversation_id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(conversation_id);
 BEGIN
@@ -69,7 +69,7 @@ COMMENT ON FUNCTION omni.force_close(bigint) IS
     'Supervisor closes a conversation in any state but closed; offers rescinded, capacity released.';
 
 CREATE FUNCTION omni.monitor(conversation_id bigint, agent_id bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(conversation_id);
 BEGIN

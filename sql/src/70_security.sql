@@ -36,7 +36,7 @@ COMMENT ON FUNCTION omni.supervised_agents() IS 'Agents in the queues the curren
 -- conversation policy need not read conversation_participant under its own
 -- policy (which reads conversation: a cycle).
 CREATE FUNCTION omni._monitored_conversations() RETURNS SETOF bigint
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
     SELECT p.conversation_id FROM omni.conversation_participant p JOIN omni.agent a ON a.id = p.agent_id
      WHERE a.db_role = omni._caller_name() AND p.left_at IS NULL
 $$;
@@ -128,34 +128,19 @@ CREATE POLICY agent_customers ON omni.customer_identity FOR SELECT TO omnichanne
     USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.customer_id = customer_identity.customer_id));
 
 -- Functions: nothing for PUBLIC but the read-only helpers policies need;
--- the API is SECURITY DEFINER with a pinned search_path.
+-- the API is SECURITY DEFINER with a pinned search_path, declared on each function.
 DO $functions$
 DECLARE
     f regprocedure;
-    api constant text[] := ARRAY['_monitored_conversations',
-        -- agents (and the roles above them)
-        'login', 'logout', 'set_presence', 'accept', 'reject', 'pick', 'post_message', 'end_conversation',
-        'close_conversation', 'set_waiting', 'resume', 'transfer', 'transfer_to_agent',
-        -- services
-        'enqueue', 'start_with_bot', 'escalate', 'abandon', 'link_customer',
-        -- supervisors
-        'assign', 'force_close', 'monitor'];
     -- read-only helpers that policies and CHECK constraints call as the querying role
     public_helpers constant text[] := ARRAY['now', 'caller', 'current_agent_id', '_sees_everything',
                                             'supervised_queues', 'supervised_agents', '_monitored_conversations',
                                             '_is_predicate', '_valid_required_skills', '_caller_name',
                                             -- text scoring reads only lexicon data: for everyone
                                             'sentiment', 'sentiment_evidence', 'sentiment_level', 'detect_language'];
-    definer_triggers constant text[] := ARRAY['_agent_state_row', '_refuse_delete_in_use', '_check_workstream',
-                                              '_check_agent', '_check_queue_supervisor',
-                                              '_check_required_skills_exist', '_protect_builtin_presence'];
 BEGIN
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p WHERE p.pronamespace = 'omni'::regnamespace LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
-    END LOOP;
-    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
-              WHERE p.pronamespace = 'omni'::regnamespace AND p.proname = ANY (api || definer_triggers) LOOP
-        EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp', f);
     END LOOP;
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
               WHERE p.pronamespace = 'omni'::regnamespace AND p.proname = ANY (public_helpers) LOOP

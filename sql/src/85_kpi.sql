@@ -743,7 +743,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION omni.kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_queue_kpi
-    LANGUAGE plpgsql STABLE AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
     PERFORM omni._kpi_check_window("from", "to");
     RETURN QUERY SELECT * FROM omni._kpi_queue_rows("from", "to", false);
@@ -752,7 +752,7 @@ COMMENT ON FUNCTION omni.kpi(timestamptz, timestamptz) IS
     'Queue KPIs (the columns of omni.intraday_queue_kpi) for any window [from, to), recomputed from the event log with today''s formulas and thresholds.';
 
 CREATE FUNCTION omni.agent_kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_agent_kpi
-    LANGUAGE plpgsql STABLE AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
     PERFORM omni._kpi_check_window("from", "to");
     RETURN QUERY SELECT * FROM omni._kpi_agent_rows("from", "to", false);
@@ -761,7 +761,7 @@ COMMENT ON FUNCTION omni.agent_kpi(timestamptz, timestamptz) IS
     'Agent KPIs (the columns of omni.intraday_agent_kpi) for any window [from, to), recomputed from the event log.';
 
 CREATE FUNCTION omni.agent_presence_kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_agent_presence
-    LANGUAGE plpgsql STABLE AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
     PERFORM omni._kpi_check_window("from", "to");
     RETURN QUERY SELECT * FROM omni._kpi_presence_rows("from", "to", false);
@@ -804,7 +804,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION omni.refresh_kpis() RETURNS integer
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     st omni.kpi_state;
     snap pg_snapshot;
@@ -862,7 +862,7 @@ COMMENT ON FUNCTION omni.refresh_kpis() IS
 -- Recount the rollups from the event log from a time on (after a threshold
 -- change, or to repair): buckets from then on are rebuilt.
 CREATE FUNCTION omni.rebuild_kpis(since timestamptz) RETURNS bigint
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     b timestamptz := omni._kpi_bucket(since);
     st omni.kpi_state;
@@ -1121,13 +1121,7 @@ BEGIN
 END
 $f$;
 -- The refresh and the past-window functions read the whole log: they run as
--- the extension owner; callers are limited by the grants below.
-ALTER FUNCTION omni.refresh_kpis() SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
-ALTER FUNCTION omni.rebuild_kpis(timestamptz) SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
-ALTER FUNCTION omni.kpi(timestamptz, timestamptz) SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
-ALTER FUNCTION omni.agent_kpi(timestamptz, timestamptz) SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
-ALTER FUNCTION omni.agent_presence_kpi(timestamptz, timestamptz)
-    SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp;
+-- the extension owner (declared on each); callers are limited by these grants.
 GRANT EXECUTE ON FUNCTION omni.refresh_kpis() TO omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.rebuild_kpis(timestamptz) TO omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.kpi(timestamptz, timestamptz), omni.agent_kpi(timestamptz, timestamptz),
