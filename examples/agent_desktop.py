@@ -161,10 +161,13 @@ class Desktop:
             if left <= 0:
                 self.say("timeout after %d s with %d conversation(s) closed" % (self.args.timeout, self.closed))
                 return 1
-            if select.select([self.conn], [], [], min(left, self.args.resync)) == ([], [], []):
-                self.resync()
-                continue
-            self.conn.poll()
+            # psycopg2 also collects notifications that arrive while a query of
+            # ours runs: handle those before waiting on the socket.
+            if not self.conn.notifies:
+                if select.select([self.conn], [], [], min(left, self.args.resync)) == ([], [], []):
+                    self.resync()
+                    continue
+                self.conn.poll()
             while self.conn.notifies:
                 if not self.handle(self.conn.notifies.pop(0).payload):
                     self.say("logged out by someone else")

@@ -34,9 +34,10 @@ cleanup() {
 trap cleanup EXIT
 
 psql -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "DROP ROLE IF EXISTS $ROLE" >/dev/null || exit 1
-psql -d postgres -c "CREATE DATABASE $DB" -c "CREATE ROLE $ROLE LOGIN IN ROLE omnichannel_agent" >/dev/null || exit 1
+psql -d postgres -c "CREATE DATABASE $DB" >/dev/null || exit 1
 psql -d $DB >/dev/null <<SQL || exit 1
-CREATE EXTENSION omnichannel;
+CREATE EXTENSION omnichannel;   -- creates the group roles if this is the cluster's first
+CREATE ROLE $ROLE LOGIN IN ROLE omnichannel_agent;
 INSERT INTO omni.queue (name) VALUES ('support');
 INSERT INTO omni.workstream (name, channel, default_queue) VALUES ('chat', 'chat', 'support');
 INSERT INTO omni.agent (name, capacity_units, db_role) VALUES ('ann', 100, '$ROLE');
@@ -56,9 +57,10 @@ wait_for "SELECT count(*) FROM omni.message WHERE conversation_id = $c1 AND send
 q "SELECT omni.post_message($c1, 'customer', 'Thanks, bye')" >/dev/null
 wait_for "SELECT state FROM omni.conversation WHERE id = $c1" closed
 
-# 2. The router offers one: the desktop accepts it.
+# 2. The router offers one: the desktop accepts it (on offer_made; its resync
+#    finds the pending offer too, should the event come before it LISTENs).
 c2=$(q "SELECT omni.enqueue('chat', 'desktop-customer-2')")
-[ "$(q "SELECT omni.route()")" = 1 ] || fail "no offer made"
+q "SELECT omni.route()" >/dev/null   # (or the worker, where it runs) offers it
 wait_for "SELECT state FROM omni.conversation WHERE id = $c2" active
 q "SELECT omni.post_message($c2, 'customer', 'Can I change my address? bye')" >/dev/null
 wait_for "SELECT state FROM omni.conversation WHERE id = $c2" closed
