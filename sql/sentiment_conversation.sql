@@ -50,8 +50,8 @@ SELECT pg_temp.post(:c1, 'Still waiting, this is ridiculous.') AS after_negative
 SELECT pg_temp.post(:c1, 'Worst service ever, I am furious!!!') AS after_very_negative;
 SELECT pg_temp.post(:c1, 'Useless. Terrible. Cancel my account!') AS still_very_negative;
 SELECT notify_name, (extra::jsonb ->> 'conversation_id')::bigint = :c1 AS this_conversation,
-       extra::jsonb ->> 'queue' AS queue, extra::jsonb ->> 'level' AS level,
-       extra::jsonb ->> 'previous_level' AS previous_level, extra::jsonb ? 'message_id' AS has_message
+       extra::jsonb ->> 'level' AS level, extra::jsonb ->> 'previous_level' AS previous_level,
+       (SELECT string_agg(k, ' ' ORDER BY k) FROM jsonb_object_keys(extra::jsonb) k) AS payload_keys
   FROM dblink_get_notify('snt_listener');
 
 -- sentiment_over_time: one row per level change

@@ -242,9 +242,10 @@ BEGIN
         INSERT INTO omni.sentiment_history (conversation_id, at, level, score, previous_level, message_id, alerted)
         VALUES (c.id, omni.now(), new_level, conv_score, c.sentiment, message_id, alert);
         IF alert THEN
+            -- Ids and levels only (SPEC §3): anyone may LISTEN; the queue, score
+            -- and text are read through row-level security.
             PERFORM pg_notify('omni_sentiment_alert', json_build_object(
-                'conversation_id', c.id, 'queue', c.queue, 'level', new_level,
-                'previous_level', c.sentiment, 'score', round(conv_score::numeric, 4),
+                'conversation_id', c.id, 'level', new_level, 'previous_level', c.sentiment,
                 'message_id', message_id, 'agent_id', c.agent_id)::text);
         END IF;
     END IF;

@@ -306,10 +306,13 @@ BEGIN
     END IF;
     PERFORM omni._log('offer_' || outcome::text, c, agent => o.agent_id, offer => o.id, from_state => c.state,
                       detail => CASE WHEN why IS NULL THEN '{}' ELSE jsonb_build_object('reason', why) END);
+    PERFORM omni._notify_agent(o.agent_id, 'offer_' || outcome::text,
+                               jsonb_build_object('offer_id', o.id, 'conversation_id', c.id));
     IF outcome = 'expired' THEN
         w := omni._workstream(c.workstream);
         IF w.block_on_missed THEN
             PERFORM omni._set_presence(o.agent_id, 'Inactive', 'system', true);
+            PERFORM omni._notify_agent(o.agent_id, 'presence_changed', jsonb_build_object('presence', 'Inactive'));
         END IF;
     END IF;
     PERFORM omni._wake_router();
@@ -361,6 +364,8 @@ BEGIN
      WHERE id = c.id RETURNING * INTO c;
     PERFORM omni._log('accepted', c, offer => o.id, from_state => 'open',
                       detail => jsonb_build_object('wait_s', extract(epoch FROM t - c.queued_at)));
+    PERFORM omni._notify_agent(o.agent_id, 'offer_accepted',
+                               jsonb_build_object('offer_id', o.id, 'conversation_id', c.id));
     PERFORM omni._follow_load(o.agent_id);
     RETURN c.id;
 END $$;
@@ -406,6 +411,7 @@ BEGIN
      WHERE id = c.id RETURNING * INTO c;
     PERFORM omni._log('picked', c, from_state => 'open',
                       detail => jsonb_build_object('wait_s', extract(epoch FROM t - c.queued_at)));
+    PERFORM omni._notify_agent(agent_id, 'conversation_assigned', jsonb_build_object('conversation_id', c.id));
     PERFORM omni._follow_load(agent_id);
 END $$;
 COMMENT ON FUNCTION omni.pick(bigint, bigint) IS
@@ -466,6 +472,12 @@ BEGIN
             PERFORM omni._requeue(c, 'customer_reply', 'requeued', c.queue);
         END IF;
         PERFORM omni._score_customer_message(mid);
+        -- Its agent (unless the reply took a waiting conversation back to the queue) and its monitors.
+        PERFORM omni._notify_agent(r.a, 'customer_message', jsonb_build_object('conversation_id', c.id, 'message_id', mid))
+           FROM (SELECT c.agent_id WHERE c.state <> 'waiting'
+                 UNION SELECT p.agent_id FROM omni.conversation_participant p
+                        WHERE p.conversation_id = c.id AND p.left_at IS NULL) r(a)
+          ORDER BY r.a;
     END IF;
     RETURN mid;
 END $$;
@@ -504,6 +516,9 @@ BEGIN
         PERFORM omni._end_offer(o, 'rescinded', kind);
     END IF;
     PERFORM omni._release_capacity(c.id);
+    PERFORM omni._notify_agent(c.agent_id, CASE kind WHEN 'transferred' THEN 'conversation_transferred_out'
+                                                     ELSE 'conversation_requeued' END,
+                               jsonb_build_object('conversation_id', c.id));
     UPDATE omni.conversation
        SET state = ns, agent_id = NULL, queue = to_queue, queued_at = t, last_activity_at = t,
            transfer_count = transfer_count + CASE WHEN kind IN ('transferred') THEN 1 ELSE 0 END
@@ -535,6 +550,9 @@ BEGIN
        SET state = ns, closed_at = t, close_reason = reason, last_activity_at = t
      WHERE id = c.id RETURNING * INTO c;
     PERFORM omni._log(kind, c, from_state => from_state, detail => detail || jsonb_build_object('reason', reason));
+    PERFORM omni._notify_agent(c.agent_id, CASE kind WHEN 'force_closed' THEN 'conversation_force_closed'
+                                                     ELSE 'conversation_closed' END,
+                               jsonb_build_object('conversation_id', c.id));
     RETURN c;
 END $$;
 
@@ -553,6 +571,7 @@ BEGIN
         PERFORM omni._release_capacity(c.id);
     END IF;
     PERFORM omni._log('ended', c, from_state => 'active');
+    PERFORM omni._notify_agent(c.agent_id, 'conversation_ended', jsonb_build_object('conversation_id', c.id));
 END $$;
 COMMENT ON FUNCTION omni.end_conversation(bigint) IS
     'The agent ends the conversation: active to wrap_up (capacity kept if the workstream says so).';
@@ -594,6 +613,7 @@ BEGIN
             PERFORM omni._release_capacity(c.id);
         END IF;
         PERFORM omni._log('customer_left', c, from_state => 'active');
+        PERFORM omni._notify_agent(c.agent_id, 'customer_left', jsonb_build_object('conversation_id', c.id));
         RETURN;
     END IF;
     offered := EXISTS (SELECT 1 FROM omni.offer WHERE conversation_id = c.id AND created_at >= c.queued_at);
@@ -617,6 +637,7 @@ BEGIN
      WHERE conversation.id = c.id RETURNING * INTO c;
     PERFORM omni._release_capacity(c.id);
     PERFORM omni._log('waiting', c, from_state => 'active');
+    PERFORM omni._notify_agent(c.agent_id, 'conversation_waiting', jsonb_build_object('conversation_id', c.id));
 END $$;
 COMMENT ON FUNCTION omni.set_waiting(bigint) IS
     'Parks an active conversation (active to waiting): the agent keeps it but its capacity is released.';
@@ -634,6 +655,7 @@ BEGIN
     UPDATE omni.conversation SET state = ns, last_activity_at = omni.now()
      WHERE conversation.id = c.id RETURNING * INTO c;
     PERFORM omni._log('resumed', c, from_state => 'waiting');
+    PERFORM omni._notify_agent(c.agent_id, 'conversation_resumed', jsonb_build_object('conversation_id', c.id));
     PERFORM omni._follow_load(c.agent_id);
 END $$;
 COMMENT ON FUNCTION omni.resume(bigint) IS
@@ -681,6 +703,8 @@ BEGIN
      WHERE conversation.id = c.id RETURNING * INTO c;
     PERFORM omni._log('transferred_to_agent', c, from_state => 'active',
                       detail => jsonb_build_object('from_agent', from_agent));
+    PERFORM omni._notify_agent(from_agent, 'conversation_transferred_out', jsonb_build_object('conversation_id', c.id));
+    PERFORM omni._notify_agent(agent_id, 'conversation_transferred_in', jsonb_build_object('conversation_id', c.id));
     PERFORM omni._follow_load(agent_id);
 END $$;
 COMMENT ON FUNCTION omni.transfer_to_agent(bigint, bigint) IS

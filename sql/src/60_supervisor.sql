@@ -51,6 +51,7 @@ BEGIN
                                                    'units_before', before_units,
                                                    'units_after', omni._used_units(agent_id),
                                                    'capacity_units', total));
+    PERFORM omni._notify_agent(agent_id, 'conversation_assigned', jsonb_build_object('conversation_id', c.id));
     PERFORM omni._follow_load(agent_id);
 END $$;
 COMMENT ON FUNCTION omni.assign(bigint, bigint, boolean) IS
@@ -86,6 +87,8 @@ BEGIN
     INSERT INTO omni.conversation_participant (conversation_id, agent_id, role, joined_at)
     VALUES (c.id, agent_id, 'monitor', omni.now());
     PERFORM omni._log('monitored', c, agent => agent_id, from_state => c.state);
+    PERFORM omni._notify_agent(c.agent_id, 'monitor_joined',
+                               jsonb_build_object('conversation_id', c.id, 'monitor_agent_id', agent_id));
 END $$;
 COMMENT ON FUNCTION omni.monitor(bigint, bigint) IS
     'Supervisor joins a conversation silently (sees it and its messages, holds no capacity); audited.';
