@@ -104,6 +104,7 @@ CREATE TABLE omni.conversation (
     close_reason       text,
     last_activity_at   timestamptz NOT NULL,
     created_by         name,
+    message_count      integer NOT NULL DEFAULT 0,
     CHECK ((state = 'closed') = (closed_at IS NOT NULL)),
     CHECK (state <> 'open' OR (agent_id IS NULL AND queue IS NOT NULL AND queued_at IS NOT NULL)),
     CHECK (state NOT IN ('waiting', 'wrap_up') OR agent_id IS NOT NULL),
@@ -144,6 +145,8 @@ COMMENT ON COLUMN omni.conversation.close_reason IS 'completed, abandoned, force
 COMMENT ON COLUMN omni.conversation.last_activity_at IS 'Last state change or message.';
 COMMENT ON COLUMN omni.conversation.created_by IS
     'Role that created the conversation (enqueue, start_with_bot): a channel connector sees and acts on its own conversations only.';
+COMMENT ON COLUMN omni.conversation.message_count IS
+    'Messages posted so far (bounded by omnichannel.max_messages_per_conversation).';
 
 CREATE TABLE omni.conversation_participant (
     conversation_id  bigint NOT NULL REFERENCES omni.conversation (id),

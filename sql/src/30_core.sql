@@ -49,7 +49,7 @@ BEGIN
     IF refusal IS NULL THEN
         RETURN;
     END IF;
-    IF refusal LIKE '%does not exist' THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
         RAISE EXCEPTION 'role "%" does not exist', r
             USING ERRCODE = 'undefined_object', HINT = 'Create the login role first.';
     END IF;

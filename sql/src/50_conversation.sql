@@ -491,9 +491,7 @@ BEGIN
         RAISE EXCEPTION 'conversation % is closed; cannot post message', c.id
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    IF (SELECT count(*) FROM (SELECT 1 FROM omni.message m WHERE m.conversation_id = c.id
-                              LIMIT omni._limit('max_messages_per_conversation')) x)
-       >= omni._limit('max_messages_per_conversation') THEN
+    IF c.message_count >= omni._limit('max_messages_per_conversation') THEN
         RAISE EXCEPTION 'conversation % has % messages; the limit is reached', c.id,
                         omni._limit('max_messages_per_conversation')
             USING ERRCODE = 'program_limit_exceeded', HINT = 'The limit is omnichannel.max_messages_per_conversation.';
@@ -504,7 +502,7 @@ BEGIN
     END IF;
     INSERT INTO omni.message (conversation_id, sender, agent_id, body, created_at)
     VALUES (c.id, sender, agent_id, body, t) RETURNING id INTO mid;
-    UPDATE omni.conversation SET last_activity_at = t WHERE id = c.id;
+    UPDATE omni.conversation SET last_activity_at = t, message_count = message_count + 1 WHERE id = c.id;
     IF sender = 'agent' AND c.first_response_at IS NULL THEN
         UPDATE omni.conversation SET first_response_at = t WHERE id = c.id RETURNING * INTO c;
         PERFORM omni._log('first_response', c, from_state => c.state,

@@ -15,6 +15,15 @@ UPDATE omni.conversation c SET created_by = e.actor
   FROM omni.event e
  WHERE e.conversation_id = c.id AND e.kind IN ('enqueued', 'bot_started');
 
+-- conversation.message_count: the limit omnichannel.max_messages_per_conversation
+-- is checked against it (O(1) per message), counted once here.
+ALTER TABLE omni.conversation ADD COLUMN message_count integer NOT NULL DEFAULT 0;
+COMMENT ON COLUMN omni.conversation.message_count IS
+    'Messages posted so far (bounded by omnichannel.max_messages_per_conversation).';
+UPDATE omni.conversation c SET message_count = m.n
+  FROM (SELECT conversation_id, count(*)::integer AS n FROM omni.message GROUP BY conversation_id) m
+ WHERE m.conversation_id = c.id;
+
 -- Authorization helpers and limits (30_core.sql) ---------------------------------
 CREATE OR REPLACE FUNCTION omni._person_role_refusal(r name) RETURNS text
     LANGUAGE sql STABLE AS $$
@@ -35,7 +44,7 @@ BEGIN
     IF refusal IS NULL THEN
         RETURN;
     END IF;
-    IF refusal LIKE '%does not exist' THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
         RAISE EXCEPTION 'role "%" does not exist', r
             USING ERRCODE = 'undefined_object', HINT = 'Create the login role first.';
     END IF;
@@ -429,9 +438,7 @@ BEGIN
         RAISE EXCEPTION 'conversation % is closed; cannot post message', c.id
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    IF (SELECT count(*) FROM (SELECT 1 FROM omni.message m WHERE m.conversation_id = c.id
-                              LIMIT omni._limit('max_messages_per_conversation')) x)
-       >= omni._limit('max_messages_per_conversation') THEN
+    IF c.message_count >= omni._limit('max_messages_per_conversation') THEN
         RAISE EXCEPTION 'conversation % has % messages; the limit is reached', c.id,
                         omni._limit('max_messages_per_conversation')
             USING ERRCODE = 'program_limit_exceeded', HINT = 'The limit is omnichannel.max_messages_per_conversation.';
@@ -442,7 +449,7 @@ BEGIN
     END IF;
     INSERT INTO omni.message (conversation_id, sender, agent_id, body, created_at)
     VALUES (c.id, sender, agent_id, body, t) RETURNING id INTO mid;
-    UPDATE omni.conversation SET last_activity_at = t WHERE id = c.id;
+    UPDATE omni.conversation SET last_activity_at = t, message_count = message_count + 1 WHERE id = c.id;
     IF sender = 'agent' AND c.first_response_at IS NULL THEN
         UPDATE omni.conversation SET first_response_at = t WHERE id = c.id RETURNING * INTO c;
         PERFORM omni._log('first_response', c, from_state => c.state,
