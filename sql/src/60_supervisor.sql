@@ -24,10 +24,10 @@ DECLARE
 BEGIN
     PERFORM omni._authorize_supervision(c, 'assign');
     ns := omni._next_state(c, 'assign');
+    PERFORM omni._authorize_target_agent(agent_id, c, 'assign conversation ' || c.id || ' to');
     IF NOT EXISTS (SELECT 1 FROM omni.agent a WHERE a.id = assign.agent_id) THEN
         RAISE EXCEPTION 'agent % does not exist', agent_id USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM omni._authorize_target_agent(agent_id, c, 'assign conversation ' || c.id || ' to');
     SELECT id INTO o FROM omni.offer f WHERE f.conversation_id = c.id AND f.state = 'pending';
     IF o IS NOT NULL THEN
         PERFORM omni._end_offer(o, 'rescinded', 'assigned by supervisor');

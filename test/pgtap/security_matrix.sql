@@ -6,7 +6,7 @@ BEGIN;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS omnichannel;
-SELECT plan(77);
+SELECT plan(78);
 
 CREATE ROLE sec_ann LOGIN IN ROLE omnichannel_agent;
 CREATE ROLE sec_bob LOGIN IN ROLE omnichannel_agent;
@@ -220,6 +220,8 @@ SELECT is(pg_temp.try('sec_svc', format('SELECT omni.abandon(%s)', :c3)), 'ok', 
 -- NULL agent ids are a clear 22004.
 SELECT is(pg_temp.try('sec_ann', 'SELECT omni.login(NULL)'), '22004', 'login(NULL) is 22004');
 SELECT is(pg_temp.try('sec_ann', 'SELECT omni.set_presence(NULL, ''Away'')'), '22004', 'set_presence(NULL, ...) is 22004');
+SELECT pg_temp.val('sec_svc', $$SELECT omni.enqueue('sec_chat', 'sec-cust-5')$$) AS c5 \gset
+SELECT is(pg_temp.try('sec_sup', format('SELECT omni.assign(%s, NULL)', :c5)), '22004', 'assign(conversation, NULL) is 22004');
 
 -- Attacks that already held.
 SELECT is(pg_temp.try('sec_ann', $$SELECT omni.set_presence(9102, 'Away')$$), '42501', 'holds: agent cannot set a colleague''s presence');
