@@ -165,6 +165,24 @@ BEGIN
     RETURN NEW;
 END $$;
 
+-- Rows configured under 0.1.0 with roles that no longer qualify stay, but
+-- group roles stop counting at once (fail closed); say which ones.
+DO $warn$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT 'omni.agent ' || a.id AS what, a.db_role, omni._person_role_refusal(a.db_role) AS why
+               FROM omni.agent a WHERE a.db_role IS NOT NULL AND omni._person_role_refusal(a.db_role) IS NOT NULL
+             UNION ALL
+             SELECT 'omni.queue_supervisor ' || s.queue, s.db_role, omni._person_role_refusal(s.db_role)
+               FROM omni.queue_supervisor s WHERE omni._person_role_refusal(s.db_role) IS NOT NULL
+    LOOP
+        RAISE WARNING '% names role "%", which cannot act as one person: %', r.what, r.db_role, r.why
+            USING HINT = 'Point it at a person''s LOGIN role without members (docs/security.md, "Who is a person").';
+    END LOOP;
+END
+$warn$;
+
 -- Conversations (50_conversation.sql) -----------------------------------------------
 CREATE OR REPLACE FUNCTION omni._customer_for(ch text, address text) RETURNS bigint
     LANGUAGE plpgsql AS $$
