@@ -295,7 +295,10 @@ BEGIN
      WHERE operation = op AND from_state = c.state AND served_by IN ('any', by_whom);
     IF NOT FOUND THEN
         RAISE EXCEPTION 'conversation % is %; cannot %', c.id,
-            CASE by_whom WHEN 'bot' THEN 'active with a bot' WHEN 'agent' THEN 'active with agent ' || c.agent_id
+            CASE by_whom WHEN 'bot' THEN 'active with a bot'
+                         -- connectors are not told which agent (they do not see the staff)
+                         WHEN 'agent' THEN 'active with ' || CASE WHEN omni._is_service() AND NOT omni._is_admin()
+                                                                  THEN 'an agent' ELSE 'agent ' || c.agent_id END
                          ELSE c.state::text END,
             replace(op, '_', ' ')
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -384,8 +387,11 @@ BEGIN
     SELECT * INTO w FROM omni.workstream WHERE name = c.workstream;
     refusal := omni._capacity_refusal(a, c);
     IF refusal IS NOT NULL AND NOT override THEN
+        -- the load of a colleague is for itself, its supervisors and admins
         RAISE EXCEPTION 'agent % has no room for conversation %', a, c.id
-            USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = refusal || '.',
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = CASE WHEN omni._is_agent(a) OR omni._is_admin() OR omni._supervises_agent(a)
+                                THEN refusal || '.' ELSE 'Its capacity is taken.' END,
                   HINT = 'A supervisor may use omni.assign(conversation, agent, override_capacity => true).';
     END IF;
     INSERT INTO omni.capacity_hold (conversation_id, agent_id, units, profile, since, kind, override)

@@ -6,7 +6,7 @@ BEGIN;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS omnichannel;
-SELECT plan(78);
+SELECT plan(82);
 
 CREATE ROLE sec_ann LOGIN IN ROLE omnichannel_agent;
 CREATE ROLE sec_bob LOGIN IN ROLE omnichannel_agent;
@@ -122,6 +122,14 @@ SELECT omni.set_presence(9102, 'Away');
 SELECT is(pg_temp.try('sec_ann', format('SELECT omni.transfer_to_agent(%s, 9102)', :c1)), '55000',
           'F3 transfer_to_agent refuses an Away agent');
 SELECT omni.set_presence(9102, 'Available');
+UPDATE omni.agent SET capacity_units = 10 WHERE id = 9102;   -- bob is full (he holds one 10-unit chat)
+SELECT alike(pg_temp.err('sec_ann', format('SELECT omni.transfer_to_agent(%s, 9102)', :c1)), '55000: agent 9102 has no room%',
+             'F6 transfer to a full colleague is refused');
+SELECT unalike(pg_temp.err('sec_ann', format('SELECT omni.transfer_to_agent(%s, 9102)', :c1)), '%units%',
+               'F6 ... without telling the colleague''s load');
+SELECT alike(pg_temp.err('sec_sup', format('SELECT omni.transfer_to_agent(%s, 9102)', :c1)), '%units%',
+             'F6 ... which its supervisor is told');
+UPDATE omni.agent SET capacity_units = 100 WHERE id = 9102;
 SELECT is(pg_temp.try('sec_sup', format('SELECT omni.assign(%s, 9101, true)', :c4)), 'ok',
           'F3 supervisor assigns (override_capacity) within its queues');
 SELECT is(pg_temp.try('sec_sup', 'SELECT omni.set_presence(9103, ''Away'')'), '42501',
@@ -180,6 +188,8 @@ SELECT is(pg_temp.try('sec_svc', $$SELECT omni.enqueue('sec_chat', repeat('x', 5
 SELECT pg_temp.val('sec_svc', $$SELECT omni.start_with_bot('sec_chat', 'sec-bot-1')$$) AS cb \gset
 SELECT is(pg_temp.try('sec_svc', format($$SELECT omni.escalate(%s, jsonb_build_object('x', repeat('a', 70000)))$$, :cb)), '22001',
           'F8 escalate refuses an oversized context too');
+SELECT alike(pg_temp.err('sec_svc', format('SELECT omni.escalate(%s)', :c1)), '55000: conversation % is active with an agent; cannot escalate%',
+             'F9 a connector escalating an agent-held conversation is not told which agent holds it');
 SELECT is(pg_temp.try('sec_svc', $$SET omnichannel.max_context_bytes = 100000000$$), '42501',
           'F8 services cannot raise a limit');
 SELECT is(pg_temp.try('sec_svc', format($$SELECT omni.post_message(%s, 'customer', repeat('a', 1048577))$$, :c1)), '22001',

@@ -138,6 +138,60 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION omni._check_address(text) IS
     'Refuses an empty customer address (22023) or one longer than omnichannel.max_address_bytes (22001).';
+CREATE OR REPLACE FUNCTION omni._next_state(c omni.conversation, op text) RETURNS omni.conversation_state
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    s omni.conversation_state;
+    by_whom text := omni._served_by(c);
+BEGIN
+    SELECT to_state INTO s FROM omni.conversation_transition
+     WHERE operation = op AND from_state = c.state AND served_by IN ('any', by_whom);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'conversation % is %; cannot %', c.id,
+            CASE by_whom WHEN 'bot' THEN 'active with a bot'
+                         -- connectors are not told which agent (they do not see the staff)
+                         WHEN 'agent' THEN 'active with ' || CASE WHEN omni._is_service() AND NOT omni._is_admin()
+                                                                  THEN 'an agent' ELSE 'agent ' || c.agent_id END
+                         ELSE c.state::text END,
+            replace(op, '_', ' ')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Operation %s is allowed from: %s.', op,
+                                  coalesce((SELECT string_agg(from_state::text
+                                                   || CASE served_by WHEN 'any' THEN '' ELSE ' (' || served_by || ')' END,
+                                                   ', ' ORDER BY from_state, served_by)
+                                              FROM omni.conversation_transition WHERE operation = op), 'nowhere'));
+    END IF;
+    RETURN s;
+END $$;
+CREATE OR REPLACE FUNCTION omni._hold_capacity(a bigint, c omni.conversation, hold_kind text,
+                                    override boolean DEFAULT false) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    w omni.workstream;
+    refusal text;
+BEGIN
+    SELECT * INTO w FROM omni.workstream WHERE name = c.workstream;
+    refusal := omni._capacity_refusal(a, c);
+    IF refusal IS NOT NULL AND NOT override THEN
+        -- the load of a colleague is for itself, its supervisors and admins
+        RAISE EXCEPTION 'agent % has no room for conversation %', a, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = CASE WHEN omni._is_agent(a) OR omni._is_admin() OR omni._supervises_agent(a)
+                                THEN refusal || '.' ELSE 'Its capacity is taken.' END,
+                  HINT = 'A supervisor may use omni.assign(conversation, agent, override_capacity => true).';
+    END IF;
+    INSERT INTO omni.capacity_hold (conversation_id, agent_id, units, profile, since, kind, override)
+    VALUES (c.id, a, w.capacity_units, w.capacity_profile, omni.now(), hold_kind, override AND refusal IS NOT NULL)
+    ON CONFLICT (conversation_id) DO UPDATE
+       SET agent_id = EXCLUDED.agent_id, units = EXCLUDED.units, profile = EXCLUDED.profile,
+           since = EXCLUDED.since, kind = EXCLUDED.kind, override = EXCLUDED.override;
+    IF hold_kind = 'work' AND w.capacity_profile IS NOT NULL
+       AND (SELECT reset FROM omni.capacity_profile WHERE name = w.capacity_profile) = 'end_of_day' THEN
+        INSERT INTO omni.capacity_profile_use AS u (agent_id, profile, day, items)
+        VALUES (a, w.capacity_profile, (omni.now() AT TIME ZONE 'UTC')::date, 1)
+        ON CONFLICT (agent_id, profile, day) DO UPDATE SET items = u.items + 1;
+    END IF;
+END $$;
 REVOKE ALL ON FUNCTION omni._person_role_refusal(name), omni._check_person_role(name, text),
     omni._authorize_target_agent(bigint, omni.conversation, text), omni._authorize_service(omni.conversation, text),
     omni._limit(text), omni._jsonb_depth(jsonb), omni._check_address(text) FROM PUBLIC;
