@@ -6,7 +6,7 @@ BEGIN;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS omnichannel;
-SELECT plan(82);
+SELECT plan(83);
 
 CREATE ROLE sec_ann LOGIN IN ROLE omnichannel_agent;
 CREATE ROLE sec_bob LOGIN IN ROLE omnichannel_agent;
@@ -207,6 +207,10 @@ SELECT omni.refresh_kpis();
 SELECT is(pg_temp.val('sec_sup', 'SELECT omni.refresh_kpis() IS NULL'), 'true',
           'F8 a supervisor''s refresh within kpi_refresh_min_interval of the last is skipped');
 SELECT is(pg_temp.val('sec_admin', 'SELECT omni.refresh_kpis() IS NULL'), 'false', 'F8 admins always refresh');
+SELECT set_config('omnichannel.mock_now', (now() + interval '5 seconds')::text, true);
+SELECT is(pg_temp.val('sec_sup', 'SELECT omni.refresh_kpis() IS NULL'), 'false',
+          'F8 a supervisor refreshes once the interval has passed');
+SELECT set_config('omnichannel.mock_now', '', true);
 
 -- Finding 9: connectors see and act on their own conversations only.
 SELECT is(pg_temp.val('sec_svc', 'SELECT count(*) FROM omni.conversation WHERE customer LIKE ''sec-%'''), '5',
