@@ -11,10 +11,10 @@ DO $$ DECLARE r text; BEGIN
                              'regress_service', 'regress_outsider'] LOOP
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN EXECUTE format('DROP ROLE %I', r); END IF;
     END LOOP; END $$;
-CREATE ROLE regress_ann IN ROLE omnichannel_agent;
-CREATE ROLE regress_bob IN ROLE omnichannel_agent;
-CREATE ROLE regress_sup1 IN ROLE omnichannel_supervisor, omnichannel_agent;
-CREATE ROLE regress_sup2 IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_ann LOGIN IN ROLE omnichannel_agent;
+CREATE ROLE regress_bob LOGIN IN ROLE omnichannel_agent;
+CREATE ROLE regress_sup1 LOGIN IN ROLE omnichannel_supervisor, omnichannel_agent;
+CREATE ROLE regress_sup2 LOGIN IN ROLE omnichannel_supervisor;
 CREATE ROLE regress_admin IN ROLE omnichannel_admin;
 CREATE ROLE regress_service IN ROLE omnichannel_service;
 CREATE ROLE regress_outsider;

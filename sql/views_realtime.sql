@@ -12,9 +12,9 @@ BEGIN
 END $$;
 RESET client_min_messages;
 \set SHOW_CONTEXT never
-CREATE ROLE regress_kv_ann IN ROLE omnichannel_agent;
-CREATE ROLE regress_kv_bob IN ROLE omnichannel_agent;
-CREATE ROLE regress_kv_sup IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_kv_ann LOGIN IN ROLE omnichannel_agent;
+CREATE ROLE regress_kv_bob LOGIN IN ROLE omnichannel_agent;
+CREATE ROLE regress_kv_sup LOGIN IN ROLE omnichannel_supervisor;
 CREATE FUNCTION pg_temp.at(t text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN PERFORM set_config('omnichannel.mock_now', '2026-03-02 ' || t || '+00', false); END $$;
 

@@ -7,6 +7,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "utils/datetime.h"
 #include "utils/guc.h"
 
@@ -17,6 +19,14 @@ char	   *omni_mock_now = NULL;
 int			omni_tick_interval_ms = 5000;
 int			omni_launcher_naptime_ms = 10000;
 int			omni_kpi_refresh_interval_ms = 15000;
+
+/* limits: what connectors and callers may send (docs/security.md, "Limits") */
+int			omni_max_context_bytes = 65536;
+int			omni_max_context_depth = 32;
+int			omni_max_address_bytes = 512;
+int			omni_max_message_bytes = 1048576;
+int			omni_max_messages_per_conversation = 10000;
+int			omni_kpi_refresh_min_interval_ms = 1000;
 
 /* Parsed value of omnichannel.mock_now; valid when omni_mock_now_set. */
 bool		omni_mock_now_set = false;
@@ -142,6 +152,65 @@ omni_define_gucs(void)
 							&omni_kpi_refresh_interval_ms,
 							15000, 100, 86400000,
 							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	/*
+	 * limits: PGC_SUSET so that the roles they protect against (connectors,
+	 * agents) cannot raise them for their own session.  Byte values are
+	 * plain integers (no unit) so SQL can read them as numbers.
+	 */
+	DefineCustomIntVariable("omnichannel.max_context_bytes",
+							"Largest conversation context (as JSON text, in bytes) enqueue, start_with_bot and escalate accept.",
+							"Larger contexts are refused with SQLSTATE 22001.",
+							&omni_max_context_bytes,
+							65536, 256, 16777216,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.max_context_depth",
+							"Deepest nesting of arrays and objects a conversation context may have.",
+							"Deeper contexts are refused with SQLSTATE 54000.",
+							&omni_max_context_depth,
+							32, 1, 1000,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.max_address_bytes",
+							"Longest customer address (bytes) on a channel.",
+							"Longer addresses are refused with SQLSTATE 22001 (the index on addresses holds about 2.7 kB).",
+							&omni_max_address_bytes,
+							512, 1, 2048,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.max_message_bytes",
+							"Largest message body (bytes).",
+							"Larger bodies are refused with SQLSTATE 22001.",
+							&omni_max_message_bytes,
+							1048576, 1, 67108864,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.max_messages_per_conversation",
+							"Most messages one conversation may hold.",
+							"Further messages are refused with SQLSTATE 54000.",
+							&omni_max_messages_per_conversation,
+							10000, 1, INT_MAX,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.kpi_refresh_min_interval",
+							"omni.refresh_kpis() called by a non-admin returns at once when a refresh finished less than this long ago.",
+							"Coalesces supervisors calling the refresh in a loop; admins and the worker always refresh.",
+							&omni_kpi_refresh_min_interval_ms,
+							1000, 0, 3600000,
+							PGC_SUSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
 

@@ -23,6 +23,14 @@ extern int	omni_tick_interval_ms;
 extern int	omni_launcher_naptime_ms;
 extern int	omni_kpi_refresh_interval_ms;
 
+/* limits (docs/security.md, "Limits"), read by SQL through omni._limit() */
+extern int	omni_max_context_bytes;
+extern int	omni_max_context_depth;
+extern int	omni_max_address_bytes;
+extern int	omni_max_message_bytes;
+extern int	omni_max_messages_per_conversation;
+extern int	omni_kpi_refresh_min_interval_ms;
+
 extern void omni_define_gucs(void);
 
 /* clock.c: "now" as omnichannel sees it (a mock clock in tests) */

@@ -116,10 +116,8 @@ COMMENT ON COLUMN omni.agent.created_at IS 'When the agent was created.';
 CREATE FUNCTION omni._check_agent() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
-    IF NEW.db_role IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW.db_role) THEN
-        RAISE EXCEPTION 'role "%" does not exist', NEW.db_role
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'Create the role first, then grant it omnichannel_agent.';
+    IF NEW.db_role IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.db_role IS DISTINCT FROM OLD.db_role) THEN
+        PERFORM omni._check_person_role(NEW.db_role, 'an agent');
     END IF;
     IF NEW.default_presence IS NOT NULL
        AND (SELECT system_only FROM omni.presence WHERE name = NEW.default_presence) THEN
@@ -212,9 +210,7 @@ COMMENT ON COLUMN omni.queue_supervisor.db_role IS 'Database role of the supervi
 CREATE FUNCTION omni._check_queue_supervisor() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW.db_role) THEN
-        RAISE EXCEPTION 'role "%" does not exist', NEW.db_role USING ERRCODE = 'undefined_object';
-    END IF;
+    PERFORM omni._check_person_role(NEW.db_role, 'a supervisor');
     RETURN NEW;
 END $$;
 CREATE TRIGGER check_queue_supervisor BEFORE INSERT OR UPDATE ON omni.queue_supervisor

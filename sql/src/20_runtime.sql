@@ -103,6 +103,8 @@ CREATE TABLE omni.conversation (
     closed_at          timestamptz,
     close_reason       text,
     last_activity_at   timestamptz NOT NULL,
+    created_by         name,
+    message_count      integer NOT NULL DEFAULT 0,
     CHECK ((state = 'closed') = (closed_at IS NOT NULL)),
     CHECK (state <> 'open' OR (agent_id IS NULL AND queue IS NOT NULL AND queued_at IS NOT NULL)),
     CHECK (state NOT IN ('waiting', 'wrap_up') OR agent_id IS NOT NULL),
@@ -141,6 +143,10 @@ COMMENT ON COLUMN omni.conversation.wrap_up_at IS 'When wrap-up started.';
 COMMENT ON COLUMN omni.conversation.closed_at IS 'When it closed.';
 COMMENT ON COLUMN omni.conversation.close_reason IS 'completed, abandoned, force_closed, bot_resolved, auto_closed, overflow ...';
 COMMENT ON COLUMN omni.conversation.last_activity_at IS 'Last state change or message.';
+COMMENT ON COLUMN omni.conversation.created_by IS
+    'Role that created the conversation (enqueue, start_with_bot): a channel connector sees and acts on its own conversations only.';
+COMMENT ON COLUMN omni.conversation.message_count IS
+    'Messages posted so far (bounded by omnichannel.max_messages_per_conversation).';
 
 CREATE TABLE omni.conversation_participant (
     conversation_id  bigint NOT NULL REFERENCES omni.conversation (id),

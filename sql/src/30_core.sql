@@ -21,23 +21,72 @@ $$;
 COMMENT ON FUNCTION omni._is_service() IS
     'Whether the caller may act for customers and bots (channel connectors): omnichannel_service members and admins.';
 
+-- Person roles (docs/security.md, "Who is a person").  A role acts as an agent
+-- (omni.agent.db_role) or a supervisor (omni.queue_supervisor.db_role) only
+-- if it can log in and no role is a member of it: a group role would make
+-- every member that person.  Configuration refuses other roles; the checks
+-- below also fail closed when a configured role later gains members.
+-- Identity is exact (the caller's role name equals db_role): for a role
+-- without members that is what pg_has_role(caller, db_role, 'MEMBER') means,
+-- without its superuser shortcut (a superuser is an admin anyway).
+CREATE FUNCTION omni._person_role_refusal(r name) RETURNS text
+    LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN ro.oid IS NULL THEN format('role "%s" does not exist', r)
+                WHEN NOT ro.rolcanlogin THEN format('role "%s" cannot log in (NOLOGIN)', r)
+                WHEN EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.roleid = ro.oid)
+                    THEN format('role "%s" is a group role (other roles are members of it)', r)
+           END
+      FROM (SELECT r AS rolname) x LEFT JOIN pg_roles ro USING (rolname)
+$$;
+COMMENT ON FUNCTION omni._person_role_refusal(name) IS
+    'Why a role may not act as one agent or supervisor (NULL when it may): it must exist, be LOGIN and have no members.';
+
+CREATE FUNCTION omni._check_person_role(r name, as_what text) RETURNS void
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    refusal text := omni._person_role_refusal(r);
+BEGIN
+    IF refusal IS NULL THEN
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+        RAISE EXCEPTION 'role "%" does not exist', r
+            USING ERRCODE = 'undefined_object', HINT = 'Create the login role first.';
+    END IF;
+    RAISE EXCEPTION 'role "%" cannot act as %', r, as_what
+        USING ERRCODE = 'invalid_role_specification', DETAIL = refusal || '.',
+              HINT = 'Use the login role of one person (CREATE ROLE ... LOGIN IN ROLE omnichannel_agent).';
+END $$;
+COMMENT ON FUNCTION omni._check_person_role(name, text) IS
+    'Raises 42704 (no such role) or 0P000 (NOLOGIN or group role) unless the role may act as one agent or supervisor.';
+
+-- Whether the role has no members (a person); the authorization checks use it.
+CREATE FUNCTION omni._is_person(r name) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT NOT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles ro ON ro.oid = m.roleid WHERE ro.rolname = r)
+$$;
+COMMENT ON FUNCTION omni._is_person(name) IS 'Whether no role is a member of the role (it acts as one person).';
+
 CREATE FUNCTION omni._supervises_queue(q text) RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM omni.queue_supervisor s
-                    WHERE s.queue = q AND pg_has_role(omni.caller(), s.db_role, 'MEMBER'))
+                    WHERE s.queue = q AND s.db_role = omni._caller_name())
+       AND omni._is_person(omni._caller_name())
 $$;
 COMMENT ON FUNCTION omni._supervises_queue(text) IS 'Whether the caller supervises the queue.';
 
 CREATE FUNCTION omni._supervises_agent(a bigint) RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM omni.queue_member m JOIN omni.queue_supervisor s USING (queue)
-                    WHERE m.agent_id = a AND pg_has_role(omni.caller(), s.db_role, 'MEMBER'))
+                    WHERE m.agent_id = a AND s.db_role = omni._caller_name())
+       AND omni._is_person(omni._caller_name())
 $$;
 COMMENT ON FUNCTION omni._supervises_agent(bigint) IS 'Whether the caller supervises a queue the agent belongs to.';
 
 CREATE FUNCTION omni._is_agent(a bigint) RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM omni.agent WHERE id = a AND db_role = omni._caller_name())
+       AND omni._is_person(omni._caller_name())
 $$;
 COMMENT ON FUNCTION omni._is_agent(bigint) IS 'Whether the caller is the database role of that agent.';
 
@@ -59,11 +108,77 @@ END $$;
 CREATE FUNCTION omni._authorize_agent(a bigint, what text, supervisors_too boolean) RETURNS void
     LANGUAGE plpgsql AS $$
 BEGIN
+    IF a IS NULL THEN
+        RAISE EXCEPTION 'agent id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF omni._is_agent(a) OR omni._is_admin() OR (supervisors_too AND omni._supervises_agent(a)) THEN
         RETURN;
     END IF;
     PERFORM omni._deny(what, format('Role "%s" does not act for agent %s.', omni._caller_name(), a));
 END $$;
+
+-- Authorization to direct work to agent a (omni.assign, omni.transfer_to_agent):
+-- admins to anyone; supervisors to agents of the queues they supervise; the
+-- agent holding conversation c to members of c's queue.  The capacity
+-- override of omni.assign is therefore a supervisor power within its queues.
+CREATE FUNCTION omni._authorize_target_agent(a bigint, c omni.conversation, what text) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF a IS NULL THEN
+        RAISE EXCEPTION 'agent id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF omni._is_admin() OR omni._supervises_agent(a)
+       OR (c.agent_id IS NOT NULL AND omni._is_agent(c.agent_id)
+           AND EXISTS (SELECT 1 FROM omni.queue_member m WHERE m.queue = c.queue AND m.agent_id = a)) THEN
+        RETURN;
+    END IF;
+    PERFORM omni._deny(what || ' agent ' || a,
+                       'Supervisors direct work only to agents of the queues they supervise; agents transfer only to members of the conversation''s queue.');
+END $$;
+COMMENT ON FUNCTION omni._authorize_target_agent(bigint, omni.conversation, text) IS
+    'Whether the caller may direct conversation c to agent a: admins; supervisors of one of a''s queues; c''s agent to members of c''s queue.';
+
+-- Authorization for a channel connector or bot acting on a conversation:
+-- admins, and the service role that created it (omni.conversation.created_by).
+CREATE FUNCTION omni._authorize_service(c omni.conversation, what text) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF omni._is_admin() OR (omni._is_service() AND c.created_by = omni._caller_name()) THEN
+        RETURN;
+    END IF;
+    PERFORM omni._deny(what || ' conversation ' || c.id,
+                       'Channel connectors and bots act only on the conversations they created.');
+END $$;
+COMMENT ON FUNCTION omni._authorize_service(omni.conversation, text) IS
+    'Whether the caller may act for the customer or bot of a conversation: admins, and the service role that created it.';
+
+-- Limits (docs/security.md, "Limits") -------------------------------------------
+
+-- omni._limit(name): the value of the GUC omnichannel.<name> (src/limits.c).
+CREATE FUNCTION omni._limit(name text) RETURNS integer
+    LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'omni_limit';
+COMMENT ON FUNCTION omni._limit(text) IS
+    'Value of the limit omnichannel.<name> (max_context_bytes, max_context_depth, max_address_bytes, max_message_bytes, max_messages_per_conversation, kpi_refresh_min_interval).';
+
+CREATE FUNCTION omni._jsonb_depth(jsonb) RETURNS integer
+    LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'omni_jsonb_depth';
+COMMENT ON FUNCTION omni._jsonb_depth(jsonb) IS 'How deeply arrays and objects nest in a JSON value (a scalar is 0).';
+
+-- A customer address must be non-empty and within omnichannel.max_address_bytes.
+CREATE FUNCTION omni._check_address(address text) RETURNS void
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF address IS NULL OR btrim(address) = '' THEN
+        RAISE EXCEPTION 'customer address must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF octet_length(address) > omni._limit('max_address_bytes') THEN
+        RAISE EXCEPTION 'customer address is % bytes; the limit is % bytes', octet_length(address),
+                        omni._limit('max_address_bytes')
+            USING ERRCODE = 'string_data_right_truncation', HINT = 'The limit is omnichannel.max_address_bytes.';
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni._check_address(text) IS
+    'Refuses an empty customer address (22023) or one longer than omnichannel.max_address_bytes (22001).';
 
 -- Event log -------------------------------------------------------------------
 
@@ -180,7 +295,10 @@ BEGIN
      WHERE operation = op AND from_state = c.state AND served_by IN ('any', by_whom);
     IF NOT FOUND THEN
         RAISE EXCEPTION 'conversation % is %; cannot %', c.id,
-            CASE by_whom WHEN 'bot' THEN 'active with a bot' WHEN 'agent' THEN 'active with agent ' || c.agent_id
+            CASE by_whom WHEN 'bot' THEN 'active with a bot'
+                         -- connectors are not told which agent (they do not see the staff)
+                         WHEN 'agent' THEN 'active with ' || CASE WHEN omni._is_service() AND NOT omni._is_admin()
+                                                                  THEN 'an agent' ELSE 'agent ' || c.agent_id END
                          ELSE c.state::text END,
             replace(op, '_', ' ')
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -269,8 +387,11 @@ BEGIN
     SELECT * INTO w FROM omni.workstream WHERE name = c.workstream;
     refusal := omni._capacity_refusal(a, c);
     IF refusal IS NOT NULL AND NOT override THEN
+        -- the load of a colleague is for itself, its supervisors and admins
         RAISE EXCEPTION 'agent % has no room for conversation %', a, c.id
-            USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = refusal || '.',
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = CASE WHEN omni._is_agent(a) OR omni._is_admin() OR omni._supervises_agent(a)
+                                THEN refusal || '.' ELSE 'Its capacity is taken.' END,
                   HINT = 'A supervisor may use omni.assign(conversation, agent, override_capacity => true).';
     END IF;
     INSERT INTO omni.capacity_hold (conversation_id, agent_id, units, profile, since, kind, override)

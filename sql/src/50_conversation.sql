@@ -9,9 +9,7 @@ CREATE FUNCTION omni._customer_for(ch text, address text) RETURNS bigint
 DECLARE
     cid bigint;
 BEGIN
-    IF address IS NULL OR btrim(address) = '' THEN
-        RAISE EXCEPTION 'customer address must not be empty' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM omni._check_address(address);
     SELECT customer_id INTO cid FROM omni.customer_identity WHERE channel = ch AND customer_identity.address = _customer_for.address;
     IF cid IS NULL THEN
         INSERT INTO omni.customer (name, created_at) VALUES (NULL, omni.now()) RETURNING id INTO cid;
@@ -38,6 +36,14 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM omni.customer WHERE id = customer_id) THEN
         RAISE EXCEPTION 'customer % does not exist', customer_id USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- A connector links only customers of conversations it created.
+    IF NOT omni._is_admin() AND NOT EXISTS (SELECT 1 FROM omni.conversation c
+                                             WHERE c.customer_id = link_customer.customer_id
+                                               AND c.created_by = omni._caller_name()) THEN
+        PERFORM omni._deny('link customer ' || customer_id,
+                           'Channel connectors link only customers of the conversations they created.');
+    END IF;
+    PERFORM omni._check_address(address);
     IF NOT EXISTS (SELECT 1 FROM omni.channel WHERE name = link_customer.channel) THEN
         RAISE EXCEPTION 'channel "%" does not exist', channel USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -101,12 +107,28 @@ BEGIN
     RETURN w;
 END $$;
 
+-- A context must be a JSON object within omnichannel.max_context_bytes (as
+-- JSON text) and omnichannel.max_context_depth (docs/security.md, "Limits").
 CREATE FUNCTION omni._check_context(ctx jsonb) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE AS $$
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    bytes integer;
+    depth integer;
 BEGIN
     IF ctx IS NULL OR jsonb_typeof(ctx) <> 'object' THEN
         RAISE EXCEPTION 'context must be a JSON object' USING ERRCODE = 'invalid_parameter_value',
             DETAIL = format('Got %s.', coalesce(jsonb_typeof(ctx), 'NULL'));
+    END IF;
+    bytes := octet_length(ctx::text);
+    IF bytes > omni._limit('max_context_bytes') THEN
+        RAISE EXCEPTION 'context is % bytes; the limit is % bytes', bytes, omni._limit('max_context_bytes')
+            USING ERRCODE = 'string_data_right_truncation',
+                  HINT = 'Send identifiers and routing facts, not documents; the limit is omnichannel.max_context_bytes.';
+    END IF;
+    depth := omni._jsonb_depth(ctx);
+    IF depth > omni._limit('max_context_depth') THEN
+        RAISE EXCEPTION 'context nests % levels deep; the limit is %', depth, omni._limit('max_context_depth')
+            USING ERRCODE = 'program_limit_exceeded', HINT = 'The limit is omnichannel.max_context_depth.';
     END IF;
 END $$;
 
@@ -127,9 +149,9 @@ BEGIN
     PERFORM omni._check_context(context);
     cl := omni._classify(w, context);
     INSERT INTO omni.conversation (workstream, channel, queue, customer, customer_id, context, state,
-                                   priority, required_skills, created_at, queued_at, last_activity_at)
+                                   priority, required_skills, created_at, queued_at, last_activity_at, created_by)
     VALUES (w.name, w.channel, cl.queue, customer, omni._customer_for(w.channel, customer), context, 'open',
-            cl.priority, cl.required_skills, t, t, t)
+            cl.priority, cl.required_skills, t, t, t, omni._caller_name())
     RETURNING * INTO c;
     PERFORM omni._log('enqueued', c, detail => jsonb_build_object('priority', cl.priority,
                                                                    'required_skills', cl.required_skills));
@@ -152,8 +174,9 @@ BEGIN
     w := omni._workstream(workstream);
     PERFORM omni._check_context(context);
     INSERT INTO omni.conversation (workstream, channel, queue, customer, customer_id, context, state, bot,
-                                   created_at, last_activity_at)
-    VALUES (w.name, w.channel, NULL, customer, omni._customer_for(w.channel, customer), context, 'active', true, t, t)
+                                   created_at, last_activity_at, created_by)
+    VALUES (w.name, w.channel, NULL, customer, omni._customer_for(w.channel, customer), context, 'active', true, t, t,
+            omni._caller_name())
     RETURNING * INTO c;
     PERFORM omni._log('bot_started', c);
     RETURN c.id;
@@ -174,9 +197,11 @@ BEGIN
         PERFORM omni._deny('escalate conversations');
     END IF;
     c := omni._lock_conversation(conversation_id);
+    PERFORM omni._authorize_service(c, 'escalate');
     ns := omni._next_state(c, 'escalate');
     IF context IS NOT NULL THEN
         PERFORM omni._check_context(context);
+        PERFORM omni._check_context(c.context || context);   -- the merged context is what is stored
     END IF;
     w := omni._workstream(c.workstream);
     cl := omni._classify(w, c.context || coalesce(context, '{}'));
@@ -329,8 +354,7 @@ BEGIN
         RAISE EXCEPTION 'offer % does not exist', offer_id USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF NOT (omni._is_agent(o.agent_id) OR omni._is_admin()) THEN
-        PERFORM omni._deny(verb || ' offer ' || offer_id,
-                           format('Offer %s is for agent %s.', offer_id, o.agent_id));
+        PERFORM omni._deny(verb || ' offer ' || offer_id, 'Only the agent an offer is for may decide on it.');
     END IF;
     PERFORM omni._lock_conversation(o.conversation_id);
     SELECT * INTO o FROM omni.offer WHERE id = offer_id FOR UPDATE;
@@ -387,17 +411,28 @@ CREATE FUNCTION omni.pick(agent_id bigint, conversation_id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation;
+    o bigint;
     ns omni.conversation_state;
     refusal text;
     t timestamptz := omni.now();
 BEGIN
     PERFORM omni._authorize_agent(agent_id, 'pick work for agent ' || agent_id, false);
     c := omni._lock_conversation(conversation_id);
-    ns := omni._next_state(c, 'pick');
-    IF EXISTS (SELECT 1 FROM omni.offer f WHERE f.conversation_id = c.id AND f.state = 'pending') THEN
-        RAISE EXCEPTION 'conversation % is being offered to another agent', c.id
-            USING ERRCODE = 'object_not_in_prerequisite_state';
+    -- Neutral refusals: an agent learns what it may pick, never who holds what.
+    SELECT f.id INTO o FROM omni.offer f
+     WHERE f.conversation_id = c.id AND f.state = 'pending' AND f.agent_id = pick.agent_id;
+    IF o IS NOT NULL THEN
+        RAISE EXCEPTION 'conversation % is offered to agent %; accept the offer instead', c.id, agent_id
+            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = format('SELECT omni.accept(%s);', o);
     END IF;
+    IF c.state <> 'open'
+       OR NOT EXISTS (SELECT 1 FROM omni.queue_member m WHERE m.queue = c.queue AND m.agent_id = pick.agent_id)
+       OR EXISTS (SELECT 1 FROM omni.offer f WHERE f.conversation_id = c.id AND f.state = 'pending') THEN
+        RAISE EXCEPTION 'conversation % is not available to agent % to pick', c.id, agent_id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Agents pick open conversations of their queues that are not being offered.';
+    END IF;
+    ns := omni._next_state(c, 'pick');
     PERFORM omni._lock_agent(agent_id);
     refusal := omni._eligibility_refusal(agent_id, c);
     IF refusal IS NOT NULL THEN
@@ -430,9 +465,12 @@ BEGIN
     IF body IS NULL THEN
         RAISE EXCEPTION 'message body must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF octet_length(body) > 1048576 THEN
-        RAISE EXCEPTION 'message body is % bytes; the limit is 1 MiB', octet_length(body)
-            USING ERRCODE = 'string_data_right_truncation';
+    IF btrim(body, E' \t\r\n') = '' THEN
+        RAISE EXCEPTION 'message body must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF octet_length(body) > omni._limit('max_message_bytes') THEN
+        RAISE EXCEPTION 'message body is % bytes; the limit is % bytes', octet_length(body), omni._limit('max_message_bytes')
+            USING ERRCODE = 'string_data_right_truncation', HINT = 'The limit is omnichannel.max_message_bytes.';
     END IF;
     IF sender IS NULL THEN
         RAISE EXCEPTION 'sender must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -447,13 +485,22 @@ BEGIN
         PERFORM omni._deny('post ' || sender::text || ' messages');
     END IF;
     c := omni._lock_conversation(conversation_id);
+    IF sender <> 'agent' THEN
+        PERFORM omni._authorize_service(c, 'post ' || sender::text || ' messages to');
+    END IF;
+    -- An agent learns only that it does not hold the conversation, not its state.
+    IF sender = 'agent' AND (c.agent_id IS DISTINCT FROM post_message.agent_id OR c.state NOT IN ('active', 'wrap_up')) THEN
+        RAISE EXCEPTION 'agent % does not hold conversation %; cannot post message', agent_id, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     IF c.state = 'closed' THEN
         RAISE EXCEPTION 'conversation % is closed; cannot post message', c.id
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    IF sender = 'agent' AND (c.agent_id IS DISTINCT FROM post_message.agent_id OR c.state NOT IN ('active', 'wrap_up')) THEN
-        RAISE EXCEPTION 'agent % does not hold conversation % (%); cannot post message', agent_id, c.id, c.state
-            USING ERRCODE = 'object_not_in_prerequisite_state';
+    IF c.message_count >= omni._limit('max_messages_per_conversation') THEN
+        RAISE EXCEPTION 'conversation % has % messages; the limit is reached', c.id,
+                        omni._limit('max_messages_per_conversation')
+            USING ERRCODE = 'program_limit_exceeded', HINT = 'The limit is omnichannel.max_messages_per_conversation.';
     END IF;
     IF sender = 'bot' AND NOT (c.state = 'active' AND c.agent_id IS NULL) THEN
         RAISE EXCEPTION 'conversation % is % and not served by a bot; cannot post bot message', c.id, c.state
@@ -461,7 +508,7 @@ BEGIN
     END IF;
     INSERT INTO omni.message (conversation_id, sender, agent_id, body, created_at)
     VALUES (c.id, sender, agent_id, body, t) RETURNING id INTO mid;
-    UPDATE omni.conversation SET last_activity_at = t WHERE id = c.id;
+    UPDATE omni.conversation SET last_activity_at = t, message_count = message_count + 1 WHERE id = c.id;
     IF sender = 'agent' AND c.first_response_at IS NULL THEN
         UPDATE omni.conversation SET first_response_at = t WHERE id = c.id RETURNING * INTO c;
         PERFORM omni._log('first_response', c, from_state => c.state,
@@ -496,7 +543,7 @@ BEGIN
         RETURN;
     END IF;
     PERFORM omni._deny(what || ' conversation ' || c.id,
-                       format('Conversation %s is held by %s.', c.id, coalesce('agent ' || c.agent_id, 'no agent')));
+                       'Only the agent holding the conversation, a supervisor of its queue or an admin may do this.');
 END $$;
 
 -- Put a conversation (back) into a queue with no agent: releases capacity,
@@ -582,9 +629,7 @@ DECLARE
     c omni.conversation := omni._lock_conversation(id);
 BEGIN
     IF omni._served_by(c) = 'bot' THEN     -- a bot resolved it
-        IF NOT omni._is_service() THEN
-            PERFORM omni._deny('close bot conversation ' || c.id);
-        END IF;
+        PERFORM omni._authorize_service(c, 'close bot');
         PERFORM omni._close(c, 'bot_close', 'closed', 'bot_resolved');
         RETURN;
     END IF;
@@ -601,9 +646,7 @@ DECLARE
     offered boolean;
     t timestamptz := omni.now();
 BEGIN
-    IF NOT omni._is_service() THEN
-        PERFORM omni._deny('abandon conversation ' || c.id);
-    END IF;
+    PERFORM omni._authorize_service(c, 'abandon');
     IF omni._served_by(c) = 'agent' THEN
         -- The customer left while talking to an agent: the agent wraps up.
         UPDATE omni.conversation SET state = omni._next_state(c, 'customer_left'), wrap_up_at = t,
@@ -684,6 +727,7 @@ DECLARE
     t timestamptz := omni.now();
 BEGIN
     PERFORM omni._authorize_handling(c, 'transfer');
+    PERFORM omni._authorize_target_agent(agent_id, c, 'transfer conversation ' || c.id || ' to');
     ns := omni._next_state(c, 'transfer_to_agent');
     IF agent_id = c.agent_id THEN
         RAISE EXCEPTION 'conversation % is already with agent %', c.id, agent_id
@@ -693,6 +737,18 @@ BEGIN
     IF NOT (SELECT logged_in FROM omni.agent_state s WHERE s.agent_id = transfer_to_agent.agent_id) THEN
         RAISE EXCEPTION 'agent % is not logged in; cannot receive conversation %', agent_id, c.id
             USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- The receiving agent's presence must allow work on this workstream
+    -- (allowed_presences; by default Available and Busy, not Away or DND).
+    IF NOT (SELECT p.base_status = ANY (w.allowed_presences)
+              FROM omni.agent_state s JOIN omni.presence p ON p.name = s.presence
+              JOIN omni.workstream w ON w.name = c.workstream
+             WHERE s.agent_id = transfer_to_agent.agent_id) THEN
+        RAISE EXCEPTION 'agent % is not available for work; cannot receive conversation %', agent_id, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Its presence is %s.', (SELECT s.presence FROM omni.agent_state s
+                                                           WHERE s.agent_id = transfer_to_agent.agent_id)),
+                  HINT = 'Transfer to an agent whose presence the workstream allows, or to a queue.';
     END IF;
     PERFORM omni._release_capacity(c.id);
     PERFORM omni._hold_capacity(agent_id, c, 'work');

@@ -24,6 +24,7 @@ DECLARE
 BEGIN
     PERFORM omni._authorize_supervision(c, 'assign');
     ns := omni._next_state(c, 'assign');
+    PERFORM omni._authorize_target_agent(agent_id, c, 'assign conversation ' || c.id || ' to');
     IF NOT EXISTS (SELECT 1 FROM omni.agent a WHERE a.id = assign.agent_id) THEN
         RAISE EXCEPTION 'agent % does not exist', agent_id USING ERRCODE = 'invalid_parameter_value';
     END IF;

@@ -12,16 +12,20 @@
 GRANT USAGE ON SCHEMA omni TO PUBLIC;
 
 -- Visibility helpers used by the policies (evaluated as the querying role).
+-- Services (channel connectors, bots) do not: they see the conversations
+-- they created (policies service_own below).
 CREATE FUNCTION omni._sees_everything() RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT pg_has_role(current_user, 'omnichannel_admin', 'MEMBER')
-        OR pg_has_role(current_user, 'omnichannel_service', 'MEMBER')
 $$;
-COMMENT ON FUNCTION omni._sees_everything() IS 'Row-level security: admins and services see every row.';
+COMMENT ON FUNCTION omni._sees_everything() IS 'Row-level security: admins (and superusers) see every row.';
 
+-- Supervision is by exact role identity, like omni._supervises_queue()
+-- (docs/security.md, "Who is a person").
 CREATE FUNCTION omni.supervised_queues() RETURNS SETOF text
     LANGUAGE sql STABLE AS $$
-    SELECT DISTINCT queue FROM omni.queue_supervisor WHERE pg_has_role(current_user, db_role, 'MEMBER')
+    SELECT DISTINCT queue FROM omni.queue_supervisor
+     WHERE db_role = current_user AND omni._is_person(current_user)
 $$;
 COMMENT ON FUNCTION omni.supervised_queues() IS 'Queues the current role supervises.';
 
@@ -52,7 +56,11 @@ BEGIN
                              'workstream', 'route_rule', 'classify_rule', 'conversation_transition']
     LOOP
         EXECUTE format('REVOKE ALL ON omni.%I FROM PUBLIC', t);
-        EXECUTE format('GRANT SELECT ON omni.%I TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin', t);
+        EXECUTE format('GRANT SELECT ON omni.%I TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin', t);
+        -- connectors need the routing configuration, not who the staff are
+        IF t NOT IN ('agent', 'agent_skill', 'agent_capacity_profile', 'queue_member', 'queue_supervisor') THEN
+            EXECUTE format('GRANT SELECT ON omni.%I TO omnichannel_service', t);
+        END IF;
         IF t <> 'conversation_transition' THEN
             EXECUTE format('GRANT INSERT, UPDATE, DELETE ON omni.%I TO omnichannel_admin', t);
         END IF;
@@ -71,7 +79,11 @@ BEGIN
                              'message', 'event']
     LOOP
         EXECUTE format('REVOKE ALL ON omni.%I FROM PUBLIC', t);
-        EXECUTE format('GRANT SELECT ON omni.%I TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin', t);
+        EXECUTE format('GRANT SELECT ON omni.%I TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin', t);
+        -- connectors: their conversations, their messages and customers (policies below)
+        IF t IN ('customer', 'customer_identity', 'conversation', 'message') THEN
+            EXECUTE format('GRANT SELECT ON omni.%I TO omnichannel_service', t);
+        END IF;
         IF t <> 'agent_state' THEN
             EXECUTE format('ALTER TABLE omni.%I ENABLE ROW LEVEL SECURITY', t);
             EXECUTE format('CREATE POLICY staff_all ON omni.%I FOR SELECT USING (omni._sees_everything())', t);
@@ -90,6 +102,9 @@ CREATE POLICY agent_own ON omni.conversation FOR SELECT TO omnichannel_agent USI
         AND workstream IN (SELECT w.name FROM omni.workstream w WHERE w.mode = 'pick')));
 CREATE POLICY supervisor_queues ON omni.conversation FOR SELECT TO omnichannel_supervisor
     USING (queue IN (SELECT omni.supervised_queues()));
+-- A channel connector or bot sees the conversations its role created.
+CREATE POLICY service_own ON omni.conversation FOR SELECT TO omnichannel_service
+    USING (created_by = current_user);
 
 CREATE POLICY agent_own ON omni.offer FOR SELECT TO omnichannel_agent
     USING (agent_id = omni.current_agent_id());
@@ -97,7 +112,7 @@ CREATE POLICY supervisor_queues ON omni.offer FOR SELECT TO omnichannel_supervis
     USING (queue IN (SELECT omni.supervised_queues()));
 
 -- Messages and participants follow the visibility of their conversation.
-CREATE POLICY via_conversation ON omni.message FOR SELECT TO omnichannel_agent, omnichannel_supervisor
+CREATE POLICY via_conversation ON omni.message FOR SELECT TO omnichannel_agent, omnichannel_supervisor, omnichannel_service
     USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.id = conversation_id));
 CREATE POLICY agent_own ON omni.conversation_participant FOR SELECT TO omnichannel_agent
     USING (agent_id = omni.current_agent_id());
@@ -122,9 +137,11 @@ CREATE POLICY supervisor_queues ON omni.event FOR SELECT TO omnichannel_supervis
 
 CREATE POLICY supervisor_all ON omni.customer FOR SELECT TO omnichannel_supervisor USING (true);
 CREATE POLICY supervisor_all ON omni.customer_identity FOR SELECT TO omnichannel_supervisor USING (true);
-CREATE POLICY agent_customers ON omni.customer FOR SELECT TO omnichannel_agent
-    USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.customer_id = id));
-CREATE POLICY agent_customers ON omni.customer_identity FOR SELECT TO omnichannel_agent
+-- Agents and connectors: the customers of the conversations they see.  The
+-- column is qualified: a bare "id" would bind to the conversation (c.id).
+CREATE POLICY agent_customers ON omni.customer FOR SELECT TO omnichannel_agent, omnichannel_service
+    USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.customer_id = customer.id));
+CREATE POLICY agent_customers ON omni.customer_identity FOR SELECT TO omnichannel_agent, omnichannel_service
     USING (EXISTS (SELECT 1 FROM omni.conversation c WHERE c.customer_id = customer_identity.customer_id));
 
 -- Functions: nothing for PUBLIC but the read-only helpers policies need;
@@ -135,7 +152,7 @@ DECLARE
     -- read-only helpers that policies and CHECK constraints call as the querying role
     public_helpers constant text[] := ARRAY['now', 'caller', 'current_agent_id', '_sees_everything',
                                             'supervised_queues', 'supervised_agents', '_monitored_conversations',
-                                            '_is_predicate', '_valid_required_skills', '_caller_name',
+                                            '_is_predicate', '_valid_required_skills', '_caller_name', '_is_person',
                                             -- text scoring reads only lexicon data: for everyone
                                             'sentiment', 'sentiment_evidence', 'sentiment_level', 'detect_language'];
 BEGIN
@@ -154,9 +171,12 @@ GRANT EXECUTE ON FUNCTION omni.login(bigint), omni.logout(bigint), omni.set_pres
     omni.post_message(bigint, omni.sender, text, bigint), omni.end_conversation(bigint),
     omni.close_conversation(bigint), omni.set_waiting(bigint), omni.resume(bigint),
     omni.transfer(bigint, text), omni.transfer_to_agent(bigint, bigint)
-    TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
+-- Channel connectors and bots (docs/security.md): customers' and bots' side
+-- of their own conversations only.
 GRANT EXECUTE ON FUNCTION omni.enqueue(text, text, jsonb), omni.start_with_bot(text, text, jsonb),
-    omni.escalate(bigint, jsonb), omni.abandon(bigint), omni.link_customer(bigint, text, text)
+    omni.escalate(bigint, jsonb), omni.abandon(bigint), omni.link_customer(bigint, text, text),
+    omni.post_message(bigint, omni.sender, text, bigint), omni.close_conversation(bigint)
     TO omnichannel_service, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.assign(bigint, bigint, boolean), omni.force_close(bigint),
     omni.monitor(bigint, bigint)

@@ -822,6 +822,13 @@ BEGIN
         RETURN NULL;
     END IF;
     SELECT * INTO st FROM omni.kpi_state FOR UPDATE;
+    -- Coalescing (docs/security.md, "Limits"): a non-admin caller gets NULL
+    -- when the last refresh finished less than kpi_refresh_min_interval ago.
+    IF NOT omni._is_admin() AND st.refreshed_at IS NOT NULL
+       AND st.refreshed_at + coalesce(st.last_duration_ms, 0) * interval '1 ms'
+           > omni.now() - omni._limit('kpi_refresh_min_interval') * interval '1 ms' THEN
+        RETURN NULL;
+    END IF;
     -- One statement, one snapshot: the events visible now above last_id.
     SELECT pg_current_snapshot(), coalesce(max(e.id), st.last_id),
            coalesce(array_agg(e.id ORDER BY e.id), '{}')
@@ -857,7 +864,7 @@ BEGIN
     RETURN cardinality(ids);
 END $$;
 COMMENT ON FUNCTION omni.refresh_kpis() IS
-    'Adds the events since the last refresh to the KPI rollups and refreshes the intraday views concurrently. Returns the events counted, or NULL when another refresh is running. The background worker calls it every omnichannel.kpi_refresh_interval.';
+    'Adds the events since the last refresh to the KPI rollups and refreshes the intraday views concurrently. Returns the events counted, or NULL when another refresh is running or (for non-admins) one finished less than omnichannel.kpi_refresh_min_interval ago. The background worker calls it every omnichannel.kpi_refresh_interval.';
 
 -- Recount the rollups from the event log from a time on (after a threshold
 -- change, or to repair): buckets from then on are rebuilt.
@@ -891,7 +898,9 @@ CREATE FUNCTION omni.agent_timeline(agent_id bigint, "from" timestamptz DEFAULT 
     RETURNS TABLE (agent_id bigint, started_at timestamptz, ended_at timestamptz, duration_s double precision,
                    presence text, base_status omni.base_status, capacity_units integer, used_units integer,
                    free_units integer, active_items integer, wrap_up_items integer)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+-- Reads the whole log as the owner: the agent itself, its supervisors and admins only.
+SELECT omni._authorize_agent(agent_timeline.agent_id, 'read the timeline of agent ' || agent_timeline.agent_id, true);
 WITH seg AS (   -- work the agent held: [at, next state event)
     SELECT p.at AS s_at, coalesce(n.at, 'infinity') AS e_at, p.to_state,
            CASE WHEN p.to_state = 'active' OR w.wrap_up_holds_capacity THEN w.capacity_units ELSE 0 END AS units
