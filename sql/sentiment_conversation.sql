@@ -49,6 +49,8 @@ SELECT sender, language, sentiment, profane, evidence ? 'terms' AS has_evidence
 SELECT pg_temp.post(:c1, 'Still waiting, this is ridiculous.') AS after_negative;
 SELECT pg_temp.post(:c1, 'Worst service ever, I am furious!!!') AS after_very_negative;
 SELECT pg_temp.post(:c1, 'Useless. Terrible. Cancel my account!') AS still_very_negative;
+-- one round trip: the listener has processed the signals of the commits above
+SELECT dblink_exec('snt_listener', 'LISTEN omni_sentiment_alert') AS listener_round_trip \gset
 SELECT notify_name, (extra::jsonb ->> 'conversation_id')::bigint = :c1 AS this_conversation,
        extra::jsonb ->> 'level' AS level, extra::jsonb ->> 'previous_level' AS previous_level,
        (SELECT string_agg(k, ' ' ORDER BY k) FROM jsonb_object_keys(extra::jsonb) k) AS payload_keys
@@ -64,6 +66,8 @@ SELECT previous_level, level, alerted FROM omni.sentiment_history WHERE conversa
 -- recovering_and_falling_again_alerts_again
 SELECT pg_temp.post(:c1, m) FROM unnest(ARRAY['This is awful', 'Horrible, useless, disgusting',
        'I hate this, worst company ever', 'Terrible!!!', 'Disgraceful and rude', 'Never again, pathetic']) m;
+-- one round trip: the listener has processed the signals of the commits above
+SELECT dblink_exec('snt_listener', 'LISTEN omni_sentiment_alert') AS listener_round_trip \gset
 SELECT count(*) AS alerts FROM dblink_get_notify('snt_listener');
 
 -- profanity_keeps_the_conversation_at_most_negative
@@ -72,12 +76,16 @@ SELECT pg_temp.post(:c2, 'Great, thanks!');
 SELECT pg_temp.post(:c2, 'Wonderful, love it, you are the best!!');
 SELECT pg_temp.post(:c2, 'this shit finally works, amazing') AS with_profanity;
 SELECT profane FROM omni.message WHERE conversation_id = :c2 ORDER BY id DESC LIMIT 1;
+-- one round trip: the listener has processed the signals of the commits above
+SELECT dblink_exec('snt_listener', 'LISTEN omni_sentiment_alert') AS listener_round_trip \gset
 SELECT count(*) AS profanity_alert FROM dblink_get_notify('snt_listener');
 
 -- bot_conversations_are_scored_and_count_after_escalation (queue NULL)
 SELECT pg_temp.conv(NULL) AS c3 \gset
 SELECT pg_temp.post(:c3, 'Your bot is useless', 'customer') AS with_bot;
 SELECT pg_temp.post(:c3, 'I said: useless! Give me a human', 'customer') AS with_bot_again;
+-- one round trip: the listener has processed the signals of the commits above
+SELECT dblink_exec('snt_listener', 'LISTEN omni_sentiment_alert') AS listener_round_trip \gset
 SELECT count(*) AS bot_alerts FROM dblink_get_notify('snt_listener');
 UPDATE omni.conversation SET queue = 'snt_support', escalated = true, state = 'open', queued_at = now() WHERE id = :c3;
 SELECT pg_temp.post(:c3, 'Hello?') AS after_escalation;
