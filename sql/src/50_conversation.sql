@@ -35,11 +35,18 @@ BEGIN
     IF NOT omni._is_service() THEN
         PERFORM omni._deny('link customer identities');
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM omni.customer WHERE id = customer_id) THEN
-        RAISE EXCEPTION 'customer % does not exist', customer_id USING ERRCODE = 'invalid_parameter_value';
+    IF address IS NULL OR btrim(address) = '' THEN
+        RAISE EXCEPTION 'cannot link customer % on channel "%": the address is empty', customer_id, channel
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the customer''s address on that channel (phone number, e-mail, chat visitor id ...).';
+    END IF;
+    IF customer_id IS NULL OR NOT EXISTS (SELECT 1 FROM omni.customer WHERE id = customer_id) THEN
+        RAISE EXCEPTION 'customer % does not exist', coalesce(customer_id::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'See omni.customer for the customers that exist.';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM omni.channel WHERE name = link_customer.channel) THEN
-        RAISE EXCEPTION 'channel "%" does not exist', channel USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'channel "%" does not exist', coalesce(channel, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'See omni.channel for the channels that exist.';
     END IF;
     SELECT i.customer_id INTO old FROM omni.customer_identity i
      WHERE i.channel = link_customer.channel AND i.address = link_customer.address FOR UPDATE;

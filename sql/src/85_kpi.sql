@@ -67,23 +67,25 @@ CREATE FUNCTION omni._kpi_hist_bin(s double precision) RETURNS text
 $$;
 COMMENT ON FUNCTION omni._kpi_hist_bin(double precision) IS 'Name of the histogram column a wait time falls in.';
 
--- p-th percentile (0..1) from bin counts: linear interpolation inside the
--- bin that holds rank p*N; the open last bin answers its lower bound.
+-- p-th percentile (0..1) from bin counts, nearest rank: the lower bound of
+-- the bin that holds the ceil(p*N)-th smallest wait.  The histogram keeps
+-- counts only, so anything inside a bin would be invented: the answer is
+-- exact when the waits sit on bin edges (a day of 0 s waits answers 0) and
+-- otherwise below the true percentile by less than the bin's width
+-- (docs/kpi.md).  The open last bin answers its lower bound (1800 s).
 CREATE FUNCTION omni._kpi_percentile(counts double precision[], p double precision) RETURNS double precision
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     WITH b AS (
-        SELECT i, c, sum(c) OVER (ORDER BY i) AS cum, (omni._kpi_hist_bounds())[i] AS lo,
-               (omni._kpi_hist_bounds())[i + 1] AS hi
+        SELECT i, c, sum(c) OVER (ORDER BY i) AS cum, (omni._kpi_hist_bounds())[i] AS lo
           FROM unnest(counts) WITH ORDINALITY u(c, i)),
     n AS (SELECT sum(c) AS total FROM b)
-    SELECT CASE WHEN b.hi IS NULL THEN b.lo
-                ELSE b.lo + (n.total * p - (b.cum - b.c)) / b.c * (b.hi - b.lo) END
+    SELECT b.lo
       FROM b, n
-     WHERE n.total > 0 AND b.c > 0 AND b.cum >= n.total * p
+     WHERE n.total > 0 AND b.c > 0 AND b.cum >= greatest(ceil(n.total * p), 1)
      ORDER BY b.i LIMIT 1
 $$;
 COMMENT ON FUNCTION omni._kpi_percentile(double precision[], double precision) IS
-    'Percentile estimated from wait-time histogram counts (linear inside a bin); NULL when empty.';
+    'Percentile from wait-time histogram counts: lower bound of the bin holding the nearest rank (exact at bin edges, under by less than the bin width elsewhere); NULL when empty.';
 
 -- Split [a, b) into the buckets it covers: (start of the piece, seconds).
 CREATE FUNCTION omni._kpi_split(a timestamptz, b timestamptz, OUT piece_at timestamptz, OUT seconds double precision)

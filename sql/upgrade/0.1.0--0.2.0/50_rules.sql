@@ -1,0 +1,303 @@
+-- Upgrade part of the rules work (issue 11): percentage splits checked on
+-- every change, exact histogram percentiles, login's one presence change,
+-- configuration refusals in words, explain_routing, consult.
+-- Function bodies are copies of the final definitions in sql/src.
+
+CREATE OR REPLACE FUNCTION omni._check_route_rule_split() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT s.workstream, s.position, count(*) AS n, sum(s.percent) AS total
+               FROM omni.route_rule_split s
+              WHERE (s.workstream, s.position) = (NEW.workstream, NEW.position)
+                 OR (s.workstream, s.position) = (OLD.workstream, OLD.position)
+              GROUP BY 1, 2
+    LOOP
+        IF r.n > 5 THEN
+            RAISE EXCEPTION 'route rule % of workstream "%" is split across % queues; at most 5 are allowed',
+                r.position, r.workstream, r.n USING ERRCODE = 'check_violation',
+                HINT = 'Merge the shares of some queues so that at most five remain.';
+        END IF;
+        IF r.total <> 100 THEN
+            RAISE EXCEPTION 'the split of route rule % of workstream "%" totals % percent; it must total 100',
+                r.position, r.workstream, r.total USING ERRCODE = 'check_violation',
+                DETAIL = 'Checked when the transaction commits, after every insert, update or delete of omni.route_rule_split.',
+                HINT = 'Change the shares in the same transaction so they add up to 100, or delete every row of the rule to remove its split.';
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END $$;
+COMMENT ON FUNCTION omni._check_route_rule_split() IS
+    'Constraint trigger (at commit, after any insert, update or delete): a route rule is split across at most five queues totalling 100 percent, or not split at all.';
+
+DROP TRIGGER check_split ON omni.route_rule_split;
+
+CREATE CONSTRAINT TRIGGER check_split AFTER INSERT OR UPDATE OR DELETE ON omni.route_rule_split
+
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION omni._check_route_rule_split();
+
+CREATE OR REPLACE FUNCTION omni._kpi_percentile(counts double precision[], p double precision) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    WITH b AS (
+        SELECT i, c, sum(c) OVER (ORDER BY i) AS cum, (omni._kpi_hist_bounds())[i] AS lo
+          FROM unnest(counts) WITH ORDINALITY u(c, i)),
+    n AS (SELECT sum(c) AS total FROM b)
+    SELECT b.lo
+      FROM b, n
+     WHERE n.total > 0 AND b.c > 0 AND b.cum >= greatest(ceil(n.total * p), 1)
+     ORDER BY b.i LIMIT 1
+$$;
+COMMENT ON FUNCTION omni._kpi_percentile(double precision[], double precision) IS
+    'Percentile from wait-time histogram counts: lower bound of the bin holding the nearest rank (exact at bin edges, under by less than the bin width elsewhere); NULL when empty.';
+
+CREATE OR REPLACE FUNCTION omni.login(agent_id bigint) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    p text;
+    follows_load boolean;
+    got text;
+BEGIN
+    PERFORM omni._authorize_agent(agent_id, 'log in agent ' || agent_id, false);
+    PERFORM omni._lock_agent(agent_id);
+    SELECT coalesce(a.default_presence, 'Available') INTO p FROM omni.agent a WHERE a.id = login.agent_id;
+    SELECT pr.base_status IN ('available', 'busy') AND NOT pr.system_only INTO follows_load
+      FROM omni.presence pr WHERE pr.name = p;
+    IF follows_load THEN
+        UPDATE omni.agent_state s SET logged_in = true, chosen_presence = p WHERE s.agent_id = login.agent_id;
+        PERFORM omni._follow_load(agent_id);
+    ELSE
+        UPDATE omni.agent_state s SET logged_in = true WHERE s.agent_id = login.agent_id;
+        PERFORM omni._set_presence(agent_id, p, 'login', true);
+        -- An agent who logs in with work still held (e.g. after a crash) shows its load.
+        PERFORM omni._follow_load(agent_id);
+    END IF;
+    got := (SELECT presence FROM omni.agent_state s WHERE s.agent_id = login.agent_id);
+    PERFORM omni._log_agent('login', agent_id, jsonb_build_object('presence', got, 'default_presence', p));
+    RETURN got;
+END $$;
+COMMENT ON FUNCTION omni.login(bigint) IS
+    'Logs an agent in and returns the presence it got. Rule: a default presence based on available or busy (none: Available) is computed from the agent''s load at sign-in, as D365 does (free: the default if available-based, else Available; partly loaded: Busy; full: Busy - DND) and recorded as one presence change; Away, Busy - DND, Offline and custom away-based defaults are applied as configured. The login event''s detail has default_presence and presence.';
+
+CREATE OR REPLACE FUNCTION omni.link_customer(customer_id bigint, channel text, address text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    old bigint;
+BEGIN
+    IF NOT omni._is_service() THEN
+        PERFORM omni._deny('link customer identities');
+    END IF;
+    IF address IS NULL OR btrim(address) = '' THEN
+        RAISE EXCEPTION 'cannot link customer % on channel "%": the address is empty', customer_id, channel
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the customer''s address on that channel (phone number, e-mail, chat visitor id ...).';
+    END IF;
+    IF customer_id IS NULL OR NOT EXISTS (SELECT 1 FROM omni.customer WHERE id = customer_id) THEN
+        RAISE EXCEPTION 'customer % does not exist', coalesce(customer_id::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'See omni.customer for the customers that exist.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM omni.channel WHERE name = link_customer.channel) THEN
+        RAISE EXCEPTION 'channel "%" does not exist', coalesce(channel, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'See omni.channel for the channels that exist.';
+    END IF;
+    SELECT i.customer_id INTO old FROM omni.customer_identity i
+     WHERE i.channel = link_customer.channel AND i.address = link_customer.address FOR UPDATE;
+    IF old IS NULL THEN
+        INSERT INTO omni.customer_identity (channel, address, customer_id, created_at)
+        VALUES (channel, address, customer_id, omni.now());
+    ELSIF old <> customer_id THEN
+        -- The address was a separate customer so far: merge its conversations.
+        UPDATE omni.customer_identity i SET customer_id = link_customer.customer_id WHERE i.customer_id = old;
+        UPDATE omni.conversation c SET customer_id = link_customer.customer_id WHERE c.customer_id = old;
+        DELETE FROM omni.customer WHERE id = old;
+    END IF;
+    INSERT INTO omni.event (at, kind, actor, detail)
+    VALUES (omni.now(), 'customer_linked', omni._caller_name(),
+            jsonb_build_object('customer_id', customer_id, 'channel', channel, 'address', address,
+                               'merged', CASE WHEN old <> customer_id THEN old END));
+END $$;
+COMMENT ON FUNCTION omni.link_customer(bigint, text, text) IS
+    'Links a channel address to a customer (merging the customer that address had), so conversations across channels belong together.';
+
+-- 90_config_refusals.sql — how the configuration says no (SPEC §2: "constraints
+-- and triggers reject nonsense with clear errors").
+--
+-- Every CHECK constraint of a configuration table carries a COMMENT: its first
+-- line is the rule in an admin's words, the second the hint.  One BEFORE
+-- trigger per table (omni._explain_refusal) tests the row against those
+-- constraints and the NOT NULL columns first, so a refusal names the object
+-- (table and key), the rule, the constraint, SQLSTATE 23514 / 23502 and a
+-- hint instead of PostgreSQL's bare 'violates check constraint "x_check"'.
+-- The constraints stay the backstop; a pgTAP-style regression check
+-- (sql/routing_rules.sql) makes sure no CHECK of these tables lacks a comment.
+
+CREATE FUNCTION omni._explain_refusal() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    row_json jsonb := to_jsonb(NEW);
+    object text;
+    k record;
+    ok boolean;
+    failure text;
+BEGIN
+    -- The object: the table in words and its name, else its primary key value(s).
+    IF TG_TABLE_NAME = 'agent' THEN
+        object := format('agent "%s"', row_json ->> 'name');
+    ELSE
+        SELECT replace(TG_TABLE_NAME, '_', ' ') || ' ' ||
+               CASE WHEN count(*) = 1 THEN format('"%s"', min(row_json ->> a.attname))
+                    ELSE '(' || string_agg(coalesce(row_json ->> a.attname, 'NULL'), ', ' ORDER BY pk.o) || ')' END
+          INTO object
+          FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY pk(n, o)
+          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = pk.n
+         WHERE i.indrelid = TG_RELID AND i.indisprimary;
+    END IF;
+    -- Columns that must be given.
+    FOR k IN SELECT a.attname, col_description(a.attrelid, a.attnum) AS what
+               FROM pg_attribute a
+              WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull
+              ORDER BY a.attnum
+    LOOP
+        IF row_json -> k.attname = 'null'::jsonb THEN
+            RAISE EXCEPTION '%: % must be given', coalesce(object, TG_TABLE_NAME), k.attname
+                USING ERRCODE = 'not_null_violation', COLUMN = k.attname, TABLE = TG_TABLE_NAME,
+                      SCHEMA = TG_TABLE_SCHEMA,
+                      HINT = coalesce(k.attname || ': ' || k.what, 'See \d+ omni.' || TG_TABLE_NAME || '.');
+        END IF;
+    END LOOP;
+    -- The rules, in constraint name order.
+    FOR k IN SELECT c.conname, pg_get_expr(c.conbin, c.conrelid) AS expr,
+                    obj_description(c.oid, 'pg_constraint') AS said
+               FROM pg_constraint c
+              WHERE c.conrelid = TG_RELID AND c.contype = 'c'
+              ORDER BY c.conname
+    LOOP
+        failure := NULL;
+        BEGIN
+            EXECUTE format('SELECT %s FROM (SELECT ($1).*) AS t', k.expr) INTO ok USING NEW;
+        EXCEPTION WHEN data_exception OR invalid_parameter_value THEN
+            ok := false;            -- e.g. an unknown time zone
+            failure := SQLERRM;
+        END;
+        IF NOT ok THEN
+            RAISE EXCEPTION '%: %', coalesce(object, TG_TABLE_NAME),
+                coalesce(split_part(k.said, E'\n', 1), 'breaks rule ' || k.conname)
+                USING ERRCODE = 'check_violation', CONSTRAINT = k.conname, TABLE = TG_TABLE_NAME,
+                      SCHEMA = TG_TABLE_SCHEMA,
+                      DETAIL = coalesce(failure || '.', format('Constraint %s: %s.', k.conname, k.expr)),
+                      HINT = nullif(split_part(coalesce(k.said, ''), E'\n', 2), '');
+        END IF;
+    END LOOP;
+    RETURN NEW;
+END $$;
+COMMENT ON FUNCTION omni._explain_refusal() IS
+    'BEFORE trigger of the configuration tables: a row that breaks a CHECK constraint or leaves a NOT NULL column empty is refused with the object, the rule (the constraint''s comment), SQLSTATE 23514/23502 and a hint.';
+REVOKE ALL ON FUNCTION omni._explain_refusal() FROM PUBLIC;
+
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['presence', 'channel', 'skill', 'capacity_profile', 'agent', 'agent_skill',
+                             'agent_capacity_profile', 'queue', 'queue_member', 'queue_supervisor', 'workstream',
+                             'route_rule', 'classify_rule', 'assignment_rule', 'queue_overflow', 'queue_hours',
+                             'route_rule_split']
+    LOOP
+        EXECUTE format('CREATE TRIGGER explain_refusal BEFORE INSERT OR UPDATE ON omni.%I'
+                       ' FOR EACH ROW EXECUTE FUNCTION omni._explain_refusal()', t);
+    END LOOP;
+END $$;
+
+-- The rules, one sentence each (line 2: the hint).
+COMMENT ON CONSTRAINT presence_name_check ON omni.presence IS
+    E'a presence needs a name that is not blank\nGive the presence a name, e.g. ''Training''.';
+COMMENT ON CONSTRAINT channel_name_check ON omni.channel IS
+    E'a channel name is lower case letters, digits and underscores, starting with a letter\nFor example ''whatsapp'' or ''web_chat''.';
+COMMENT ON CONSTRAINT skill_name_check ON omni.skill IS
+    E'a skill needs a name that is not blank\nGive the skill a name, e.g. ''billing''.';
+COMMENT ON CONSTRAINT capacity_profile_name_check ON omni.capacity_profile IS
+    E'a capacity profile needs a name that is not blank\nGive the profile a name, e.g. ''voice''.';
+COMMENT ON CONSTRAINT capacity_profile_max_items_check ON omni.capacity_profile IS
+    E'a capacity profile allows at least 1 item at once\nSet max_items to 1 or more (an agent override may be 0).';
+COMMENT ON CONSTRAINT capacity_profile_reset_check ON omni.capacity_profile IS
+    E'a capacity profile resets ''immediate'' or ''end_of_day''\nSet reset to immediate (a slot frees when the item is released) or end_of_day.';
+COMMENT ON CONSTRAINT agent_name_check ON omni.agent IS
+    E'an agent needs a name that is not blank\nGive the agent a display name.';
+COMMENT ON CONSTRAINT agent_capacity_units_check ON omni.agent IS
+    E'an agent''s capacity units cannot be negative\nSet capacity_units to 0 or more (default 100).';
+COMMENT ON CONSTRAINT agent_attributes_check ON omni.agent IS
+    E'an agent''s attributes are a JSON object\nFor example ''{"tier": 2}''.';
+COMMENT ON CONSTRAINT agent_skill_proficiency_check ON omni.agent_skill IS
+    E'a proficiency is from 1 (novice) to 10 (expert)\nSet proficiency between 1 and 10.';
+COMMENT ON CONSTRAINT agent_capacity_profile_max_items_check ON omni.agent_capacity_profile IS
+    E'an agent''s override of a profile''s max_items cannot be negative\nSet max_items to 0 or more, or NULL to use the profile''s.';
+COMMENT ON CONSTRAINT queue_name_check ON omni.queue IS
+    E'a queue needs a name that is not blank\nGive the queue a name.';
+COMMENT ON CONSTRAINT queue_sentiment_alert_level_check ON omni.queue IS
+    E'a sentiment alert fires at slightly_negative, negative or very_negative\nSet sentiment_alert_level to one of those three levels.';
+COMMENT ON CONSTRAINT queue_service_level_threshold_check ON omni.queue IS
+    E'a service level threshold is longer than 0\nFor example ''20 seconds''.';
+COMMENT ON CONSTRAINT queue_short_abandon_threshold_check ON omni.queue IS
+    E'a short-abandon threshold cannot be negative\nFor example ''5 seconds'', or 0 to count every abandon.';
+COMMENT ON CONSTRAINT queue_time_zone_check ON omni.queue IS
+    E'a queue''s time zone must be one PostgreSQL knows\nUse a name from pg_timezone_names, e.g. ''Europe/Madrid''.';
+COMMENT ON CONSTRAINT workstream_name_check ON omni.workstream IS
+    E'a workstream needs a name that is not blank\nGive the workstream a name.';
+COMMENT ON CONSTRAINT workstream_check ON omni.workstream IS
+    E'voice work is push only: a voice workstream cannot be in pick mode\nSet mode = ''push'', or use another channel for work agents pick.';
+COMMENT ON CONSTRAINT workstream_capacity_units_check ON omni.workstream IS
+    E'a workstream''s capacity units cannot be negative\nSet capacity_units to 0 or more (default 10).';
+COMMENT ON CONSTRAINT workstream_allowed_presences_check ON omni.workstream IS
+    E'allowed presences list at least one base status, no NULL and never offline\nFor example ''{available,busy}''.';
+COMMENT ON CONSTRAINT workstream_offer_timeout_check ON omni.workstream IS
+    E'an offer timeout is longer than 0 and at most 1 day\nFor example ''120 seconds''.';
+COMMENT ON CONSTRAINT workstream_max_declines_check ON omni.workstream IS
+    E'max_declines is from 1 to 5\nSet max_declines between 1 and 5 (default 3).';
+COMMENT ON CONSTRAINT workstream_auto_close_open_check ON omni.workstream IS
+    E'auto_close_open is longer than 0\nUse NULL to never close open conversations automatically.';
+COMMENT ON CONSTRAINT workstream_auto_close_waiting_check ON omni.workstream IS
+    E'auto_close_waiting is longer than 0\nFor example ''1 day''.';
+COMMENT ON CONSTRAINT workstream_auto_close_wrap_up_check ON omni.workstream IS
+    E'auto_close_wrap_up is longer than 0\nFor example ''15 minutes''.';
+COMMENT ON CONSTRAINT route_rule_position_check ON omni.route_rule IS
+    E'a rule position cannot be negative\nNumber rules from 0 or 1 upwards.';
+COMMENT ON CONSTRAINT route_rule_condition_check ON omni.route_rule IS
+    E'a route rule condition must be a SQL/JSON path predicate on the context\nFor example ''$.lang == "es"'' (a path alone such as ''$.lang'' is not a predicate).';
+COMMENT ON CONSTRAINT classify_rule_position_check ON omni.classify_rule IS
+    E'a rule position cannot be negative\nNumber rules from 0 or 1 upwards.';
+COMMENT ON CONSTRAINT classify_rule_condition_check ON omni.classify_rule IS
+    E'a classify rule condition must be a SQL/JSON path predicate on the context\nFor example ''$.topic == "billing"''.';
+COMMENT ON CONSTRAINT classify_rule_required_skills_check ON omni.classify_rule IS
+    E'required skills are a JSON object of skill names to a minimum proficiency 1..10\nFor example ''{"billing": 5}''.';
+COMMENT ON CONSTRAINT assignment_rule_position_check ON omni.assignment_rule IS
+    E'a rule position cannot be negative\nNumber rules from 0 or 1 upwards.';
+COMMENT ON CONSTRAINT assignment_rule_condition_check ON omni.assignment_rule IS
+    E'an assignment rule condition must be a SQL/JSON path predicate on the agent ($conversation may be used)\nFor example ''$.skills.billing >= 5'', or NULL to match every eligible agent.';
+COMMENT ON CONSTRAINT assignment_rule_order_by_check ON omni.assignment_rule IS
+    E'order_by lists at most 8 known keys, each optionally followed by asc or desc\nKeys: proficiency[:skill], free_capacity, idle_time, least_active, round_robin, skill_count, attribute:<name>.';
+COMMENT ON CONSTRAINT queue_overflow_position_check ON omni.queue_overflow IS
+    E'a rule position cannot be negative\nNumber rules from 0 or 1 upwards.';
+COMMENT ON CONSTRAINT queue_overflow_condition_check ON omni.queue_overflow IS
+    E'an overflow condition is queue_length, outside_hours or wait_time\nSet condition to one of those three.';
+COMMENT ON CONSTRAINT queue_overflow_action_check ON omni.queue_overflow IS
+    E'an overflow action is transfer or close\nSet action to transfer (with target_queue) or close.';
+COMMENT ON CONSTRAINT queue_overflow_max_waiting_check ON omni.queue_overflow IS
+    E'max_waiting cannot be negative\nSet max_waiting to 0 or more.';
+COMMENT ON CONSTRAINT queue_overflow_max_wait_check ON omni.queue_overflow IS
+    E'max_wait is longer than 0\nFor example ''5 minutes''.';
+COMMENT ON CONSTRAINT queue_overflow_close_reason_check ON omni.queue_overflow IS
+    E'a close reason is not blank\nLeave the default ''overflow'' or name the reason.';
+COMMENT ON CONSTRAINT queue_length_needs_max_waiting ON omni.queue_overflow IS
+    E'max_waiting is set for a queue_length rule and only for it\nGive max_waiting with condition queue_length; leave it NULL otherwise.';
+COMMENT ON CONSTRAINT wait_time_needs_max_wait ON omni.queue_overflow IS
+    E'max_wait is set for a wait_time rule and only for it\nGive max_wait with condition wait_time; leave it NULL otherwise.';
+COMMENT ON CONSTRAINT transfer_needs_target ON omni.queue_overflow IS
+    E'target_queue is set for a transfer and only for it\nGive target_queue with action transfer; leave it NULL for close.';
+COMMENT ON CONSTRAINT target_differs ON omni.queue_overflow IS
+    E'an overflow cannot transfer to the queue it protects\nChoose another target_queue.';
+COMMENT ON CONSTRAINT queue_hours_isodow_check ON omni.queue_hours IS
+    E'a day of the week is 1 (Monday) to 7 (Sunday)\nSet isodow between 1 and 7.';
+COMMENT ON CONSTRAINT queue_hours_check ON omni.queue_hours IS
+    E'opening hours close after they open\nSplit hours across midnight into two rows; use 24:00 for midnight.';
+COMMENT ON CONSTRAINT route_rule_split_percent_check ON omni.route_rule_split IS
+    E'a share of a split is from 1 to 100 percent\nSet percent between 1 and 100; the shares of a rule total 100.';
