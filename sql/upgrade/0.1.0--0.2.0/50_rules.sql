@@ -301,3 +301,226 @@ COMMENT ON CONSTRAINT queue_hours_check ON omni.queue_hours IS
     E'opening hours close after they open\nSplit hours across midnight into two rows; use 24:00 for midnight.';
 COMMENT ON CONSTRAINT route_rule_split_percent_check ON omni.route_rule_split IS
     E'a share of a split is from 1 to 100 percent\nSet percent between 1 and 100; the shares of a rule total 100.';
+
+-- Why not routed: one eligibility definition, explain_routing, unassigned_work.blocked_by.
+
+CREATE OR REPLACE FUNCTION omni._eligibility(a bigint, c omni.conversation, OUT reason text, OUT detail text)
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    w omni.workstream;
+    s omni.agent_state;
+    base omni.base_status;
+    missing text;
+    declines integer;
+BEGIN
+    SELECT * INTO w FROM omni.workstream WHERE name = c.workstream;
+    SELECT * INTO s FROM omni.agent_state WHERE agent_id = a;
+    IF NOT FOUND THEN
+        reason := 'agent does not exist';
+        detail := format('agent %s does not exist', a);
+        RETURN;
+    END IF;
+    IF NOT s.logged_in THEN
+        reason := 'not logged in';
+        detail := format('agent %s is not logged in', a);
+        RETURN;
+    END IF;
+    SELECT base_status INTO base FROM omni.presence WHERE name = s.presence;
+    IF NOT base = ANY (w.allowed_presences) THEN
+        reason := 'presence not allowed';
+        detail := format('agent %s is %s (%s); workstream "%s" allows %s', a, s.presence, base, w.name,
+                         array_to_string(w.allowed_presences, ', '));
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM omni.queue_member WHERE queue = c.queue AND agent_id = a) THEN
+        reason := 'not a member of the queue';
+        detail := format('agent %s is not a member of queue "%s"', a, c.queue);
+        RETURN;
+    END IF;
+    IF w.skill_match = 'exact' THEN
+        SELECT k INTO missing FROM jsonb_each_text(c.required_skills) r(k, v)
+         WHERE NOT EXISTS (SELECT 1 FROM omni.agent_skill sk
+                            WHERE sk.agent_id = a AND sk.skill = r.k AND sk.proficiency >= r.v::integer)
+         ORDER BY k LIMIT 1;
+        IF missing IS NOT NULL THEN
+            reason := 'missing skill';
+            detail := format('agent %s lacks skill "%s" at proficiency %s', a, missing, c.required_skills ->> missing);
+            RETURN;
+        END IF;
+    END IF;
+    SELECT count(*) INTO declines FROM omni.offer
+     WHERE conversation_id = c.id AND agent_id = a AND state IN ('rejected', 'expired');
+    IF declines >= w.max_declines THEN
+        reason := 'declined too often';
+        detail := format('agent %s declined conversation %s %s times (max_declines %s)', a, c.id, declines, w.max_declines);
+        RETURN;
+    END IF;
+    -- Capacity: omni._capacity_refusal (30_core.sql) words its refusals in
+    -- three shapes; name each for a supervisor.
+    detail := omni._capacity_refusal(a, c);
+    reason := CASE WHEN detail IS NULL THEN NULL
+                   WHEN detail LIKE '% capacity units free;%' THEN 'no free capacity'
+                   WHEN detail LIKE '% items of capacity profile %(blocking)' THEN 'blocked by a capacity profile'
+                   WHEN detail LIKE '% items of capacity profile %' THEN 'capacity profile full'
+                   WHEN detail LIKE '% does not have capacity profile %' THEN 'no capacity profile'
+                   ELSE 'no room' END;
+END $$;
+COMMENT ON FUNCTION omni._eligibility(bigint, omni.conversation) IS
+    'The eligibility definition: (reason, detail) why an agent may not take a conversation now, reason NULL when it may (docs/routing.md, "Why not routed").';
+
+CREATE OR REPLACE FUNCTION omni._eligibility_refusal(a bigint, c omni.conversation) RETURNS text
+    LANGUAGE sql STABLE AS $$
+    SELECT (omni._eligibility(a, c)).detail
+$$;
+COMMENT ON FUNCTION omni._eligibility_refusal(bigint, omni.conversation) IS
+    'Why an agent may not take a conversation now (NULL when it may): the detail of omni._eligibility.';
+
+CREATE OR REPLACE FUNCTION omni._custom_rules_match(a bigint, c omni.conversation) RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT q.assignment_method <> 'custom' OR EXISTS (
+        SELECT 1 FROM omni.assignment_rule r
+         WHERE r.queue = c.queue
+           AND (r.condition IS NULL
+                OR coalesce(jsonb_path_match(
+                       (SELECT jsonb_build_object('id', ag.id, 'name', ag.name, 'attributes', ag.attributes,
+                                'presence', s.presence, 'base_status', p.base_status,
+                                'capacity_units', ag.capacity_units, 'used_units', omni._used_units(ag.id),
+                                'free_units', ag.capacity_units - omni._used_units(ag.id),
+                                'skills', coalesce((SELECT jsonb_object_agg(k.skill, k.proficiency)
+                                                      FROM omni.agent_skill k WHERE k.agent_id = ag.id), '{}'))
+                          FROM omni.agent ag JOIN omni.agent_state s ON s.agent_id = ag.id
+                          JOIN omni.presence p ON p.name = s.presence
+                         WHERE ag.id = a),
+                       r.condition,
+                       jsonb_build_object('conversation', jsonb_build_object(
+                           'id', c.id, 'priority', c.priority, 'required_skills', c.required_skills,
+                           'context', c.context, 'queue', c.queue, 'workstream', c.workstream,
+                           'channel', c.channel)),
+                       true), false)))
+      FROM omni.queue q WHERE q.name = c.queue
+$$;
+COMMENT ON FUNCTION omni._custom_rules_match(bigint, omni.conversation) IS
+    'Whether some custom assignment rule of the conversation''s queue matches the agent (always true for the other methods).';
+
+CREATE OR REPLACE FUNCTION omni.explain_routing(conversation_id bigint)
+    RETURNS TABLE (agent_id bigint, agent text, eligible boolean, reason text, detail text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    c omni.conversation;
+    pending omni.offer;
+BEGIN
+    SELECT * INTO c FROM omni.conversation cv WHERE cv.id = explain_routing.conversation_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'conversation % does not exist', conversation_id USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT (omni._is_admin() OR (c.queue IS NOT NULL AND omni._supervises_queue(c.queue))) THEN
+        PERFORM omni._deny('explain the routing of conversation ' || c.id,
+                           format('Only admins and supervisors of queue "%s" may.', coalesce(c.queue, '(none)')));
+    END IF;
+    SELECT * INTO pending FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending';
+    RETURN QUERY
+    SELECT m.agent_id, a.name, r.reason IS NULL, r.reason, r.detail
+      FROM omni.queue_member m JOIN omni.agent a ON a.id = m.agent_id
+      CROSS JOIN LATERAL (
+          SELECT e.reason, e.detail FROM (
+              SELECT 1 AS step,
+                     CASE WHEN c.state <> 'open' THEN 'not waiting for an agent'
+                          WHEN pending.id IS NOT NULL AND pending.agent_id = m.agent_id THEN 'offered, awaiting an answer'
+                          WHEN pending.id IS NOT NULL THEN 'offered to another agent' END AS reason,
+                     CASE WHEN c.state <> 'open' THEN format('conversation %s is %s', c.id, c.state)
+                          WHEN pending.id IS NOT NULL
+                          THEN format('offer %s to agent %s is pending until %s', pending.id, pending.agent_id,
+                                      pending.expires_at) END AS detail
+              UNION ALL
+              SELECT 2, el.reason, el.detail FROM omni._eligibility(m.agent_id, c) el
+              UNION ALL
+              SELECT 3, 'no custom rule matches',
+                     format('no assignment rule of queue "%s" matches agent %s', c.queue, m.agent_id)
+               WHERE NOT omni._custom_rules_match(m.agent_id, c)) e
+           ORDER BY e.reason IS NULL, e.step
+           LIMIT 1) r
+     WHERE m.queue = c.queue
+     ORDER BY m.agent_id;
+END $$;
+COMMENT ON FUNCTION omni.explain_routing(bigint) IS
+    'Why not routed (SPEC §3): one row per member of the conversation''s queue with eligible and, when not, the first rule that excludes the agent in a supervisor''s words (not logged in, presence not allowed, missing skill, declined too often, no free capacity, capacity profile full, no custom rule matches, ...) and the numbers in detail. Supervisors of the queue and admins.';
+
+CREATE OR REPLACE FUNCTION omni._routing_block(conversation_id bigint) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    c omni.conversation;
+    n integer;
+    kinds integer;
+    eligible_n integer;
+    first_reason text;
+    summary text;
+    push boolean;
+BEGIN
+    SELECT * INTO c FROM omni.conversation cv WHERE cv.id = _routing_block.conversation_id;
+    IF NOT FOUND OR c.state <> 'open' THEN
+        RETURN NULL;
+    END IF;
+    IF EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending') THEN
+        RETURN 'offered, awaiting the agent''s answer';
+    END IF;
+    SELECT w.mode = 'push' INTO push FROM omni.workstream w WHERE w.name = c.workstream;
+    WITH r AS (
+        SELECT coalesce(el.reason, CASE WHEN NOT omni._custom_rules_match(m.agent_id, c)
+                                        THEN 'no custom rule matches' END) AS reason
+          FROM omni.queue_member m CROSS JOIN LATERAL omni._eligibility(m.agent_id, c) el
+         WHERE m.queue = c.queue),
+    g AS (SELECT reason, count(*) AS k FROM r GROUP BY reason)
+    SELECT (SELECT sum(k) FROM g)::integer, (SELECT count(*) FROM g)::integer,
+           (SELECT reason FROM g ORDER BY k DESC, reason LIMIT 1),
+           (SELECT string_agg(k || ' ' || reason, ', ' ORDER BY k DESC, reason) FROM g WHERE reason IS NOT NULL),
+           (SELECT count(*) FROM g WHERE reason IS NULL)::integer
+      INTO n, kinds, first_reason, summary, eligible_n;
+    IF coalesce(n, 0) = 0 THEN
+        RETURN 'the queue has no members';
+    END IF;
+    IF eligible_n > 0 THEN      -- somebody may take it now
+        RETURN CASE WHEN push THEN 'an agent is eligible: waiting for the next routing cycle'
+                    ELSE 'waiting for an agent to pick it' END;
+    END IF;
+    IF kinds = 1 THEN           -- every member excluded for the same reason
+        RETURN CASE first_reason
+            WHEN 'not logged in' THEN 'no member logged in'
+            WHEN 'presence not allowed' THEN 'no member in an allowed presence'
+            WHEN 'missing skill' THEN 'nobody with the skill'
+            WHEN 'declined too often' THEN 'everyone declined'
+            WHEN 'no free capacity' THEN 'no member with free capacity'
+            WHEN 'capacity profile full' THEN 'every member''s capacity profile is full'
+            WHEN 'blocked by a capacity profile' THEN 'every member is blocked by a capacity profile'
+            WHEN 'no capacity profile' THEN 'no member has the capacity profile'
+            WHEN 'no custom rule matches' THEN 'custom rules match nobody'
+            ELSE first_reason END;
+    END IF;
+    RETURN 'no eligible member: ' || summary;
+END $$;
+COMMENT ON FUNCTION omni._routing_block(bigint) IS
+    'What keeps an open conversation from an agent, in a supervisor''s words (omni.unassigned_work.blocked_by); NULL when not open.';
+
+REVOKE ALL ON FUNCTION omni._eligibility(bigint, omni.conversation), omni._eligibility_refusal(bigint, omni.conversation),
+
+    omni._custom_rules_match(bigint, omni.conversation), omni.explain_routing(bigint), omni._routing_block(bigint) FROM PUBLIC;
+
+CREATE OR REPLACE VIEW omni.unassigned_work WITH (security_invoker = true) AS
+SELECT c.id AS conversation_id, c.queue, c.channel, c.workstream, w.mode, c.priority, c.customer, c.escalated,
+       c.transfer_count, c.queued_at,
+       extract(epoch FROM omni.now() - c.queued_at)::double precision AS wait_s,
+       omni.now() - c.queued_at > q.service_level_threshold AS over_service_level,
+       (SELECT count(*) FROM omni.offer o WHERE o.conversation_id = c.id
+           AND o.state IN ('rejected', 'expired') AND o.created_at >= c.queued_at)::integer AS declines,
+       o.id AS pending_offer_id, o.agent_id AS offered_agent_id, c.required_skills, c.sentiment,
+       omni._routing_block(c.id) AS blocked_by
+  FROM omni.conversation c
+  JOIN omni.queue q ON q.name = c.queue
+  JOIN omni.workstream w ON w.name = c.workstream
+  LEFT JOIN omni.offer o ON o.conversation_id = c.id AND o.state = 'pending'
+ WHERE c.state = 'open';
+COMMENT ON COLUMN omni.unassigned_work.blocked_by IS
+    'What keeps it from an agent, in a supervisor''s words: no member logged in, nobody with the skill, everyone declined, no member with free capacity, custom rules match nobody, offered (awaiting an answer), ... (omni.explain_routing gives each member''s reason).';
+
+GRANT EXECUTE ON FUNCTION omni.explain_routing(bigint) TO omnichannel_supervisor, omnichannel_admin;
+
+GRANT EXECUTE ON FUNCTION omni._routing_block(bigint) TO omnichannel_supervisor, omnichannel_admin;
