@@ -363,3 +363,16 @@ GRANT EXECUTE ON FUNCTION omni._sees_agent(bigint), omni._sees_queue(text)
 -- Why not routed (50_conversation.sql): supervisors of the queue and admins.
 GRANT EXECUTE ON FUNCTION omni.explain_routing(bigint) TO omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni._routing_block(bigint) TO omnichannel_supervisor, omnichannel_admin;
+
+-- Consult and transfer offers (50_conversation.sql).
+REVOKE ALL ON omni.transfer_offer FROM PUBLIC;
+GRANT SELECT ON omni.transfer_offer TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
+ALTER TABLE omni.transfer_offer ENABLE ROW LEVEL SECURITY;
+CREATE POLICY staff_all ON omni.transfer_offer FOR SELECT USING (omni._sees_everything());
+CREATE POLICY agent_own ON omni.transfer_offer FOR SELECT TO omnichannel_agent
+    USING (agent_id = omni.current_agent_id() OR from_agent_id = omni.current_agent_id());
+CREATE POLICY supervisor_queues ON omni.transfer_offer FOR SELECT TO omnichannel_supervisor
+    USING (queue IN (SELECT omni.supervised_queues()));
+GRANT EXECUTE ON FUNCTION omni.consult(bigint, bigint), omni.end_consult(bigint, bigint),
+    omni.accept_transfer(bigint), omni.reject_transfer(bigint)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
