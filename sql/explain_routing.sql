@@ -126,6 +126,7 @@ SELECT agent, eligible, reason FROM omni.explain_routing(:c2) WHERE agent IN ('o
 SELECT customer, blocked_by FROM omni.unassigned_work ORDER BY customer;
 SET ROLE regress_xr_other_sup;
 SELECT count(*) FROM omni.explain_routing(:c2);
+SELECT omni._routing_block(:c2) AS not_its_queue;
 SET ROLE regress_xr_agent;
 SELECT count(*) FROM omni.explain_routing(:c2);
 RESET ROLE;

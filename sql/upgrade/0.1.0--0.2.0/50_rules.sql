@@ -490,8 +490,8 @@ DECLARE
     push boolean;
 BEGIN
     SELECT * INTO c FROM omni.conversation cv WHERE cv.id = _routing_block.conversation_id;
-    IF NOT FOUND OR c.state <> 'open' THEN
-        RETURN NULL;
+    IF NOT FOUND OR c.state <> 'open' OR NOT (omni._is_admin() OR omni._supervises_queue(c.queue)) THEN
+        RETURN NULL;        -- not waiting, or not the caller's to know
     END IF;
     IF EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending') THEN
         RETURN 'offered, awaiting the agent''s answer';
@@ -531,7 +531,7 @@ BEGIN
     RETURN 'no eligible member: ' || summary;
 END $$;
 COMMENT ON FUNCTION omni._routing_block(bigint) IS
-    'What keeps an open conversation from an agent, in a supervisor''s words (omni.unassigned_work.blocked_by); NULL when not open.';
+    'What keeps an open conversation from an agent, in a supervisor''s words (omni.unassigned_work.blocked_by); NULL when not open or when the caller neither supervises its queue nor is an admin.';
 
 REVOKE ALL ON FUNCTION omni._eligibility(bigint, omni.conversation), omni._eligibility_refusal(bigint, omni.conversation),
 
