@@ -409,29 +409,34 @@ COMMENT ON FUNCTION omni._eligibility_refusal(bigint, omni.conversation) IS
     'Why an agent may not take a conversation now (NULL when it may): the detail of omni._eligibility.';
 
 CREATE OR REPLACE FUNCTION omni._custom_rules_match(a bigint, c omni.conversation) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT q.assignment_method <> 'custom' OR EXISTS (
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    doc jsonb;
+BEGIN
+    IF (SELECT q.assignment_method FROM omni.queue q WHERE q.name = c.queue) IS DISTINCT FROM 'custom' THEN
+        RETURN true;
+    END IF;
+    SELECT jsonb_build_object('id', ag.id, 'name', ag.name, 'attributes', ag.attributes,
+                              'presence', s.presence, 'base_status', p.base_status,
+                              'capacity_units', ag.capacity_units, 'used_units', omni._used_units(ag.id),
+                              'free_units', ag.capacity_units - omni._used_units(ag.id),
+                              'skills', coalesce((SELECT jsonb_object_agg(k.skill, k.proficiency)
+                                                    FROM omni.agent_skill k WHERE k.agent_id = ag.id), '{}'))
+      INTO doc
+      FROM omni.agent ag JOIN omni.agent_state s ON s.agent_id = ag.id
+      JOIN omni.presence p ON p.name = s.presence
+     WHERE ag.id = a;
+    RETURN EXISTS (
         SELECT 1 FROM omni.assignment_rule r
          WHERE r.queue = c.queue
            AND (r.condition IS NULL
-                OR coalesce(jsonb_path_match(
-                       (SELECT jsonb_build_object('id', ag.id, 'name', ag.name, 'attributes', ag.attributes,
-                                'presence', s.presence, 'base_status', p.base_status,
-                                'capacity_units', ag.capacity_units, 'used_units', omni._used_units(ag.id),
-                                'free_units', ag.capacity_units - omni._used_units(ag.id),
-                                'skills', coalesce((SELECT jsonb_object_agg(k.skill, k.proficiency)
-                                                      FROM omni.agent_skill k WHERE k.agent_id = ag.id), '{}'))
-                          FROM omni.agent ag JOIN omni.agent_state s ON s.agent_id = ag.id
-                          JOIN omni.presence p ON p.name = s.presence
-                         WHERE ag.id = a),
-                       r.condition,
-                       jsonb_build_object('conversation', jsonb_build_object(
-                           'id', c.id, 'priority', c.priority, 'required_skills', c.required_skills,
-                           'context', c.context, 'queue', c.queue, 'workstream', c.workstream,
-                           'channel', c.channel)),
-                       true), false)))
-      FROM omni.queue q WHERE q.name = c.queue
-$$;
+                OR coalesce(jsonb_path_match(doc, r.condition,
+                                             jsonb_build_object('conversation', jsonb_build_object(
+                                                 'id', c.id, 'priority', c.priority, 'required_skills', c.required_skills,
+                                                 'context', c.context, 'queue', c.queue, 'workstream', c.workstream,
+                                                 'channel', c.channel)),
+                                             true), false)));
+END $$;
 COMMENT ON FUNCTION omni._custom_rules_match(bigint, omni.conversation) IS
     'Whether some custom assignment rule of the conversation''s queue matches the agent (always true for the other methods).';
 
@@ -482,12 +487,10 @@ CREATE OR REPLACE FUNCTION omni._routing_block(conversation_id bigint) RETURNS t
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation;
-    n integer;
-    kinds integer;
-    eligible_n integer;
-    first_reason text;
+    m record;
+    why text;
+    counts jsonb := '{}';
     summary text;
-    push boolean;
 BEGIN
     SELECT * INTO c FROM omni.conversation cv WHERE cv.id = _routing_block.conversation_id;
     IF NOT FOUND OR c.state <> 'open' OR NOT (omni._is_admin() OR omni._supervises_queue(c.queue)) THEN
@@ -496,28 +499,30 @@ BEGIN
     IF EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending') THEN
         RETURN 'offered, awaiting the agent''s answer';
     END IF;
-    SELECT w.mode = 'push' INTO push FROM omni.workstream w WHERE w.name = c.workstream;
-    WITH r AS (
-        SELECT coalesce(el.reason, CASE WHEN NOT omni._custom_rules_match(m.agent_id, c)
-                                        THEN 'no custom rule matches' END) AS reason
-          FROM omni.queue_member m CROSS JOIN LATERAL omni._eligibility(m.agent_id, c) el
-         WHERE m.queue = c.queue),
-    g AS (SELECT reason, count(*) AS k FROM r GROUP BY reason)
-    SELECT (SELECT sum(k) FROM g)::integer, (SELECT count(*) FROM g)::integer,
-           (SELECT reason FROM g ORDER BY k DESC, reason LIMIT 1),
-           (SELECT string_agg(k || ' ' || reason, ', ' ORDER BY k DESC, reason) FROM g WHERE reason IS NOT NULL),
-           (SELECT count(*) FROM g WHERE reason IS NULL)::integer
-      INTO n, kinds, first_reason, summary, eligible_n;
-    IF coalesce(n, 0) = 0 THEN
+    IF NOT EXISTS (SELECT 1 FROM omni.queue_member qm WHERE qm.queue = c.queue) THEN
         RETURN 'the queue has no members';
     END IF;
-    IF eligible_n > 0 THEN      -- somebody may take it now
-        RETURN CASE WHEN push THEN 'an agent is eligible: waiting for the next routing cycle'
-                    ELSE 'waiting for an agent to pick it' END;
+    -- Cheap cases first; then the members, logged-in ones first, until one
+    -- is eligible.
+    IF NOT EXISTS (SELECT 1 FROM omni.queue_member qm JOIN omni.agent_state s ON s.agent_id = qm.agent_id
+                    WHERE qm.queue = c.queue AND s.logged_in) THEN
+        RETURN 'no member logged in';
     END IF;
-    IF kinds = 1 THEN           -- every member excluded for the same reason
-        RETURN CASE first_reason
-            WHEN 'not logged in' THEN 'no member logged in'
+    FOR m IN SELECT qm.agent_id FROM omni.queue_member qm JOIN omni.agent_state s ON s.agent_id = qm.agent_id
+              WHERE qm.queue = c.queue ORDER BY s.logged_in DESC, qm.agent_id
+    LOOP
+        why := coalesce((omni._eligibility(m.agent_id, c)).reason,
+                        CASE WHEN NOT omni._custom_rules_match(m.agent_id, c) THEN 'no custom rule matches' END);
+        IF why IS NULL THEN      -- somebody may take it now
+            RETURN CASE WHEN (SELECT w.mode FROM omni.workstream w WHERE w.name = c.workstream) = 'push'
+                        THEN 'an agent is eligible: waiting for the next routing cycle'
+                        ELSE 'waiting for an agent to pick it' END;
+        END IF;
+        counts := jsonb_set(counts, ARRAY[why], to_jsonb(coalesce((counts ->> why)::integer, 0) + 1));
+    END LOOP;
+    IF (SELECT count(*) FROM jsonb_object_keys(counts)) = 1 THEN   -- every member excluded for one reason
+        why := (SELECT k FROM jsonb_object_keys(counts) k);
+        RETURN CASE why
             WHEN 'presence not allowed' THEN 'no member in an allowed presence'
             WHEN 'missing skill' THEN 'nobody with the skill'
             WHEN 'declined too often' THEN 'everyone declined'
@@ -526,8 +531,10 @@ BEGIN
             WHEN 'blocked by a capacity profile' THEN 'every member is blocked by a capacity profile'
             WHEN 'no capacity profile' THEN 'no member has the capacity profile'
             WHEN 'no custom rule matches' THEN 'custom rules match nobody'
-            ELSE first_reason END;
+            ELSE why END;
     END IF;
+    SELECT string_agg(e.value || ' ' || e.key, ', ' ORDER BY e.value::integer DESC, e.key) INTO summary
+      FROM jsonb_each_text(counts) e;
     RETURN 'no eligible member: ' || summary;
 END $$;
 COMMENT ON FUNCTION omni._routing_block(bigint) IS
