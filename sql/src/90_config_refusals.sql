@@ -5,9 +5,11 @@
 -- line is the rule in an admin's words, the second the hint.  One BEFORE
 -- trigger per table (omni._explain_refusal) tests the row against those
 -- constraints and the NOT NULL columns first (omni._refusal explains a
--- failure), so a refusal names the object
--- (table and key), the rule, the constraint, SQLSTATE 23514 / 23502 and a
--- hint instead of PostgreSQL's bare 'violates check constraint "x_check"'.
+-- failure), so a refusal names the object (table and name or key), the rule,
+-- the constraint, SQLSTATE 23514 / 23502 and a hint instead of PostgreSQL's
+-- bare 'violates check constraint "x_check"'.  Foreign keys keep PostgreSQL's
+-- own message (it names the key and the table); checking them here could
+-- refuse rows a data-modifying CTE inserts in the same statement.
 -- The constraints stay the backstop; a pgTAP-style regression check
 -- (sql/routing_rules.sql) makes sure no CHECK of these tables lacks a comment.
 
