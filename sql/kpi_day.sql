@@ -100,7 +100,8 @@ SELECT last_id = (SELECT max(id) FROM omni.event) AS all_counted, gaps, done_abo
 --   within), C7 60 s (before offer); short C5; abandon_rate 2/8 = 0.25;
 --   avg time to abandon 37.5; C8 still waiting over 20 s: SL 2/(4+2+1) =
 --   0.2857142857142857, SL2 (2+1)/(4+2) = 0.5; histogram: 10, 12 in [10,15),
---   30 in [30,45), 60 in [60,90): p50 = 10 + 2/2*5 = 15, p90 = 60 + 0.6*30 = 78;
+--   30 in [30,45), 60 in [60,90): p50 = 2nd wait (12) -> its bin's lower bound 10,
+--   p90 = 4th wait (60) -> 60 (docs/kpi.md: lower bound of the nearest rank's bin);
 --   handle: C2 120+60, C3 300+60, C4 120 (in q1), C9 48+60+30 -> 798/4 = 199.5;
 --   wrap (60+60+30)/3 = 50; transferred C4 (to q2), C9 (to bob): 2/4 = 0.5;
 --   escalation 1/8; first response C3 40 s, C4 90 s -> 65;
@@ -109,8 +110,8 @@ SELECT last_id = (SELECT max(id) FROM omni.event) AS all_counted, gaps, done_abo
 --   C9 negative (-0.5): 6, mean -0.08333; online ann and bob: 4/2 = 2 per
 --   agent; handled per 100 units ann 2 bob 2: fairness 0.
 -- q2: C4 entered by transfer, assigned after 30 s (within 60 s), 360 s active
---   + 30 s wrap-up = 390; no offers: offer rates NULL; p50 = 30 + 0.5*15,
---   p90 = 30 + 0.9*15; fairness: ann 1, bob 0 -> stddev 0.5 / mean 0.5 = 1.
+--   + 30 s wrap-up = 390; no offers: offer rates NULL; p50 = p90 = 30 (on
+--   a bin edge: exact); fairness: ann 1, bob 0 -> stddev 0.5 / mean 0.5 = 1.
 SELECT * FROM omni.intraday_queue_kpi ORDER BY queue, channel;
 
 -- bob: offers C1 (acc), C2 (acc), C4 (rej), C4 (acc), C6 (rescinded) = 5;

@@ -238,6 +238,8 @@ CREATE TABLE omni.workstream (
     auto_close_waiting       interval NOT NULL DEFAULT '1 day' CHECK (auto_close_waiting > interval '0'),
     auto_close_wrap_up       interval NOT NULL DEFAULT '15 minutes' CHECK (auto_close_wrap_up > interval '0'),
     description              text,
+    transfer_needs_accept    boolean NOT NULL DEFAULT false,
+    consult_needs_capacity   boolean NOT NULL DEFAULT false,
     CHECK (mode = 'push' OR channel <> 'voice')
 );
 CREATE INDEX workstream_default_queue_idx ON omni.workstream (default_queue);
@@ -261,6 +263,10 @@ COMMENT ON COLUMN omni.workstream.auto_close_open IS 'Close an open conversation
 COMMENT ON COLUMN omni.workstream.auto_close_waiting IS 'Close a waiting conversation inactive this long (default 1 day).';
 COMMENT ON COLUMN omni.workstream.auto_close_wrap_up IS 'Close a conversation left in wrap_up this long (default 15 min).';
 COMMENT ON COLUMN omni.workstream.description IS 'Free description.';
+COMMENT ON COLUMN omni.workstream.transfer_needs_accept IS
+    'A transfer to an agent is offered to that agent, who accepts or rejects it (omni.transfer_offer), as in D365; default false: it is handed over at once.';
+COMMENT ON COLUMN omni.workstream.consult_needs_capacity IS
+    'A consulted agent must have free capacity for one of its conversations (a consult itself holds none); default false, as in D365.';
 
 CREATE FUNCTION omni._check_workstream() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$

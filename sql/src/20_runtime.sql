@@ -151,16 +151,16 @@ COMMENT ON COLUMN omni.conversation.message_count IS
 CREATE TABLE omni.conversation_participant (
     conversation_id  bigint NOT NULL REFERENCES omni.conversation (id),
     agent_id         bigint NOT NULL REFERENCES omni.agent (id),
-    role             text NOT NULL CHECK (role IN ('monitor')),
+    role             text NOT NULL CHECK (role IN ('monitor', 'consult')),
     joined_at        timestamptz NOT NULL,
     left_at          timestamptz,
     PRIMARY KEY (conversation_id, agent_id, joined_at)
 );
 CREATE INDEX conversation_participant_agent_idx ON omni.conversation_participant (agent_id) WHERE left_at IS NULL;
-COMMENT ON TABLE omni.conversation_participant IS 'People other than the handling agent on a conversation (supervisors monitoring).';
+COMMENT ON TABLE omni.conversation_participant IS 'People other than the handling agent on a conversation (supervisors monitoring, consulted agents).';
 COMMENT ON COLUMN omni.conversation_participant.conversation_id IS 'Conversation.';
 COMMENT ON COLUMN omni.conversation_participant.agent_id IS 'Participant (an agent record of the supervisor).';
-COMMENT ON COLUMN omni.conversation_participant.role IS 'monitor: silent, sees the conversation, holds no capacity.';
+COMMENT ON COLUMN omni.conversation_participant.role IS 'monitor: silent, sees the conversation, holds no capacity; consult: a consulted agent (omni.consult), sees it and may post, holds no capacity.';
 COMMENT ON COLUMN omni.conversation_participant.joined_at IS 'When the participant joined.';
 COMMENT ON COLUMN omni.conversation_participant.left_at IS 'When the participant left (the conversation closed).';
 

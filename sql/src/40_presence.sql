@@ -1,22 +1,40 @@
 -- 40_presence.sql — login, logout and set_presence.
 
+-- Login records what the agent got as one presence change.  D365 computes the
+-- Available / Busy / Do-not-disturb defaults from capacity at sign-in
+-- (research §d.2): a default whose base is available or busy (or none:
+-- Available) becomes the chosen presence and presence-follows-load turns it
+-- into what the load says, written once (set_by load).  Any other default
+-- (Away, Busy - DND, Offline, a custom away-based one) is applied as it is
+-- (set_by login).  The login event carries the configured default and the
+-- presence the agent got.
 CREATE FUNCTION omni.login(agent_id bigint) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     p text;
+    follows_load boolean;
+    got text;
 BEGIN
     PERFORM omni._authorize_agent(agent_id, 'log in agent ' || agent_id, false);
     PERFORM omni._lock_agent(agent_id);
     SELECT coalesce(a.default_presence, 'Available') INTO p FROM omni.agent a WHERE a.id = login.agent_id;
-    UPDATE omni.agent_state s SET logged_in = true WHERE s.agent_id = login.agent_id;
-    PERFORM omni._set_presence(agent_id, p, 'login', true);
-    PERFORM omni._log_agent('login', agent_id, jsonb_build_object('presence', p));
-    -- An agent who logs in with work still held (e.g. after a crash) shows its load.
-    PERFORM omni._follow_load(agent_id);
-    RETURN (SELECT presence FROM omni.agent_state s WHERE s.agent_id = login.agent_id);
+    SELECT pr.base_status IN ('available', 'busy') AND NOT pr.system_only INTO follows_load
+      FROM omni.presence pr WHERE pr.name = p;
+    IF follows_load THEN
+        UPDATE omni.agent_state s SET logged_in = true, chosen_presence = p WHERE s.agent_id = login.agent_id;
+        PERFORM omni._follow_load(agent_id);
+    ELSE
+        UPDATE omni.agent_state s SET logged_in = true WHERE s.agent_id = login.agent_id;
+        PERFORM omni._set_presence(agent_id, p, 'login', true);
+        -- An agent who logs in with work still held (e.g. after a crash) shows its load.
+        PERFORM omni._follow_load(agent_id);
+    END IF;
+    got := (SELECT presence FROM omni.agent_state s WHERE s.agent_id = login.agent_id);
+    PERFORM omni._log_agent('login', agent_id, jsonb_build_object('presence', got, 'default_presence', p));
+    RETURN got;
 END $$;
 COMMENT ON FUNCTION omni.login(bigint) IS
-    'Logs an agent in with its default presence (else Available), adjusted to its load; returns the presence.';
+    'Logs an agent in and returns the presence it got. Rule: a default presence based on available or busy (none: Available) is computed from the agent''s load at sign-in, as D365 does (free: the default if available-based, else Available; partly loaded: Busy; full: Busy - DND) and recorded as one presence change; Away, Busy - DND, Offline and custom away-based defaults are applied as configured. The login event''s detail has default_presence and presence.';
 
 CREATE FUNCTION omni.logout(agent_id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$

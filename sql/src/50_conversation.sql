@@ -33,8 +33,14 @@ BEGIN
     IF NOT omni._is_service() THEN
         PERFORM omni._deny('link customer identities');
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM omni.customer WHERE id = customer_id) THEN
-        RAISE EXCEPTION 'customer % does not exist', customer_id USING ERRCODE = 'invalid_parameter_value';
+    IF address IS NULL OR btrim(address) = '' THEN
+        RAISE EXCEPTION 'cannot link customer % on channel "%": the address is empty', customer_id, channel
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the customer''s address on that channel (phone number, e-mail, chat visitor id ...).';
+    END IF;
+    IF customer_id IS NULL OR NOT EXISTS (SELECT 1 FROM omni.customer WHERE id = customer_id) THEN
+        RAISE EXCEPTION 'customer % does not exist', coalesce(customer_id::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'See omni.customer for the customers that exist.';
     END IF;
     -- A connector links only customers of conversations it created.
     IF NOT omni._is_admin() AND NOT EXISTS (SELECT 1 FROM omni.conversation c
@@ -45,7 +51,8 @@ BEGIN
     END IF;
     PERFORM omni._check_address(address);
     IF NOT EXISTS (SELECT 1 FROM omni.channel WHERE name = link_customer.channel) THEN
-        RAISE EXCEPTION 'channel "%" does not exist', channel USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'channel "%" does not exist', coalesce(channel, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'See omni.channel for the channels that exist.';
     END IF;
     SELECT i.customer_id INTO old FROM omni.customer_identity i
      WHERE i.channel = link_customer.channel AND i.address = link_customer.address FOR UPDATE;
@@ -219,10 +226,17 @@ COMMENT ON FUNCTION omni.escalate(bigint, jsonb) IS
 
 -- Eligibility ------------------------------------------------------------------------
 
--- Why agent a may not take conversation c now (NULL when it may): logged in,
--- presence allowed by the workstream, member of the queue, skills, declines
--- and capacity.  Shared by offers and pick; the router applies the same rules.
-CREATE FUNCTION omni._eligibility_refusal(a bigint, c omni.conversation) RETURNS text
+-- THE eligibility definition: whether agent a may take conversation c now,
+-- as (reason, detail).  reason is NULL when it may, else the first rule that
+-- excludes it in a supervisor's words (docs/routing.md, "Why not routed"):
+--   not logged in | presence not allowed | not a member of the queue |
+--   missing skill | declined too often | no free capacity |
+--   capacity profile full | blocked by a capacity profile |
+--   no capacity profile
+-- and detail says it with the numbers.  Offers, pick, the invariant check,
+-- omni.explain_routing and omni.unassigned_work all use it; the router (C)
+-- applies the same rules and sql/explain_routing.sql proves they agree.
+CREATE FUNCTION omni._eligibility(a bigint, c omni.conversation, OUT reason text, OUT detail text)
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
     w omni.workstream;
@@ -234,37 +248,209 @@ BEGIN
     SELECT * INTO w FROM omni.workstream WHERE name = c.workstream;
     SELECT * INTO s FROM omni.agent_state WHERE agent_id = a;
     IF NOT FOUND THEN
-        RETURN format('agent %s does not exist', a);
+        reason := 'agent does not exist';
+        detail := format('agent %s does not exist', a);
+        RETURN;
     END IF;
     IF NOT s.logged_in THEN
-        RETURN format('agent %s is not logged in', a);
+        reason := 'not logged in';
+        detail := format('agent %s is not logged in', a);
+        RETURN;
     END IF;
     SELECT base_status INTO base FROM omni.presence WHERE name = s.presence;
     IF NOT base = ANY (w.allowed_presences) THEN
-        RETURN format('agent %s is %s (%s); workstream "%s" allows %s', a, s.presence, base, w.name,
-                      array_to_string(w.allowed_presences, ', '));
+        reason := 'presence not allowed';
+        detail := format('agent %s is %s (%s); workstream "%s" allows %s', a, s.presence, base, w.name,
+                         array_to_string(w.allowed_presences, ', '));
+        RETURN;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM omni.queue_member WHERE queue = c.queue AND agent_id = a) THEN
-        RETURN format('agent %s is not a member of queue "%s"', a, c.queue);
+        reason := 'not a member of the queue';
+        detail := format('agent %s is not a member of queue "%s"', a, c.queue);
+        RETURN;
     END IF;
     IF w.skill_match = 'exact' THEN
         SELECT k INTO missing FROM jsonb_each_text(c.required_skills) r(k, v)
          WHERE NOT EXISTS (SELECT 1 FROM omni.agent_skill sk
                             WHERE sk.agent_id = a AND sk.skill = r.k AND sk.proficiency >= r.v::integer)
-         LIMIT 1;
+         ORDER BY k LIMIT 1;
         IF missing IS NOT NULL THEN
-            RETURN format('agent %s lacks skill "%s" at proficiency %s', a, missing, c.required_skills ->> missing);
+            reason := 'missing skill';
+            detail := format('agent %s lacks skill "%s" at proficiency %s', a, missing, c.required_skills ->> missing);
+            RETURN;
         END IF;
     END IF;
     SELECT count(*) INTO declines FROM omni.offer
      WHERE conversation_id = c.id AND agent_id = a AND state IN ('rejected', 'expired');
     IF declines >= w.max_declines THEN
-        RETURN format('agent %s declined conversation %s %s times (max_declines %s)', a, c.id, declines, w.max_declines);
+        reason := 'declined too often';
+        detail := format('agent %s declined conversation %s %s times (max_declines %s)', a, c.id, declines, w.max_declines);
+        RETURN;
     END IF;
-    RETURN omni._capacity_refusal(a, c);
+    -- Capacity: omni._capacity_refusal (30_core.sql) words its refusals in
+    -- three shapes; name each for a supervisor.
+    detail := omni._capacity_refusal(a, c);
+    reason := CASE WHEN detail IS NULL THEN NULL
+                   WHEN detail LIKE '% capacity units free;%' THEN 'no free capacity'
+                   WHEN detail LIKE '% items of capacity profile %(blocking)' THEN 'blocked by a capacity profile'
+                   WHEN detail LIKE '% items of capacity profile %' THEN 'capacity profile full'
+                   WHEN detail LIKE '% does not have capacity profile %' THEN 'no capacity profile'
+                   ELSE 'no room' END;
 END $$;
+COMMENT ON FUNCTION omni._eligibility(bigint, omni.conversation) IS
+    'The eligibility definition: (reason, detail) why an agent may not take a conversation now, reason NULL when it may (docs/routing.md, "Why not routed").';
+
+-- Why agent a may not take conversation c now (NULL when it may), with the
+-- numbers: the detail of omni._eligibility.
+CREATE FUNCTION omni._eligibility_refusal(a bigint, c omni.conversation) RETURNS text
+    LANGUAGE sql STABLE AS $$
+    SELECT (omni._eligibility(a, c)).detail
+$$;
 COMMENT ON FUNCTION omni._eligibility_refusal(bigint, omni.conversation) IS
-    'Why an agent may not take a conversation now (NULL when it may).';
+    'Why an agent may not take a conversation now (NULL when it may): the detail of omni._eligibility.';
+
+-- Whether a custom queue's assignment rules let agent a take conversation c:
+-- some rule's condition (NULL: any agent) matches the agent document the
+-- router builds (docs/routing.md).  True for the other methods.
+CREATE FUNCTION omni._custom_rules_match(a bigint, c omni.conversation) RETURNS boolean
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    doc jsonb;
+BEGIN
+    IF (SELECT q.assignment_method FROM omni.queue q WHERE q.name = c.queue) IS DISTINCT FROM 'custom' THEN
+        RETURN true;
+    END IF;
+    SELECT jsonb_build_object('id', ag.id, 'name', ag.name, 'attributes', ag.attributes,
+                              'presence', s.presence, 'base_status', p.base_status,
+                              'capacity_units', ag.capacity_units, 'used_units', omni._used_units(ag.id),
+                              'free_units', ag.capacity_units - omni._used_units(ag.id),
+                              'skills', coalesce((SELECT jsonb_object_agg(k.skill, k.proficiency)
+                                                    FROM omni.agent_skill k WHERE k.agent_id = ag.id), '{}'))
+      INTO doc
+      FROM omni.agent ag JOIN omni.agent_state s ON s.agent_id = ag.id
+      JOIN omni.presence p ON p.name = s.presence
+     WHERE ag.id = a;
+    RETURN EXISTS (
+        SELECT 1 FROM omni.assignment_rule r
+         WHERE r.queue = c.queue
+           AND (r.condition IS NULL
+                OR coalesce(jsonb_path_match(doc, r.condition,
+                                             jsonb_build_object('conversation', jsonb_build_object(
+                                                 'id', c.id, 'priority', c.priority, 'required_skills', c.required_skills,
+                                                 'context', c.context, 'queue', c.queue, 'workstream', c.workstream,
+                                                 'channel', c.channel)),
+                                             true), false)));
+END $$;
+COMMENT ON FUNCTION omni._custom_rules_match(bigint, omni.conversation) IS
+    'Whether some custom assignment rule of the conversation''s queue matches the agent (always true for the other methods).';
+
+-- Why not routed: one row per member of the conversation's queue.  The
+-- conversation's own state comes first (not waiting, an offer pending), then
+-- omni._eligibility, then the custom rules.
+CREATE FUNCTION omni.explain_routing(conversation_id bigint)
+    RETURNS TABLE (agent_id bigint, agent text, eligible boolean, reason text, detail text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    c omni.conversation;
+    pending omni.offer;
+BEGIN
+    SELECT * INTO c FROM omni.conversation cv WHERE cv.id = explain_routing.conversation_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'conversation % does not exist', conversation_id USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT (omni._is_admin() OR (c.queue IS NOT NULL AND omni._supervises_queue(c.queue))) THEN
+        PERFORM omni._deny('explain the routing of conversation ' || c.id,
+                           format('Only admins and supervisors of queue "%s" may.', coalesce(c.queue, '(none)')));
+    END IF;
+    SELECT * INTO pending FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending';
+    RETURN QUERY
+    SELECT m.agent_id, a.name, r.reason IS NULL, r.reason, r.detail
+      FROM omni.queue_member m JOIN omni.agent a ON a.id = m.agent_id
+      CROSS JOIN LATERAL (
+          SELECT e.reason, e.detail FROM (
+              SELECT 1 AS step,
+                     CASE WHEN c.state <> 'open' THEN 'not waiting for an agent'
+                          WHEN pending.id IS NOT NULL AND pending.agent_id = m.agent_id THEN 'offered, awaiting an answer'
+                          WHEN pending.id IS NOT NULL THEN 'offered to another agent' END AS reason,
+                     CASE WHEN c.state <> 'open' THEN format('conversation %s is %s', c.id, c.state)
+                          WHEN pending.id IS NOT NULL
+                          THEN format('offer %s to agent %s is pending until %s', pending.id, pending.agent_id,
+                                      pending.expires_at) END AS detail
+              UNION ALL
+              SELECT 2, el.reason, el.detail FROM omni._eligibility(m.agent_id, c) el
+              UNION ALL
+              SELECT 3, 'no custom rule matches',
+                     format('no assignment rule of queue "%s" matches agent %s', c.queue, m.agent_id)
+               WHERE NOT omni._custom_rules_match(m.agent_id, c)) e
+           ORDER BY e.reason IS NULL, e.step
+           LIMIT 1) r
+     WHERE m.queue = c.queue
+     ORDER BY m.agent_id;
+END $$;
+COMMENT ON FUNCTION omni.explain_routing(bigint) IS
+    'Why not routed (SPEC §3): one row per member of the conversation''s queue with eligible and, when not, the first rule that excludes the agent in a supervisor''s words (not logged in, presence not allowed, missing skill, declined too often, no free capacity, capacity profile full, no custom rule matches, ...) and the numbers in detail. Supervisors of the queue and admins.';
+
+-- What keeps an open conversation from an agent, in a supervisor's words
+-- (omni.unassigned_work): a pending offer, nobody in the queue, or what
+-- excludes the members (one reason shared by all of them, e.g. "no member
+-- logged in", "nobody with the skill", "everyone declined"; else the counts).
+-- NULL for a conversation that is not open.
+CREATE FUNCTION omni._routing_block(conversation_id bigint) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    c omni.conversation;
+    m record;
+    why text;
+    counts jsonb := '{}';
+    summary text;
+BEGIN
+    SELECT * INTO c FROM omni.conversation cv WHERE cv.id = _routing_block.conversation_id;
+    IF NOT FOUND OR c.state <> 'open' OR NOT (omni._is_admin() OR omni._supervises_queue(c.queue)) THEN
+        RETURN NULL;        -- not waiting, or not the caller's to know
+    END IF;
+    IF EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending') THEN
+        RETURN 'offered, awaiting the agent''s answer';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM omni.queue_member qm WHERE qm.queue = c.queue) THEN
+        RETURN 'the queue has no members';
+    END IF;
+    -- Cheap cases first; then the members, logged-in ones first, until one
+    -- is eligible.
+    IF NOT EXISTS (SELECT 1 FROM omni.queue_member qm JOIN omni.agent_state s ON s.agent_id = qm.agent_id
+                    WHERE qm.queue = c.queue AND s.logged_in) THEN
+        RETURN 'no member logged in';
+    END IF;
+    FOR m IN SELECT qm.agent_id FROM omni.queue_member qm JOIN omni.agent_state s ON s.agent_id = qm.agent_id
+              WHERE qm.queue = c.queue ORDER BY s.logged_in DESC, qm.agent_id
+    LOOP
+        why := coalesce((omni._eligibility(m.agent_id, c)).reason,
+                        CASE WHEN NOT omni._custom_rules_match(m.agent_id, c) THEN 'no custom rule matches' END);
+        IF why IS NULL THEN      -- somebody may take it now
+            RETURN CASE WHEN (SELECT w.mode FROM omni.workstream w WHERE w.name = c.workstream) = 'push'
+                        THEN 'an agent is eligible: waiting for the next routing cycle'
+                        ELSE 'waiting for an agent to pick it' END;
+        END IF;
+        counts := jsonb_set(counts, ARRAY[why], to_jsonb(coalesce((counts ->> why)::integer, 0) + 1));
+    END LOOP;
+    IF (SELECT count(*) FROM jsonb_object_keys(counts)) = 1 THEN   -- every member excluded for one reason
+        why := (SELECT k FROM jsonb_object_keys(counts) k);
+        RETURN CASE why
+            WHEN 'presence not allowed' THEN 'no member in an allowed presence'
+            WHEN 'missing skill' THEN 'nobody with the skill'
+            WHEN 'declined too often' THEN 'everyone declined'
+            WHEN 'no free capacity' THEN 'no member with free capacity'
+            WHEN 'capacity profile full' THEN 'every member''s capacity profile is full'
+            WHEN 'blocked by a capacity profile' THEN 'every member is blocked by a capacity profile'
+            WHEN 'no capacity profile' THEN 'no member has the capacity profile'
+            WHEN 'no custom rule matches' THEN 'custom rules match nobody'
+            ELSE why END;
+    END IF;
+    SELECT string_agg(e.value || ' ' || e.key, ', ' ORDER BY e.value::integer DESC, e.key) INTO summary
+      FROM jsonb_each_text(counts) e;
+    RETURN 'no eligible member: ' || summary;
+END $$;
+COMMENT ON FUNCTION omni._routing_block(bigint) IS
+    'What keeps an open conversation from an agent, in a supervisor''s words (omni.unassigned_work.blocked_by); NULL when not open or when the caller neither supervises its queue nor is an admin.';
 
 -- Offers ------------------------------------------------------------------------------
 
@@ -489,7 +675,12 @@ BEGIN
         PERFORM omni._authorize_service(c, 'post ' || sender::text || ' messages to');
     END IF;
     -- An agent learns only that it does not hold the conversation, not its state.
-    IF sender = 'agent' AND (c.agent_id IS DISTINCT FROM post_message.agent_id OR c.state NOT IN ('active', 'wrap_up')) THEN
+    -- A consulted agent (omni.consult) posts while the consult lasts.
+    IF sender = 'agent' AND (c.state NOT IN ('active', 'wrap_up')
+                             OR (c.agent_id IS DISTINCT FROM post_message.agent_id
+                                 AND NOT EXISTS (SELECT 1 FROM omni.conversation_participant p
+                                                  WHERE p.conversation_id = c.id AND p.agent_id = post_message.agent_id
+                                                    AND p.role = 'consult' AND p.left_at IS NULL))) THEN
         RAISE EXCEPTION 'agent % does not hold conversation %; cannot post message', agent_id, c.id
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
@@ -509,7 +700,7 @@ BEGIN
     INSERT INTO omni.message (conversation_id, sender, agent_id, body, created_at)
     VALUES (c.id, sender, agent_id, body, t) RETURNING id INTO mid;
     UPDATE omni.conversation SET last_activity_at = t, message_count = message_count + 1 WHERE id = c.id;
-    IF sender = 'agent' AND c.first_response_at IS NULL THEN
+    IF sender = 'agent' AND c.first_response_at IS NULL AND c.agent_id = post_message.agent_id THEN
         UPDATE omni.conversation SET first_response_at = t WHERE id = c.id RETURNING * INTO c;
         PERFORM omni._log('first_response', c, from_state => c.state,
                           detail => jsonb_build_object('message_id', mid));
@@ -529,7 +720,7 @@ BEGIN
     RETURN mid;
 END $$;
 COMMENT ON FUNCTION omni.post_message(bigint, omni.sender, text, bigint) IS
-    'Stores a message. Customer messages are scored for sentiment and bring a waiting conversation back to its queue; the first agent message is the first response.';
+    'Stores a message. Customer messages are scored for sentiment and bring a waiting conversation back to its queue; the first message of the conversation''s agent is the first response. The conversation''s agent and its consulted agents (omni.consult) may post.';
 
 -- Handling ---------------------------------------------------------------------------------
 
@@ -576,6 +767,31 @@ BEGIN
     RETURN c;
 END $$;
 
+-- End the consults of conversation c (of one agent when a is given): the
+-- participant row is closed and a consult_ended event logged with its
+-- length.  Returns how many ended.  end_consult, the close and a transfer
+-- to the consultant use it.
+CREATE FUNCTION omni._end_consults(c omni.conversation, a bigint DEFAULT NULL, why text DEFAULT 'ended')
+    RETURNS integer
+    LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    n integer := 0;
+    t timestamptz := omni.now();
+BEGIN
+    FOR r IN UPDATE omni.conversation_participant p SET left_at = t
+              WHERE p.conversation_id = c.id AND p.role = 'consult' AND p.left_at IS NULL
+                AND (a IS NULL OR p.agent_id = a)
+             RETURNING p.agent_id, p.joined_at
+    LOOP
+        PERFORM omni._log('consult_ended', c, agent => r.agent_id, from_state => c.state,
+                          detail => jsonb_build_object('consult_s', extract(epoch FROM t - r.joined_at), 'reason', why));
+        PERFORM omni._notify_agent(r.agent_id, 'consult_ended', jsonb_build_object('conversation_id', c.id));
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END $$;
+
 -- Close a conversation: capacity released, pending offer rescinded,
 -- monitors leave.  Every path to closed goes through here.
 CREATE FUNCTION omni._close(c omni.conversation, op text, kind text, reason text,
@@ -592,6 +808,7 @@ BEGIN
         PERFORM omni._end_offer(o, 'rescinded', reason);
     END IF;
     PERFORM omni._release_capacity(c.id);
+    PERFORM omni._end_consults(c, why => 'closed');
     UPDATE omni.conversation_participant SET left_at = t WHERE conversation_id = c.id AND left_at IS NULL;
     UPDATE omni.conversation
        SET state = ns, closed_at = t, close_reason = reason, last_activity_at = t
@@ -718,25 +935,52 @@ END $$;
 COMMENT ON FUNCTION omni.transfer(bigint, text) IS
     'Moves a conversation to a queue (active to open, agent released; or an open one to another queue).';
 
+-- Hand active conversation c to agent a now (the target's row is locked
+-- here): the one path of a transfer to an agent, direct or through an
+-- accepted transfer offer.
+CREATE FUNCTION omni._transfer_to_agent(c omni.conversation, a bigint, detail jsonb DEFAULT '{}') RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    ns omni.conversation_state := omni._next_state(c, 'transfer_to_agent');
+    from_agent bigint := c.agent_id;
+    t timestamptz := omni.now();
+BEGIN
+    IF a = c.agent_id THEN
+        RAISE EXCEPTION 'conversation % is already with agent %', c.id, a
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM omni._lock_agent(a);
+    IF NOT (SELECT logged_in FROM omni.agent_state s WHERE s.agent_id = a) THEN
+        RAISE EXCEPTION 'agent % is not logged in; cannot receive conversation %', a, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM omni._release_capacity(c.id);
+    PERFORM omni._hold_capacity(a, c, 'work');
+    UPDATE omni.agent_state s SET last_assigned_at = t WHERE s.agent_id = a;
+    -- a consultant who receives the conversation stops consulting
+    PERFORM omni._end_consults(c, a, 'transferred to the consultant');
+    UPDATE omni.conversation
+       SET state = ns, agent_id = a, last_agent_id = a,
+           accepted_at = t, transfer_count = transfer_count + 1, last_activity_at = t
+     WHERE conversation.id = c.id RETURNING * INTO c;
+    PERFORM omni._log('transferred_to_agent', c, from_state => 'active',
+                      detail => jsonb_build_object('from_agent', from_agent) || detail);
+    PERFORM omni._notify_agent(from_agent, 'conversation_transferred_out', jsonb_build_object('conversation_id', c.id));
+    PERFORM omni._notify_agent(a, 'conversation_transferred_in', jsonb_build_object('conversation_id', c.id));
+    PERFORM omni._follow_load(a);
+END $$;
+
 CREATE FUNCTION omni.transfer_to_agent(id bigint, agent_id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     c omni.conversation := omni._lock_conversation(id);
-    ns omni.conversation_state;
-    from_agent bigint := c.agent_id;
-    t timestamptz := omni.now();
 BEGIN
     PERFORM omni._authorize_handling(c, 'transfer');
     PERFORM omni._authorize_target_agent(agent_id, c, 'transfer conversation ' || c.id || ' to');
-    ns := omni._next_state(c, 'transfer_to_agent');
+    PERFORM omni._next_state(c, 'transfer_to_agent');
     IF agent_id = c.agent_id THEN
         RAISE EXCEPTION 'conversation % is already with agent %', c.id, agent_id
             USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    PERFORM omni._lock_agent(agent_id);
-    IF NOT (SELECT logged_in FROM omni.agent_state s WHERE s.agent_id = transfer_to_agent.agent_id) THEN
-        RAISE EXCEPTION 'agent % is not logged in; cannot receive conversation %', agent_id, c.id
-            USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     -- The receiving agent's presence must allow work on this workstream
     -- (allowed_presences; by default Available and Busy, not Away or DND).
@@ -750,18 +994,232 @@ BEGIN
                                                            WHERE s.agent_id = transfer_to_agent.agent_id)),
                   HINT = 'Transfer to an agent whose presence the workstream allows, or to a queue.';
     END IF;
-    PERFORM omni._release_capacity(c.id);
-    PERFORM omni._hold_capacity(agent_id, c, 'work');
-    UPDATE omni.agent_state s SET last_assigned_at = t WHERE s.agent_id = transfer_to_agent.agent_id;
-    UPDATE omni.conversation
-       SET state = ns, agent_id = transfer_to_agent.agent_id, last_agent_id = transfer_to_agent.agent_id,
-           accepted_at = t, transfer_count = transfer_count + 1, last_activity_at = t
-     WHERE conversation.id = c.id RETURNING * INTO c;
-    PERFORM omni._log('transferred_to_agent', c, from_state => 'active',
-                      detail => jsonb_build_object('from_agent', from_agent));
-    PERFORM omni._notify_agent(from_agent, 'conversation_transferred_out', jsonb_build_object('conversation_id', c.id));
-    PERFORM omni._notify_agent(agent_id, 'conversation_transferred_in', jsonb_build_object('conversation_id', c.id));
-    PERFORM omni._follow_load(agent_id);
+    IF (omni._workstream(c.workstream)).transfer_needs_accept THEN
+        PERFORM omni._offer_transfer(c, agent_id);
+    ELSE
+        PERFORM omni._transfer_to_agent(c, agent_id);
+    END IF;
 END $$;
 COMMENT ON FUNCTION omni.transfer_to_agent(bigint, bigint) IS
-    'Hands an active conversation to another logged-in agent with free capacity (it stays active).';
+    'Hands an active conversation to another logged-in agent with free capacity (it stays active). When the workstream''s transfer_needs_accept is on, the agent is offered the transfer instead (omni.transfer_offer) and the hand-over happens when it accepts (omni.accept_transfer).';
+
+-- Transfer offers (D365: a transfer to an agent reaches the agent as a request to accept) ----
+
+CREATE TABLE omni.transfer_offer (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    conversation_id  bigint NOT NULL REFERENCES omni.conversation (id),
+    from_agent_id    bigint NOT NULL REFERENCES omni.agent (id),
+    agent_id         bigint NOT NULL REFERENCES omni.agent (id),
+    queue            text NOT NULL,
+    state            omni.offer_state NOT NULL DEFAULT 'pending',
+    created_at       timestamptz NOT NULL,
+    expires_at       timestamptz NOT NULL,
+    decided_at       timestamptz,
+    reason           text,
+    CHECK ((state = 'pending') = (decided_at IS NULL)),
+    CHECK (expires_at > created_at)
+);
+CREATE UNIQUE INDEX transfer_offer_one_pending_idx ON omni.transfer_offer (conversation_id) WHERE state = 'pending';
+CREATE INDEX transfer_offer_agent_idx ON omni.transfer_offer (agent_id, created_at);
+COMMENT ON TABLE omni.transfer_offer IS
+    'Transfers to an agent waiting for that agent''s answer (workstreams with transfer_needs_accept); at most one pending per conversation. The conversation stays with its agent until the offer is accepted.';
+COMMENT ON COLUMN omni.transfer_offer.id IS 'Transfer offer id (omni.accept_transfer / omni.reject_transfer take it).';
+COMMENT ON COLUMN omni.transfer_offer.conversation_id IS 'Conversation to hand over.';
+COMMENT ON COLUMN omni.transfer_offer.from_agent_id IS 'Agent who held the conversation when the transfer was asked.';
+COMMENT ON COLUMN omni.transfer_offer.agent_id IS 'Agent asked to take it.';
+COMMENT ON COLUMN omni.transfer_offer.queue IS 'Queue of the conversation when asked.';
+COMMENT ON COLUMN omni.transfer_offer.state IS 'pending, accepted, rejected, expired (not answered within the workstream''s offer_timeout) or rescinded (the conversation moved on).';
+COMMENT ON COLUMN omni.transfer_offer.created_at IS 'When the transfer was offered.';
+COMMENT ON COLUMN omni.transfer_offer.expires_at IS 'Accepting is refused from then on (created_at + the workstream''s offer_timeout).';
+COMMENT ON COLUMN omni.transfer_offer.decided_at IS 'When it stopped being pending.';
+COMMENT ON COLUMN omni.transfer_offer.reason IS 'Why it was rescinded or expired.';
+SELECT pg_catalog.pg_extension_config_dump('omni.transfer_offer', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.transfer_offer_id_seq', '');
+
+-- End a pending transfer offer (rejected, expired, rescinded) and log it.
+CREATE FUNCTION omni._end_transfer_offer(o omni.transfer_offer, outcome omni.offer_state, why text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    c omni.conversation;
+BEGIN
+    UPDATE omni.transfer_offer SET state = outcome, decided_at = omni.now(), reason = why WHERE id = o.id;
+    SELECT * INTO c FROM omni.conversation WHERE id = o.conversation_id;
+    PERFORM omni._log('transfer_offer_' || outcome::text, c, agent => o.agent_id, from_state => c.state,
+                      detail => jsonb_build_object('transfer_offer_id', o.id, 'from_agent', o.from_agent_id)
+                                || CASE WHEN why IS NULL THEN '{}' ELSE jsonb_build_object('reason', why) END);
+    PERFORM omni._notify_agent(o.agent_id, 'transfer_offer_' || outcome::text,
+                               jsonb_build_object('transfer_offer_id', o.id, 'conversation_id', o.conversation_id));
+END $$;
+
+-- Offer active conversation c to agent a (the caller may transfer it): a
+-- pending transfer offer of the conversation is rescinded first.
+CREATE FUNCTION omni._offer_transfer(c omni.conversation, a bigint) RETURNS bigint
+    LANGUAGE plpgsql AS $$
+DECLARE
+    w omni.workstream := omni._workstream(c.workstream);
+    old omni.transfer_offer;
+    tid bigint;
+    t timestamptz := omni.now();
+BEGIN
+    IF a = c.agent_id THEN
+        RAISE EXCEPTION 'conversation % is already with agent %', c.id, a
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM omni._lock_agent(a);
+    IF NOT (SELECT logged_in FROM omni.agent_state s WHERE s.agent_id = a) THEN
+        RAISE EXCEPTION 'agent % is not logged in; cannot be offered conversation %', a, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    SELECT * INTO old FROM omni.transfer_offer WHERE conversation_id = c.id AND state = 'pending';
+    IF FOUND THEN
+        PERFORM omni._end_transfer_offer(old, 'rescinded', 'another transfer was asked');
+    END IF;
+    INSERT INTO omni.transfer_offer (conversation_id, from_agent_id, agent_id, queue, created_at, expires_at)
+    VALUES (c.id, c.agent_id, a, c.queue, t, t + w.offer_timeout) RETURNING id INTO tid;
+    PERFORM omni._log('transfer_offered', c, agent => a, from_state => c.state,
+                      detail => jsonb_build_object('transfer_offer_id', tid, 'from_agent', c.agent_id));
+    PERFORM omni._notify_agent(a, 'transfer_offered', jsonb_build_object('transfer_offer_id', tid, 'conversation_id', c.id));
+    RETURN tid;
+END $$;
+
+-- Lock and return a pending transfer offer the caller (its agent or an admin)
+-- may answer; an offer whose conversation moved on is rescinded, one past
+-- its expiry expires.
+CREATE FUNCTION omni._pending_transfer_offer(transfer_offer_id bigint, verb text) RETURNS omni.transfer_offer
+    LANGUAGE plpgsql AS $$
+DECLARE
+    o omni.transfer_offer;
+    c omni.conversation;
+BEGIN
+    SELECT * INTO o FROM omni.transfer_offer WHERE id = transfer_offer_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'transfer offer % does not exist', transfer_offer_id USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT (omni._is_agent(o.agent_id) OR omni._is_admin()) THEN
+        PERFORM omni._deny(verb || ' transfer offer ' || transfer_offer_id,
+                           format('Transfer offer %s is for agent %s.', transfer_offer_id, o.agent_id));
+    END IF;
+    c := omni._lock_conversation(o.conversation_id);
+    SELECT * INTO o FROM omni.transfer_offer WHERE id = transfer_offer_id FOR UPDATE;
+    IF o.state <> 'pending' THEN
+        RAISE EXCEPTION 'transfer offer % is %; cannot %', o.id, o.state, verb
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF c.state <> 'active' OR c.agent_id IS DISTINCT FROM o.from_agent_id THEN
+        PERFORM omni._end_transfer_offer(o, 'rescinded', 'the conversation moved on');
+        RETURN NULL;
+    END IF;
+    IF o.expires_at <= omni.now() THEN
+        PERFORM omni._end_transfer_offer(o, 'expired', 'not answered in time');
+        RETURN NULL;
+    END IF;
+    RETURN o;
+END $$;
+
+CREATE FUNCTION omni.accept_transfer(transfer_offer_id bigint) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    o omni.transfer_offer := omni._pending_transfer_offer(transfer_offer_id, 'accept');
+    c omni.conversation;
+BEGIN
+    IF o.id IS NULL THEN
+        RETURN NULL;        -- rescinded or expired just now (see omni.transfer_offer.state)
+    END IF;
+    c := omni._lock_conversation(o.conversation_id);
+    UPDATE omni.transfer_offer SET state = 'accepted', decided_at = omni.now() WHERE id = o.id;
+    PERFORM omni._transfer_to_agent(c, o.agent_id, jsonb_build_object('transfer_offer_id', o.id));
+    RETURN c.id;
+END $$;
+COMMENT ON FUNCTION omni.accept_transfer(bigint) IS
+    'The agent offered a transfer accepts: the conversation moves to it (as omni.transfer_to_agent does directly). Returns the conversation id, or NULL when the offer was found expired or the conversation had moved on (the offer is then marked so).';
+
+CREATE FUNCTION omni.reject_transfer(transfer_offer_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    o omni.transfer_offer := omni._pending_transfer_offer(transfer_offer_id, 'reject');
+BEGIN
+    IF o.id IS NOT NULL THEN
+        PERFORM omni._end_transfer_offer(o, 'rejected');
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni.reject_transfer(bigint) IS
+    'The agent offered a transfer declines it: the conversation stays with its agent.';
+
+-- Consult (D365: a second agent joins an active conversation without taking it) --------
+
+INSERT INTO omni.conversation_transition (operation, from_state, served_by, to_state) VALUES
+    ('consult', 'active', 'agent', 'active');
+
+-- Active consultants of a conversation are conversation_participant rows with
+-- role 'consult' and no left_at: they see it (row-level security, as monitors
+-- do) and may post in it; omni._close ends them with the conversation.
+CREATE FUNCTION omni.consult(conversation_id bigint, agent_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    c omni.conversation := omni._lock_conversation(conversation_id);
+    w omni.workstream;
+    s omni.agent_state;
+    refusal text;
+BEGIN
+    IF NOT ((c.agent_id IS NOT NULL AND omni._is_agent(c.agent_id)) OR omni._is_admin()
+            OR (c.queue IS NOT NULL AND omni._supervises_queue(c.queue))) THEN
+        PERFORM omni._deny('start a consult on conversation ' || c.id,
+                           'Only the conversation''s agent, a supervisor of its queue or an admin may.');
+    END IF;
+    PERFORM omni._next_state(c, 'consult');
+    IF agent_id = c.agent_id THEN
+        RAISE EXCEPTION 'agent % holds conversation %; it cannot consult itself', agent_id, c.id
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Consult another agent.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM omni.conversation_participant p
+                WHERE p.conversation_id = c.id AND p.agent_id = consult.agent_id AND p.left_at IS NULL) THEN
+        RAISE EXCEPTION 'agent % already takes part in conversation %', agent_id, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF (SELECT count(*) FROM omni.conversation_participant p
+         WHERE p.conversation_id = c.id AND p.role = 'consult' AND p.left_at IS NULL) >= 5 THEN
+        RAISE EXCEPTION 'conversation % already has 5 consultants', c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'End a consult with omni.end_consult first.';
+    END IF;
+    s := omni._lock_agent(agent_id);
+    IF NOT s.logged_in THEN
+        RAISE EXCEPTION 'agent % is not logged in; cannot be consulted on conversation %', agent_id, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    w := omni._workstream(c.workstream);
+    IF w.consult_needs_capacity THEN
+        refusal := omni._capacity_refusal(agent_id, c);
+        IF refusal IS NOT NULL THEN
+            RAISE EXCEPTION 'agent % has no room to be consulted on conversation %', agent_id, c.id
+                USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = refusal || '.',
+                      HINT = format('Workstream "%s" needs free capacity for a consult (consult_needs_capacity).', w.name);
+        END IF;
+    END IF;
+    INSERT INTO omni.conversation_participant AS p (conversation_id, agent_id, role, joined_at)
+    VALUES (c.id, agent_id, 'consult', omni.now())
+    ON CONFLICT ON CONSTRAINT conversation_participant_pkey DO UPDATE SET role = 'consult', left_at = NULL;
+    PERFORM omni._log('consult_started', c, agent => agent_id, from_state => c.state,
+                      detail => jsonb_build_object('by_agent', c.agent_id));
+    PERFORM omni._notify_agent(agent_id, 'consult_started', jsonb_build_object('conversation_id', c.id));
+END $$;
+COMMENT ON FUNCTION omni.consult(bigint, bigint) IS
+    'Brings a second, logged-in agent into an active conversation without transferring it (D365 consult): the consulted agent sees the conversation and may post in it until omni.end_consult or the close. Only the conversation''s agent, a supervisor of its queue or an admin; at most 5 consultants; free capacity needed only when the workstream''s consult_needs_capacity is on (a consult holds none).';
+
+CREATE FUNCTION omni.end_consult(conversation_id bigint, agent_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    c omni.conversation := omni._lock_conversation(conversation_id);
+BEGIN
+    IF NOT ((c.agent_id IS NOT NULL AND omni._is_agent(c.agent_id)) OR omni._is_agent(agent_id)
+            OR omni._is_admin() OR (c.queue IS NOT NULL AND omni._supervises_queue(c.queue))) THEN
+        PERFORM omni._deny('end a consult on conversation ' || c.id,
+                           'Only the conversation''s agent, the consulted agent, a supervisor of its queue or an admin may.');
+    END IF;
+    IF omni._end_consults(c, agent_id) = 0 THEN
+        RAISE EXCEPTION 'agent % is not consulting on conversation %', agent_id, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni.end_consult(bigint, bigint) IS
+    'Ends an agent''s consult on a conversation (the conversation''s agent, the consulted agent, a supervisor of its queue or an admin); the consulted agent no longer sees it.';

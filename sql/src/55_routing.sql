@@ -127,7 +127,11 @@ COMMENT ON COLUMN omni.route_rule_split.position IS 'Position of the route rule.
 COMMENT ON COLUMN omni.route_rule_split.queue IS 'One of the queues.';
 COMMENT ON COLUMN omni.route_rule_split.percent IS 'Share of the rule''s conversations, 1..100.';
 
--- Checked at commit so an admin can rewrite a split in several statements.
+-- Checked at commit so an admin can rewrite a split in several statements:
+-- every change (insert, update, delete) re-checks the rule it touched, so a
+-- rule's split is at exactly 100 percent when the transaction commits or the
+-- commit fails.  Deleting every row of a rule removes its split (the rule's
+-- own queue takes all its conversations again).
 CREATE FUNCTION omni._check_route_rule_split() RETURNS trigger
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -136,23 +140,27 @@ BEGIN
     FOR r IN SELECT s.workstream, s.position, count(*) AS n, sum(s.percent) AS total
                FROM omni.route_rule_split s
               WHERE (s.workstream, s.position) = (NEW.workstream, NEW.position)
+                 OR (s.workstream, s.position) = (OLD.workstream, OLD.position)
               GROUP BY 1, 2
     LOOP
         IF r.n > 5 THEN
             RAISE EXCEPTION 'route rule % of workstream "%" is split across % queues; at most 5 are allowed',
-                r.position, r.workstream, r.n USING ERRCODE = 'check_violation';
+                r.position, r.workstream, r.n USING ERRCODE = 'check_violation',
+                HINT = 'Merge the shares of some queues so that at most five remain.';
         END IF;
         IF r.total <> 100 THEN
             RAISE EXCEPTION 'the split of route rule % of workstream "%" totals % percent; it must total 100',
-                r.position, r.workstream, r.total USING ERRCODE = 'check_violation';
+                r.position, r.workstream, r.total USING ERRCODE = 'check_violation',
+                DETAIL = 'Checked when the transaction commits, after every insert, update or delete of omni.route_rule_split.',
+                HINT = 'Change the shares in the same transaction so they add up to 100, or delete every row of the rule to remove its split.';
         END IF;
     END LOOP;
     RETURN NULL;
 END $$;
-CREATE CONSTRAINT TRIGGER check_split AFTER INSERT OR UPDATE ON omni.route_rule_split
+CREATE CONSTRAINT TRIGGER check_split AFTER INSERT OR UPDATE OR DELETE ON omni.route_rule_split
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION omni._check_route_rule_split();
 COMMENT ON FUNCTION omni._check_route_rule_split() IS
-    'Constraint trigger (at commit): a route rule is split across at most five queues totalling 100 percent.';
+    'Constraint trigger (at commit, after any insert, update or delete): a route rule is split across at most five queues totalling 100 percent, or not split at all.';
 
 -- Applied when a conversation first gets a queue (omni.enqueue, omni.escalate):
 -- the route rule that chose it is found again and, if split, a queue is

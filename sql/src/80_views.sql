@@ -297,7 +297,8 @@ SELECT c.id AS conversation_id, c.queue, c.channel, c.workstream, w.mode, c.prio
        omni.now() - c.queued_at > q.service_level_threshold AS over_service_level,
        (SELECT count(*) FROM omni.offer o WHERE o.conversation_id = c.id
            AND o.state IN ('rejected', 'expired') AND o.created_at >= c.queued_at)::integer AS declines,
-       o.id AS pending_offer_id, o.agent_id AS offered_agent_id, c.required_skills, c.sentiment
+       o.id AS pending_offer_id, o.agent_id AS offered_agent_id, c.required_skills, c.sentiment,
+       omni._routing_block(c.id) AS blocked_by
   FROM omni.conversation c
   JOIN omni.queue q ON q.name = c.queue
   JOIN omni.workstream w ON w.name = c.workstream
@@ -322,6 +323,8 @@ COMMENT ON COLUMN omni.unassigned_work.pending_offer_id IS 'Pending offer, if an
 COMMENT ON COLUMN omni.unassigned_work.offered_agent_id IS 'Agent of the pending offer.';
 COMMENT ON COLUMN omni.unassigned_work.required_skills IS 'Skills required.';
 COMMENT ON COLUMN omni.unassigned_work.sentiment IS 'Sentiment level.';
+COMMENT ON COLUMN omni.unassigned_work.blocked_by IS
+    'What keeps it from an agent, in a supervisor''s words: no member logged in, nobody with the skill, everyone declined, no member with free capacity, custom rules match nobody, offered (awaiting an answer), ... (omni.explain_routing gives each member''s reason).';
 
 CREATE VIEW omni.escalations WITH (security_invoker = true) AS
 SELECT c.id AS conversation_id, c.queue, c.channel, c.state, c.agent_id,
@@ -356,3 +359,20 @@ GRANT SELECT ON omni.agent_status, omni.my_work TO omnichannel_agent, omnichanne
 REVOKE ALL ON FUNCTION omni._sees_agent(bigint), omni._sees_queue(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION omni._sees_agent(bigint), omni._sees_queue(text)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service;
+
+-- Why not routed (50_conversation.sql): supervisors of the queue and admins.
+GRANT EXECUTE ON FUNCTION omni.explain_routing(bigint) TO omnichannel_supervisor, omnichannel_admin;
+GRANT EXECUTE ON FUNCTION omni._routing_block(bigint) TO omnichannel_supervisor, omnichannel_admin;
+
+-- Consult and transfer offers (50_conversation.sql).
+REVOKE ALL ON omni.transfer_offer FROM PUBLIC;
+GRANT SELECT ON omni.transfer_offer TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
+ALTER TABLE omni.transfer_offer ENABLE ROW LEVEL SECURITY;
+CREATE POLICY staff_all ON omni.transfer_offer FOR SELECT USING (omni._sees_everything());
+CREATE POLICY agent_own ON omni.transfer_offer FOR SELECT TO omnichannel_agent
+    USING (agent_id = omni.current_agent_id() OR from_agent_id = omni.current_agent_id());
+CREATE POLICY supervisor_queues ON omni.transfer_offer FOR SELECT TO omnichannel_supervisor
+    USING (queue IN (SELECT omni.supervised_queues()));
+GRANT EXECUTE ON FUNCTION omni.consult(bigint, bigint), omni.end_consult(bigint, bigint),
+    omni.accept_transfer(bigint), omni.reject_transfer(bigint)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;

@@ -45,11 +45,13 @@ $$;
 COMMENT ON FUNCTION omni._kpi_is_entry(text, omni.conversation_state, omni.conversation_state, jsonb) IS
     'KPI: whether an event is a queue entry (enqueued, escalated, transferred, requeued, overflow transfer ...).';
 
--- Events that change who holds a conversation or its state (offers and
--- monitoring do not; first_response changes nothing).
+-- Events that change who holds a conversation or its state (offers,
+-- transfer offers, monitoring and consults do not; first_response changes
+-- nothing).
 CREATE FUNCTION omni._kpi_is_state_event(kind text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT kind NOT LIKE 'offer%' AND kind NOT IN ('monitored', 'first_response', 'customer_linked')
+    SELECT kind NOT LIKE 'offer%' AND kind NOT LIKE 'transfer_offer%'
+       AND kind NOT IN ('monitored', 'first_response', 'customer_linked', 'consult_started', 'consult_ended')
 $$;
 COMMENT ON FUNCTION omni._kpi_is_state_event(text) IS
     'KPI: whether an event changes a conversation''s state or holder (used to cut time into segments).';
@@ -67,23 +69,25 @@ CREATE FUNCTION omni._kpi_hist_bin(s double precision) RETURNS text
 $$;
 COMMENT ON FUNCTION omni._kpi_hist_bin(double precision) IS 'Name of the histogram column a wait time falls in.';
 
--- p-th percentile (0..1) from bin counts: linear interpolation inside the
--- bin that holds rank p*N; the open last bin answers its lower bound.
+-- p-th percentile (0..1) from bin counts, nearest rank: the lower bound of
+-- the bin that holds the ceil(p*N)-th smallest wait.  The histogram keeps
+-- counts only, so anything inside a bin would be invented: the answer is
+-- exact when the waits sit on bin edges (a day of 0 s waits answers 0) and
+-- otherwise below the true percentile by less than the bin's width
+-- (docs/kpi.md).  The open last bin answers its lower bound (1800 s).
 CREATE FUNCTION omni._kpi_percentile(counts double precision[], p double precision) RETURNS double precision
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     WITH b AS (
-        SELECT i, c, sum(c) OVER (ORDER BY i) AS cum, (omni._kpi_hist_bounds())[i] AS lo,
-               (omni._kpi_hist_bounds())[i + 1] AS hi
+        SELECT i, c, sum(c) OVER (ORDER BY i) AS cum, (omni._kpi_hist_bounds())[i] AS lo
           FROM unnest(counts) WITH ORDINALITY u(c, i)),
     n AS (SELECT sum(c) AS total FROM b)
-    SELECT CASE WHEN b.hi IS NULL THEN b.lo
-                ELSE b.lo + (n.total * p - (b.cum - b.c)) / b.c * (b.hi - b.lo) END
+    SELECT b.lo
       FROM b, n
-     WHERE n.total > 0 AND b.c > 0 AND b.cum >= n.total * p
+     WHERE n.total > 0 AND b.c > 0 AND b.cum >= greatest(ceil(n.total * p), 1)
      ORDER BY b.i LIMIT 1
 $$;
 COMMENT ON FUNCTION omni._kpi_percentile(double precision[], double precision) IS
-    'Percentile estimated from wait-time histogram counts (linear inside a bin); NULL when empty.';
+    'Percentile from wait-time histogram counts: lower bound of the bin holding the nearest rank (exact at bin edges, under by less than the bin width elsewhere); NULL when empty.';
 
 -- Split [a, b) into the buckets it covers: (start of the piece, seconds).
 CREATE FUNCTION omni._kpi_split(a timestamptz, b timestamptz, OUT piece_at timestamptz, OUT seconds double precision)
@@ -769,6 +773,40 @@ END $$;
 COMMENT ON FUNCTION omni.agent_presence_kpi(timestamptz, timestamptz) IS
     'Time per agent and presence for any window [from, to), from the event log.';
 
+-- Consults (D365 consult metrics, research §d): counted from the consult events
+-- of the window, per queue and agent; docs/kpi.md has the formulas.  Kept out
+-- of the rollups: consults are rare and the window query reads only their
+-- events (kpi_event_consult_idx).
+CREATE INDEX kpi_event_consult_idx ON omni.event (at) WHERE kind IN ('consult_started', 'consult_ended');
+CREATE FUNCTION omni.consult_kpi("from" timestamptz, "to" timestamptz,
+    OUT queue text, OUT agent_id bigint, OUT consults_requested bigint, OUT consults_given bigint,
+    OUT consults_ended bigint, OUT consult_time_s double precision, OUT avg_consult_s double precision)
+    RETURNS SETOF record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+BEGIN
+    PERFORM omni._kpi_check_window("from", "to");
+    RETURN QUERY
+    WITH f AS (
+        SELECT e.queue AS q, (e.detail ->> 'by_agent')::bigint AS agent, 1 AS requested, 0 AS given,
+               0 AS ended, 0::double precision AS secs
+          FROM omni.event e
+         WHERE e.kind = 'consult_started' AND e.at >= "from" AND e.at < "to" AND e.detail ? 'by_agent'
+        UNION ALL
+        SELECT e.queue, e.agent_id, 0, 1, 0, 0 FROM omni.event e
+         WHERE e.kind = 'consult_started' AND e.at >= "from" AND e.at < "to"
+        UNION ALL
+        SELECT e.queue, e.agent_id, 0, 0, 1, (e.detail ->> 'consult_s')::double precision FROM omni.event e
+         WHERE e.kind = 'consult_ended' AND e.at >= "from" AND e.at < "to")
+    SELECT coalesce(f.q, ''), f.agent, sum(f.requested)::bigint, sum(f.given)::bigint, sum(f.ended)::bigint,
+           sum(f.secs), omni._ratio(sum(f.secs), sum(f.ended))
+      FROM f
+     WHERE omni._is_admin() OR (f.q IS NOT NULL AND omni._supervises_queue(f.q)) OR omni._is_agent(f.agent)
+     GROUP BY 1, 2
+     ORDER BY 1, 2;
+END $$;
+COMMENT ON FUNCTION omni.consult_kpi(timestamptz, timestamptz) IS
+    'Consults per queue and agent in [from, to): consults_requested (the agent holding the conversation brought someone in), consults_given (the agent was consulted), consults_ended, consult_time_s and avg_consult_s = consult_time_s / consults_ended (seconds from omni.consult to its end). Admins see all, supervisors their queues, an agent its own rows.';
+
 -- Refresh -------------------------------------------------------------------------------
 
 CREATE FUNCTION omni._kpi_add(ids bigint[], t_from timestamptz, t_to timestamptz) RETURNS void
@@ -1137,5 +1175,8 @@ GRANT EXECUTE ON FUNCTION omni.kpi(timestamptz, timestamptz), omni.agent_kpi(tim
     omni.agent_presence_kpi(timestamptz, timestamptz) TO omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.kpi_window_start(timestamptz)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service;
+REVOKE ALL ON FUNCTION omni.consult_kpi(timestamptz, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION omni.consult_kpi(timestamptz, timestamptz)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.agent_timeline(bigint, timestamptz, timestamptz)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
