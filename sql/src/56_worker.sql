@@ -72,11 +72,12 @@ REVOKE ALL ON FUNCTION omni._worker_status(), omni._workers_preloaded(), omni.pa
 GRANT EXECUTE ON FUNCTION omni._worker_status() TO omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.pause_workers(), omni.resume_workers() TO omnichannel_admin;
 
--- Without the preload nothing routes by itself: say what to schedule.
+-- Without the preload nothing routes by itself: say what to schedule.  A WARNING, not a
+-- NOTICE: CREATE/ALTER EXTENSION run their script with client_min_messages = warning.
 DO $notice$
 BEGIN
     IF NOT omni._workers_preloaded() THEN
-        RAISE NOTICE 'omnichannel is not in shared_preload_libraries: no background worker will route, run omni.tick() or refresh the KPIs in this database'
+        RAISE WARNING 'omnichannel is not in shared_preload_libraries: no background worker will route, run omni.tick() or refresh the KPIs in this database'
             USING HINT = 'Add omnichannel to shared_preload_libraries and restart, or schedule SELECT omni.route() and SELECT omni.tick() every second and SELECT omni.refresh_kpis() every 15 seconds (pg_cron recipe in docs/worker.md).';
     END IF;
 END
