@@ -120,7 +120,7 @@ omni_define_gucs(void)
 							 NULL, NULL, NULL);
 
 	DefineCustomIntVariable("omnichannel.tick_interval",
-							"Longest time the routing worker sleeps between omni.tick() runs.",
+							"Longest time the router sleeps between omni.tick() runs.",
 							"The worker runs omni.tick() at the next deadline (offer expiry, overflow, "
 							"auto-close) and at least this often.",
 							&omni_tick_interval_ms,

@@ -1,10 +1,11 @@
 /*-------------------------------------------------------------------------
  *
  * shmem.c
- *	  Shared state of the routing workers and the wake-up at commit.
+ *	  Shared state of the workers and the wake-up at commit.
  *
- * One slot per database holds its worker's pid and PGPROC number, its
- * counters and its last error.  Backends that make work assignable call
+ * One slot per database (omnichannel.max_databases of them) holds its
+ * router's and KPI refresher's pids and PGPROC numbers, their counters and
+ * the last error (layout in omni_shmem.h).  Backends that make work assignable call
  * omni._wake_router(), which only sets a flag; a transaction callback sets
  * the worker's latch at XACT_EVENT_COMMIT, after the commit is visible to
  * other snapshots (core's ApplyLauncherWakeupAtCommit pattern), so the
