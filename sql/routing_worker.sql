@@ -151,6 +151,18 @@ SELECT state, reason FROM public.my_worker;
 ALTER SYSTEM RESET omnichannel.enable_workers;
 SELECT pg_reload_conf();
 
+-- case: only_admins_pause_and_resume_the_workers
+CREATE ROLE regress_worker_sup IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_worker_admin IN ROLE omnichannel_admin;
+SET ROLE regress_worker_sup;
+SELECT omni.pause_workers();
+SELECT omni.resume_workers();
+SELECT count(*) AS supervisors_read_the_status FROM omni.worker_status WHERE database = current_database();
+SET ROLE regress_worker_admin;
+SELECT omni.resume_workers();
+RESET ROLE;
+DROP ROLE regress_worker_sup, regress_worker_admin;
+
 -- case: pause_stops_both_workers_and_survives_drop_extension
 SELECT omni.pause_workers();
 DROP VIEW public.my_worker;
