@@ -1,14 +1,19 @@
--- routing_worker: the background worker routes right after a commit, runs
--- the time-driven work, shows itself, honours omnichannel.enable_workers,
--- is restarted, follows CREATE/DROP EXTENSION and never blocks DROP DATABASE.
--- The suite runs with the workers off; this file turns them on and off again.
--- Waits are bounded polls, never timed assertions.
+-- routing_worker: the background workers (docs/worker.md).  The router routes
+-- right after a commit, runs the time-driven work, shows itself, is never
+-- delayed by a KPI refresh (its own worker), honours omnichannel.enable_workers
+-- and omni.pause_workers(), is restarted, follows CREATE/DROP EXTENSION and
+-- never blocks DROP DATABASE.  Like every test it starts with this database's
+-- workers paused, then resumes them; it leaves them paused and the server's
+-- settings as they were.  Waits are bounded polls, never timed assertions.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+SELECT omni.pause_workers();
 RESET client_min_messages;
 \set VERBOSITY terse
 SELECT current_database() AS regdb \gset
+-- This database's row (the view lists every database with the extension).
+CREATE VIEW public.my_worker AS SELECT * FROM omni.worker_status WHERE database = current_database();
 
 -- Poll until a query returns true (at most 30 s).
 CREATE FUNCTION public.routing_wait_for(q text) RETURNS boolean
@@ -30,15 +35,23 @@ END $$;
 -- case: enable_workers_is_a_reload_setting
 SET omnichannel.enable_workers = on;
 
--- case: the_worker_starts_in_a_database_with_the_extension
-ALTER SYSTEM SET omnichannel.enable_workers = on;
-SELECT pg_reload_conf();
-SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM omni.worker_status WHERE state = 'running' AND pid > 0)$$);
-SELECT database = current_database() AS this_database, state, launcher_pid > 0 AS has_launcher FROM omni.worker_status;
+-- case: a_paused_database_shows_why_it_has_no_router
+SELECT state, reason, pid, kpi_state, kpi_pid FROM public.my_worker;
+SELECT count(*) AS workers_here FROM pg_stat_activity
+ WHERE datname = current_database() AND backend_type IN ('omnichannel router', 'omnichannel kpi');
 
--- case: the_worker_is_visible_in_pg_stat_activity
+-- case: resumed_the_router_and_the_kpi_refresher_start
+ALTER SYSTEM SET omnichannel.enable_workers = on;   -- the suite's server may run with them off
+SELECT pg_reload_conf();
+SELECT omni.resume_workers();
+SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM public.my_worker
+                                                WHERE state = 'running' AND pid > 0 AND kpi_state = 'running' AND kpi_pid > 0)$$);
+SELECT state, reason, launcher_pid > 0 AS has_launcher FROM public.my_worker;
+
+-- case: the_workers_are_visible_in_pg_stat_activity
 SELECT backend_type, application_name FROM pg_stat_activity
- WHERE pid = (SELECT pid FROM omni.worker_status);
+ WHERE pid IN (SELECT pid FROM public.my_worker UNION ALL SELECT kpi_pid FROM public.my_worker)
+ ORDER BY backend_type;
 
 -- case: a_commit_wakes_the_worker_and_it_offers
 INSERT INTO omni.queue (name) VALUES ('wq');
@@ -56,48 +69,53 @@ SELECT actor FROM omni.event WHERE kind = 'offered';
 SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM omni.offer WHERE state = 'expired')$$);
 SELECT s.presence FROM omni.agent_state s;
 
--- case: the_worker_refreshes_the_kpis_when_omni_refresh_kpis_exists
--- (a stand-in is created when the KPI part is not installed)
-CREATE TABLE public.routing_kpi_calls (at timestamptz DEFAULT clock_timestamp());
-DO $$
-BEGIN
-    IF to_regprocedure('omni.refresh_kpis()') IS NULL THEN
-        CREATE FUNCTION omni.refresh_kpis() RETURNS void LANGUAGE sql
-            AS 'INSERT INTO public.routing_kpi_calls DEFAULT VALUES';
-        COMMENT ON FUNCTION omni.refresh_kpis() IS 'routing_worker test stand-in';
-    END IF;
-END $$;
+-- case: the_kpi_refresher_refreshes_the_kpis
 ALTER SYSTEM SET omnichannel.kpi_refresh_interval = '200ms';
 SELECT pg_reload_conf();
-SELECT public.routing_wait_for($$SELECT kpi_refreshes > 0 FROM omni.worker_status$$);
-ALTER SYSTEM RESET omnichannel.kpi_refresh_interval;
-SELECT pg_reload_conf();
-DO $$
-BEGIN
-    IF obj_description('omni.refresh_kpis()'::regprocedure) = 'routing_worker test stand-in' THEN
-        DROP FUNCTION omni.refresh_kpis();
-    END IF;
-END $$;
-DROP TABLE public.routing_kpi_calls;
+SELECT public.routing_wait_for($$SELECT kpi_refreshes > 0 AND last_kpi_ms >= 0 FROM public.my_worker$$);
 
 -- case: worker_status_counts_cycles_offers_and_ticks
-SELECT public.routing_wait_for($$SELECT ticks > 0 AND cycles > 0 AND offers > 0 FROM omni.worker_status$$);
-SELECT errors, last_error FROM omni.worker_status;
+SELECT public.routing_wait_for($$SELECT ticks > 0 AND cycles > 0 AND offers > 0 FROM public.my_worker$$);
+SELECT errors, last_error FROM public.my_worker;
+
+-- case: a_kpi_refresh_never_delays_an_offer
+-- The refresh is made to hang (a stand-in waits for an advisory lock this
+-- session holds); a conversation enqueued meanwhile is offered while the
+-- refresher is still waiting.
+SELECT pg_advisory_lock(4242);
+CREATE OR REPLACE FUNCTION omni.refresh_kpis() RETURNS integer LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(4242);
+    RETURN 0;
+END $$;
+SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM pg_stat_activity a JOIN public.my_worker w ON a.pid = w.kpi_pid
+                                                WHERE a.wait_event = 'advisory' AND a.query = 'omni.refresh_kpis()')$$);
+SELECT omni.login(id) FROM omni.agent;
+SELECT omni.enqueue('wchat', 'worker-2') AS conversation \gset
+SELECT public.routing_wait_for(format($$SELECT EXISTS (SELECT 1 FROM omni.offer WHERE conversation_id = %s)$$, :conversation));
+SELECT a.wait_event AS refresher_still_waits_on, a.query
+  FROM pg_stat_activity a JOIN public.my_worker w ON a.pid = w.kpi_pid;
+SELECT pg_advisory_unlock(4242);
+ALTER SYSTEM RESET omnichannel.kpi_refresh_interval;
+SELECT pg_reload_conf();
 
 -- case: the_worker_is_restarted_after_it_dies
-SELECT pid AS old_pid FROM omni.worker_status \gset
+SELECT pid AS old_pid FROM public.my_worker \gset
 SELECT pg_terminate_backend(:old_pid);
-SELECT public.routing_wait_for(format($$SELECT EXISTS (SELECT 1 FROM omni.worker_status
+SELECT public.routing_wait_for(format($$SELECT EXISTS (SELECT 1 FROM public.my_worker
                                                       WHERE state = 'running' AND pid NOT IN (0, %s))$$, :old_pid));
 
--- case: drop_extension_stops_the_worker_and_create_extension_brings_it_back
-SELECT pid AS old_pid FROM omni.worker_status \gset
+-- case: drop_extension_stops_the_workers_and_create_extension_brings_them_back
+SELECT pid AS old_pid, kpi_pid AS old_kpi_pid FROM public.my_worker \gset
+DROP VIEW public.my_worker;
 DROP EXTENSION omnichannel CASCADE;
-SELECT public.routing_wait_for(format($$SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s)$$, :old_pid));
+SELECT public.routing_wait_for(format($$SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid IN (%s, %s))$$,
+                                      :old_pid, :old_kpi_pid));
 CREATE EXTENSION omnichannel;
-SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM omni.worker_status WHERE state = 'running' AND pid > 0)$$);
+CREATE VIEW public.my_worker AS SELECT * FROM omni.worker_status WHERE database = current_database();
+SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM public.my_worker WHERE state = 'running' AND pid > 0)$$);
 
--- case: drop_database_is_never_blocked_by_the_worker
+-- case: drop_database_is_never_blocked_by_the_workers
 CREATE DATABASE routing_worker_drop;
 \c routing_worker_drop
 SET client_min_messages = warning;
@@ -108,7 +126,8 @@ CREATE FUNCTION public.routing_wait_for(q text) RETURNS boolean
 BEGIN
     FOR i IN 1 .. 300 LOOP
         PERFORM pg_stat_clear_snapshot();
-        IF (SELECT EXISTS (SELECT 1 FROM omni.worker_status WHERE state = 'running' AND pid > 0)) THEN
+        IF (SELECT EXISTS (SELECT 1 FROM omni.worker_status WHERE database = current_database()
+                              AND state = 'running' AND kpi_state = 'running')) THEN
             RETURN true;
         END IF;
         PERFORM pg_sleep(0.1);
@@ -117,13 +136,38 @@ BEGIN
 END $$;
 SELECT public.routing_wait_for('');
 \c :regdb
-SELECT count(*) AS routers_in_drop_db FROM pg_stat_activity
- WHERE datname = 'routing_worker_drop' AND backend_type = 'omnichannel router';
+SELECT database, state FROM omni.worker_status WHERE database = 'routing_worker_drop';
+SELECT backend_type, count(*) FROM pg_stat_activity
+ WHERE datname = 'routing_worker_drop' AND backend_type LIKE 'omnichannel%' GROUP BY 1 ORDER BY 1;
 DROP DATABASE routing_worker_drop;
 SELECT count(*) AS left_over FROM pg_database WHERE datname = 'routing_worker_drop';
+SELECT count(*) AS listed FROM omni.worker_status WHERE database = 'routing_worker_drop';
 
--- case: enable_workers_off_makes_the_worker_idle
+-- case: enable_workers_off_makes_the_workers_idle
+ALTER SYSTEM SET omnichannel.enable_workers = off;
+SELECT pg_reload_conf();
+SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM public.my_worker WHERE state = 'idle' AND kpi_state = 'idle')$$);
+SELECT state, reason FROM public.my_worker;
 ALTER SYSTEM RESET omnichannel.enable_workers;
 SELECT pg_reload_conf();
-SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM omni.worker_status WHERE state = 'idle')$$);
+
+-- case: only_admins_pause_and_resume_the_workers
+CREATE ROLE regress_worker_sup IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_worker_admin IN ROLE omnichannel_admin;
+SET ROLE regress_worker_sup;
+SELECT omni.pause_workers();
+SELECT omni.resume_workers();
+SELECT count(*) AS supervisors_read_the_status FROM omni.worker_status WHERE database = current_database();
+SET ROLE regress_worker_admin;
+SELECT omni.resume_workers();
+RESET ROLE;
+DROP ROLE regress_worker_sup, regress_worker_admin;
+
+-- case: pause_stops_both_workers_and_survives_drop_extension
+SELECT omni.pause_workers();
+DROP VIEW public.my_worker;
+DROP EXTENSION omnichannel CASCADE;
+CREATE EXTENSION omnichannel;
+SELECT pg_sleep(0.5);   -- give the launcher a chance to (wrongly) start a router
+SELECT state, pid, kpi_state, kpi_pid FROM omni.worker_status WHERE database = current_database();
 DROP FUNCTION public.routing_wait_for(text);

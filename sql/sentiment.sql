@@ -4,6 +4,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+SELECT omni.pause_workers();   -- installcheck: this database's workers stay out of the way
 
 -- Helper for readable checks: level and language of a message.
 CREATE FUNCTION pg_temp.s(body text, lang text DEFAULT NULL) RETURNS text

@@ -6,6 +6,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+SELECT omni.pause_workers();   -- installcheck: this database's workers stay out of the way
 CREATE EXTENSION IF NOT EXISTS dblink;
 
 INSERT INTO omni.queue (name, sentiment_alert_level) VALUES ('snt_support', 'negative');

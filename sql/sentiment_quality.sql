@@ -4,6 +4,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+SELECT omni.pause_workers();   -- installcheck: this database's workers stay out of the way
 RESET client_min_messages;
 CREATE TEMP TABLE dev (lang text, gold text, body text);
 \copy dev FROM PROGRAM 'for l in ar da de en es fr gl it ko pt; do grep -v "^#" bench/sentiment-dev/$l.tsv | sed "s/^/$l\t/"; done' WITH (FORMAT text)

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 
+#include "miscadmin.h"
 #include "utils/datetime.h"
 #include "utils/guc.h"
 
@@ -19,6 +20,7 @@ char	   *omni_mock_now = NULL;
 int			omni_tick_interval_ms = 5000;
 int			omni_launcher_naptime_ms = 10000;
 int			omni_kpi_refresh_interval_ms = 15000;
+int			omni_max_databases = 64;
 
 /* limits: what connectors and callers may send (docs/security.md, "Limits") */
 int			omni_max_context_bytes = 65536;
@@ -128,7 +130,7 @@ omni_define_gucs(void)
 							 NULL, NULL, NULL);
 
 	DefineCustomIntVariable("omnichannel.tick_interval",
-							"Longest time the routing worker sleeps between omni.tick() runs.",
+							"Longest time the router sleeps between omni.tick() runs.",
 							"The worker runs omni.tick() at the next deadline (offer expiry, overflow, "
 							"auto-close) and at least this often.",
 							&omni_tick_interval_ms,
@@ -146,8 +148,20 @@ omni_define_gucs(void)
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
 
+	/* Shared-memory size: only when preloading (a postmaster setting cannot be defined later). */
+	if (process_shared_preload_libraries_in_progress)
+		DefineCustomIntVariable("omnichannel.max_databases",
+								"Most databases the omnichannel launcher tracks (one shared-memory slot each).",
+								"Every database that allows connections takes a slot while the launcher looks "
+								"for the extension; a database without one gets no worker and is warned about.",
+								&omni_max_databases,
+								64, 1, 10000,
+								PGC_POSTMASTER,
+								0,
+								NULL, NULL, NULL);
+
 	DefineCustomIntVariable("omnichannel.kpi_refresh_interval",
-							"How often the routing worker calls omni.refresh_kpis() (when it exists).",
+							"How often the KPI worker of each database calls omni.refresh_kpis() (when it exists).",
 							NULL,
 							&omni_kpi_refresh_interval_ms,
 							15000, 100, 86400000,

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * omni_shmem.h
- *	  Layout of omnichannel's shared memory: one slot per database with a
- *	  routing worker, and the launcher's identity.
+ *	  Layout of omnichannel's shared memory: one slot per database
+ *	  (omnichannel.max_databases of them) holding its two workers, the
+ *	  router and the KPI refresher, and the launcher's identity.
  *
  *-------------------------------------------------------------------------
  */
@@ -13,28 +14,45 @@
 #include "storage/lwlock.h"
 #include "utils/timestamp.h"
 
-#define OMNI_MAX_DATABASES 64
-
-typedef enum OmniSlotState
+/* State of one worker process of a database (router or KPI refresher). */
+typedef enum OmniProcState
 {
-	SLOT_FREE = 0,
-	SLOT_STOPPED,				/* known database, no worker now */
-	SLOT_STARTING,				/* registered by the launcher, not yet running */
-	SLOT_RUNNING,
-	SLOT_IDLE,					/* running, omnichannel.enable_workers off */
-	SLOT_NO_EXTENSION			/* the database has no omnichannel: retry later */
-} OmniSlotState;
+	PROC_STOPPED = 0,			/* no worker now; the launcher starts one */
+	PROC_STARTING,				/* registered by the launcher, not yet running */
+	PROC_RUNNING,
+	PROC_IDLE,					/* running, omnichannel.enable_workers off */
+	PROC_NO_WORKER_SLOT			/* could not be registered: max_worker_processes */
+} OmniProcState;
+
+/* What the routers have learnt about the extension in a database. */
+typedef enum OmniExtState
+{
+	EXT_UNKNOWN = 0,
+	EXT_YES,
+	EXT_NO
+} OmniExtState;
+
+typedef struct OmniProcSlot
+{
+	int			state;			/* OmniProcState */
+	int			pid;
+	int			procno;			/* PGPROC number, -1 if none */
+	TimestampTz registered_at;
+	TimestampTz started_at;
+	TimestampTz retry_after;	/* launcher: do not start before */
+	bool		warned;			/* launcher warned it found no worker slot */
+} OmniProcSlot;
 
 typedef struct OmniDbSlot
 {
+	bool		in_use;
 	Oid			dboid;
-	int			state;
-	int			pid;
-	int			procno;			/* PGPROC number of the worker, -1 if none */
-	TimestampTz started_at;
-	TimestampTz registered_at;
-	TimestampTz retry_after;	/* launcher: do not start before */
+	int			ext;			/* OmniExtState */
+	bool		held;			/* omni.pause_workers(): stays stopped until resumed */
 	TimestampTz paused_until;	/* DROP/RENAME/CREATE DATABASE ... TEMPLATE in progress */
+	OmniProcSlot router;
+	OmniProcSlot kpi;
+	/* router counters since it started */
 	TimestampTz last_cycle_at;
 	double		last_cycle_ms;
 	int			last_cycle_offers;
@@ -43,10 +61,14 @@ typedef struct OmniDbSlot
 	uint64		wakeups;
 	uint64		ticks;
 	uint64		tick_items;
+	TimestampTz next_tick_at;
+	/* KPI refresher */
 	uint64		kpi_refreshes;
+	TimestampTz last_kpi_at;
+	double		last_kpi_ms;
+	/* errors of either worker */
 	uint64		errors;
 	TimestampTz last_error_at;
-	TimestampTz next_tick_at;
 	char		last_error[256];
 } OmniDbSlot;
 
@@ -55,10 +77,14 @@ typedef struct OmniShared
 	LWLock	   *lock;
 	int			launcher_pid;
 	int			launcher_procno;
-	OmniDbSlot	slots[OMNI_MAX_DATABASES];
+	int			nslots;			/* omnichannel.max_databases at start */
+	OmniDbSlot	slots[FLEXIBLE_ARRAY_MEMBER];
 } OmniShared;
 
 extern OmniShared *omni_shared;
 extern OmniDbSlot *omni_slot_for(Oid dboid, bool create);
+extern void omni_proc_slot_reset(OmniProcSlot *p);
+extern bool omni_stop_db_workers(Oid dboid, bool hold);
+extern void omni_wake_launcher_latch(void);
 
 #endif							/* OMNI_SHMEM_H */

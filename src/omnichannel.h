@@ -22,6 +22,7 @@ extern bool omni_route_count_eligible;
 extern int	omni_tick_interval_ms;
 extern int	omni_launcher_naptime_ms;
 extern int	omni_kpi_refresh_interval_ms;
+extern int	omni_max_databases;
 
 /* limits (docs/security.md, "Limits"), read by SQL through omni._limit() */
 extern int	omni_max_context_bytes;
@@ -43,7 +44,7 @@ extern int	omni_route_cycle(bool *more, TimestampTz *min_expiry);
 extern void omni_shmem_init_hooks(void);
 extern void omni_register_xact_callback(void);
 
-/* worker.c: launcher and per-database routing workers */
+/* worker/: launcher, per-database router and KPI refresher (docs/worker.md) */
 extern void omni_register_launcher(void);
 extern void omni_install_utility_hook(void);
 

@@ -1,10 +1,11 @@
 /*-------------------------------------------------------------------------
  *
  * shmem.c
- *	  Shared state of the routing workers and the wake-up at commit.
+ *	  Shared state of the workers and the wake-up at commit.
  *
- * One slot per database holds its worker's pid and PGPROC number, its
- * counters and its last error.  Backends that make work assignable call
+ * One slot per database (omnichannel.max_databases of them) holds its
+ * router's and KPI refresher's pids and PGPROC numbers, their counters and
+ * the last error (layout in omni_shmem.h).  Backends that make work assignable call
  * omni._wake_router(), which only sets a flag; a transaction callback sets
  * the worker's latch at XACT_EVENT_COMMIT, after the commit is visible to
  * other snapshots (core's ApplyLauncherWakeupAtCommit pattern), so the
@@ -40,12 +41,19 @@ static bool wake_router_pending = false;
 static bool wake_launcher_pending = false;
 static bool xact_callback_registered = false;
 
+static Size
+omni_shmem_size(void)
+{
+	return MAXALIGN(add_size(offsetof(OmniShared, slots),
+							 mul_size(sizeof(OmniDbSlot), omni_max_databases)));
+}
+
 static void
 omni_shmem_request(void)
 {
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
-	RequestAddinShmemSpace(MAXALIGN(sizeof(OmniShared)));
+	RequestAddinShmemSpace(omni_shmem_size());
 	RequestNamedLWLockTranche("omnichannel", 1);
 }
 
@@ -57,14 +65,13 @@ omni_shmem_startup(void)
 	if (prev_shmem_startup_hook)
 		prev_shmem_startup_hook();
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-	omni_shared = ShmemInitStruct("omnichannel", sizeof(OmniShared), &found);
+	omni_shared = ShmemInitStruct("omnichannel", omni_shmem_size(), &found);
 	if (!found)
 	{
-		memset(omni_shared, 0, sizeof(OmniShared));
+		memset(omni_shared, 0, omni_shmem_size());
 		omni_shared->lock = &(GetNamedLWLockTranche("omnichannel"))->lock;
 		omni_shared->launcher_procno = -1;
-		for (int i = 0; i < OMNI_MAX_DATABASES; i++)
-			omni_shared->slots[i].procno = -1;
+		omni_shared->nslots = omni_max_databases;
 	}
 	LWLockRelease(AddinShmemInitLock);
 }
@@ -88,24 +95,34 @@ omni_slot_for(Oid dboid, bool create)
 {
 	OmniDbSlot *free_slot = NULL;
 
-	for (int i = 0; i < OMNI_MAX_DATABASES; i++)
+	for (int i = 0; i < omni_shared->nslots; i++)
 	{
 		OmniDbSlot *s = &omni_shared->slots[i];
 
-		if (s->state != SLOT_FREE && s->dboid == dboid)
+		if (s->in_use && s->dboid == dboid)
 			return s;
-		if (s->state == SLOT_FREE && free_slot == NULL)
+		if (!s->in_use && free_slot == NULL)
 			free_slot = s;
 	}
 	if (create && free_slot)
 	{
 		memset(free_slot, 0, sizeof(OmniDbSlot));
+		free_slot->in_use = true;
 		free_slot->dboid = dboid;
-		free_slot->procno = -1;
-		free_slot->state = SLOT_STOPPED;
+		omni_proc_slot_reset(&free_slot->router);
+		omni_proc_slot_reset(&free_slot->kpi);
 		return free_slot;
 	}
 	return NULL;
+}
+
+/* omni_proc_slot_reset: no worker, start at the launcher's next pass. */
+void
+omni_proc_slot_reset(OmniProcSlot *p)
+{
+	memset(p, 0, sizeof(OmniProcSlot));
+	p->state = PROC_STOPPED;
+	p->procno = -1;
 }
 
 /* Sets the latch of the worker of this database (not our own). */
@@ -119,8 +136,23 @@ wake_router_now(void)
 		return;
 	LWLockAcquire(omni_shared->lock, LW_SHARED);
 	s = omni_slot_for(MyDatabaseId, false);
-	if (s && s->procno >= 0 && s->pid != MyProcPid)
-		procno = s->procno;
+	if (s && s->router.procno >= 0 && s->router.pid != MyProcPid)
+		procno = s->router.procno;
+	LWLockRelease(omni_shared->lock);
+	if (procno >= 0)
+		SetLatch(&ProcGlobal->allProcs[procno].procLatch);
+}
+
+/* omni_wake_launcher_latch: make the launcher look at the databases now. */
+void
+omni_wake_launcher_latch(void)
+{
+	int			procno;
+
+	if (omni_shared == NULL)
+		return;
+	LWLockAcquire(omni_shared->lock, LW_SHARED);
+	procno = omni_shared->launcher_procno;
 	LWLockRelease(omni_shared->lock);
 	if (procno >= 0)
 		SetLatch(&ProcGlobal->allProcs[procno].procLatch);
@@ -135,10 +167,13 @@ wake_launcher_now(void)
 	if (omni_shared == NULL)
 		return;
 	LWLockAcquire(omni_shared->lock, LW_EXCLUSIVE);
-	/* The extension may exist now: forget the back-off of this database. */
-	s = omni_slot_for(MyDatabaseId, false);
-	if (s && s->state == SLOT_NO_EXTENSION)
-		s->retry_after = 0;
+	/* The extension exists now: forget the back-off of this database. */
+	s = omni_slot_for(MyDatabaseId, true);
+	if (s)
+	{
+		s->ext = EXT_YES;
+		s->router.retry_after = 0;
+	}
 	procno = omni_shared->launcher_procno;
 	LWLockRelease(omni_shared->lock);
 	if (procno >= 0)
@@ -205,80 +240,3 @@ omni_wake_launcher(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-static const char *
-state_name(int state)
-{
-	switch (state)
-	{
-		case SLOT_STARTING:
-			return "starting";
-		case SLOT_RUNNING:
-			return "running";
-		case SLOT_IDLE:
-			return "idle";
-		case SLOT_NO_EXTENSION:
-			return "no_extension";
-		case SLOT_STOPPED:
-			return "stopped";
-		default:
-			return "free";
-	}
-}
-
-PG_FUNCTION_INFO_V1(omni_worker_status);
-
-/* omni._worker_status(): one row per database slot in use. */
-Datum
-omni_worker_status(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	OmniDbSlot	copy[OMNI_MAX_DATABASES];
-	int			launcher_pid;
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (omni_shared == NULL)
-		PG_RETURN_VOID();
-	LWLockAcquire(omni_shared->lock, LW_SHARED);
-	memcpy(copy, omni_shared->slots, sizeof(copy));
-	launcher_pid = omni_shared->launcher_pid;
-	LWLockRelease(omni_shared->lock);
-
-	for (int i = 0; i < OMNI_MAX_DATABASES; i++)
-	{
-		OmniDbSlot *s = &copy[i];
-		Datum		values[18];
-		bool		nulls[18];
-
-		if (s->state == SLOT_FREE)
-			continue;
-		memset(nulls, 0, sizeof(nulls));
-		values[0] = ObjectIdGetDatum(s->dboid);
-		values[1] = Int32GetDatum(s->pid);
-		values[2] = CStringGetTextDatum(state_name(s->state));
-		values[3] = TimestampTzGetDatum(s->started_at);
-		nulls[3] = (s->started_at == 0);
-		values[4] = TimestampTzGetDatum(s->last_cycle_at);
-		nulls[4] = (s->last_cycle_at == 0);
-		values[5] = Float8GetDatum(s->last_cycle_ms);
-		nulls[5] = (s->last_cycle_at == 0);
-		values[6] = Int32GetDatum(s->last_cycle_offers);
-		nulls[6] = (s->last_cycle_at == 0);
-		values[7] = Int64GetDatum((int64) s->cycles);
-		values[8] = Int64GetDatum((int64) s->offers);
-		values[9] = Int64GetDatum((int64) s->wakeups);
-		values[10] = Int64GetDatum((int64) s->ticks);
-		values[11] = Int64GetDatum((int64) s->tick_items);
-		values[12] = Int64GetDatum((int64) s->kpi_refreshes);
-		values[13] = Int64GetDatum((int64) s->errors);
-		s->last_error[sizeof(s->last_error) - 1] = '\0';
-		values[14] = CStringGetTextDatum(s->last_error);
-		nulls[14] = (s->last_error[0] == '\0');
-		values[15] = TimestampTzGetDatum(s->last_error_at);
-		nulls[15] = (s->last_error_at == 0);
-		values[16] = TimestampTzGetDatum(s->next_tick_at);
-		nulls[16] = (s->next_tick_at == 0);
-		values[17] = Int32GetDatum(launcher_pid);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	PG_RETURN_VOID();
-}

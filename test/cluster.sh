@@ -19,7 +19,8 @@ ensure_packages() {
 	local need=()
 	local pkgs=(postgresql-server-dev-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
 		postgresql-contrib libicu-dev pkg-config make gcc clang-14 llvm-14 libclang-rt-14-dev
-		python3-psycopg2)
+		python3-psycopg2
+		libipc-run-perl)
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
 	done

@@ -507,46 +507,6 @@ COMMENT ON COLUMN omni.routing_decision.runner_up_agent_id IS 'Next best eligibl
 COMMENT ON COLUMN omni.routing_decision.runner_up_key IS 'Key values of the runner-up.';
 COMMENT ON COLUMN omni.routing_decision.cycle IS 'Number of the routing cycle in the backend that made the offer.';
 
--- Worker status ---------------------------------------------------------------------
-
-CREATE FUNCTION omni._worker_status(
-    OUT datid oid, OUT pid integer, OUT state text, OUT started_at timestamptz,
-    OUT last_cycle_at timestamptz, OUT last_cycle_ms double precision, OUT last_cycle_offers integer,
-    OUT cycles bigint, OUT offers bigint, OUT wakeups bigint, OUT ticks bigint, OUT tick_items bigint,
-    OUT kpi_refreshes bigint, OUT errors bigint, OUT last_error text, OUT last_error_at timestamptz,
-    OUT next_tick_at timestamptz, OUT launcher_pid integer)
-    RETURNS SETOF record
-    LANGUAGE c VOLATILE
-    AS 'MODULE_PATHNAME', 'omni_worker_status';
-COMMENT ON FUNCTION omni._worker_status() IS 'Shared-memory state of the routing workers of every database.';
-
-CREATE VIEW omni.worker_status AS
-SELECT d.datname AS database, s.pid, s.state, s.started_at, s.last_cycle_at, s.last_cycle_ms,
-       s.last_cycle_offers, s.cycles, s.offers, s.wakeups, s.ticks, s.tick_items, s.kpi_refreshes,
-       s.errors, s.last_error, s.last_error_at, s.next_tick_at, s.launcher_pid
-  FROM omni._worker_status() s LEFT JOIN pg_database d ON d.oid = s.datid
- WHERE s.datid = (SELECT oid FROM pg_database WHERE datname = current_database());
-COMMENT ON VIEW omni.worker_status IS
-    'The routing worker of this database: its state (starting, running, idle, stopped, no_extension), last cycle and counters since it started. Empty when omnichannel is not in shared_preload_libraries.';
-COMMENT ON COLUMN omni.worker_status.database IS 'Database.';
-COMMENT ON COLUMN omni.worker_status.pid IS 'Process id of the worker (0 when not running); see pg_stat_activity.';
-COMMENT ON COLUMN omni.worker_status.state IS 'starting, running, idle (omnichannel.enable_workers off), stopped, no_extension.';
-COMMENT ON COLUMN omni.worker_status.started_at IS 'When the worker started.';
-COMMENT ON COLUMN omni.worker_status.last_cycle_at IS 'When its last routing cycle ended.';
-COMMENT ON COLUMN omni.worker_status.last_cycle_ms IS 'Duration of the last routing cycle in milliseconds.';
-COMMENT ON COLUMN omni.worker_status.last_cycle_offers IS 'Offers made by the last cycle.';
-COMMENT ON COLUMN omni.worker_status.cycles IS 'Routing cycles run.';
-COMMENT ON COLUMN omni.worker_status.offers IS 'Offers made.';
-COMMENT ON COLUMN omni.worker_status.wakeups IS 'Times a commit woke the worker.';
-COMMENT ON COLUMN omni.worker_status.ticks IS 'omni.tick() runs.';
-COMMENT ON COLUMN omni.worker_status.tick_items IS 'Items omni.tick() handled (expiries, overflows, auto-closes).';
-COMMENT ON COLUMN omni.worker_status.kpi_refreshes IS 'omni.refresh_kpis() runs.';
-COMMENT ON COLUMN omni.worker_status.errors IS 'Errors caught (logged; the worker carries on).';
-COMMENT ON COLUMN omni.worker_status.last_error IS 'Message of the last error.';
-COMMENT ON COLUMN omni.worker_status.last_error_at IS 'When the last error happened.';
-COMMENT ON COLUMN omni.worker_status.next_tick_at IS 'When the worker will next run omni.tick().';
-COMMENT ON COLUMN omni.worker_status.launcher_pid IS 'Process id of the launcher that starts the per-database workers.';
-
 -- Privileges -------------------------------------------------------------------------
 
 REVOKE ALL ON omni.assignment_rule, omni.queue_overflow, omni.queue_hours, omni.route_rule_split,
@@ -556,16 +516,14 @@ GRANT SELECT ON omni.assignment_rule, omni.queue_overflow, omni.queue_hours, omn
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
 GRANT INSERT, UPDATE, DELETE ON omni.assignment_rule, omni.queue_overflow, omni.queue_hours,
                                 omni.route_rule_split TO omnichannel_admin;
-REVOKE ALL ON omni.routing_decision, omni.worker_status FROM PUBLIC;
+REVOKE ALL ON omni.routing_decision FROM PUBLIC;
 GRANT SELECT ON omni.routing_decision TO omnichannel_supervisor, omnichannel_admin;
-GRANT SELECT ON omni.worker_status TO omnichannel_supervisor, omnichannel_admin;
 
-REVOKE ALL ON FUNCTION omni.route(), omni.tick(), omni.next_deadline(), omni._worker_status(),
+REVOKE ALL ON FUNCTION omni.route(), omni.tick(), omni.next_deadline(),
                        omni._wake_router(), omni._wake_launcher() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION omni.route(), omni.tick(), omni.next_deadline() TO omnichannel_admin;
 REVOKE ALL ON FUNCTION omni.routing_invariant_violations() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION omni.routing_invariant_violations() TO omnichannel_supervisor, omnichannel_admin;
-GRANT EXECUTE ON FUNCTION omni._worker_status() TO omnichannel_supervisor, omnichannel_admin;
 -- CHECK constraints run as the admin who writes the row.
 GRANT EXECUTE ON FUNCTION omni._is_agent_predicate(jsonpath), omni._valid_order_by(text[]) TO omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.queue_is_open(text, timestamptz)

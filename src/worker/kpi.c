@@ -1,0 +1,148 @@
+/*-------------------------------------------------------------------------
+ *
+ * kpi.c
+ *	  The KPI refresher of one database (docs/worker.md): calls
+ *	  omni.refresh_kpis() every omnichannel.kpi_refresh_interval in its own
+ *	  process, so a refresh never delays the router.
+ *
+ * Started by the launcher once the database's router has found the
+ * extension.  Each refresh is its own transaction in PG_TRY: an error is
+ * logged and counted in omni.worker_status, and the next refresh is tried
+ * at the next interval.  Same signals and pauses as the router.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "omnichannel.h"
+#include "worker/worker.h"
+
+static OmniDbSlot *my_slot = NULL;
+static MemoryContext loop_cxt = NULL;
+
+/* kpi_once calls omni.refresh_kpis() in its own transaction when it exists. */
+static void
+kpi_once(void)
+{
+	PG_TRY();
+	{
+		TimestampTz start = GetCurrentTimestamp();
+		bool		done = false;
+
+		omni_worker_begin_unit("omni.refresh_kpis()");
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "omnichannel: SPI_connect failed");
+		if (SPI_execute("SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+						" WHERE n.nspname = 'omni' AND p.proname = 'refresh_kpis' AND p.pronargs = 0"
+						"   AND p.prokind = 'f'", true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+		{
+			SPI_execute("SELECT omni.refresh_kpis()", false, 0);
+			done = true;
+		}
+		SPI_finish();
+		omni_worker_end_unit();
+		if (done)
+		{
+			TimestampTz end = GetCurrentTimestamp();
+
+			LWLockAcquire(omni_shared->lock, LW_EXCLUSIVE);
+			my_slot->kpi_refreshes++;
+			my_slot->last_kpi_at = end;
+			my_slot->last_kpi_ms = (double) (end - start) / 1000.0;
+			LWLockRelease(omni_shared->lock);
+		}
+	}
+	PG_CATCH();
+	{
+		omni_worker_record_error(my_slot, loop_cxt);
+	}
+	PG_END_TRY();
+}
+
+static void
+set_state(int state)
+{
+	LWLockAcquire(omni_shared->lock, LW_EXCLUSIVE);
+	my_slot->kpi.state = state;
+	LWLockRelease(omni_shared->lock);
+}
+
+void
+omni_kpi_main(Datum arg)
+{
+	Oid			dboid = DatumGetObjectId(arg);
+	TimestampTz next_kpi = 0;
+	bool		gone;
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+
+	my_slot = omni_worker_attach(dboid, OMNI_WORKER_KPI);
+	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+	pgstat_report_appname(OMNI_KPI_NAME);
+	loop_cxt = AllocSetContextCreate(TopMemoryContext, "omnichannel kpi loop", ALLOCSET_DEFAULT_SIZES);
+
+	LWLockAcquire(omni_shared->lock, LW_EXCLUSIVE);
+	my_slot->kpi.state = PROC_RUNNING;
+	my_slot->kpi_refreshes = 0;
+	LWLockRelease(omni_shared->lock);
+
+	for (;;)
+	{
+		TimestampTz now;
+		long		timeout;
+
+		MemoryContextReset(loop_cxt);
+		MemoryContextSwitchTo(loop_cxt);
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+			next_kpi = 0;		/* the interval may have changed: refresh from now */
+		}
+		if (omni_worker_should_leave(my_slot))
+			proc_exit(0);
+
+		if (!omni_enable_workers)
+		{
+			set_state(PROC_IDLE);
+			pgstat_report_activity(STATE_IDLE, "omnichannel.enable_workers is off");
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 1000, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+			next_kpi = 0;
+			continue;
+		}
+		if (my_slot->kpi.state != PROC_RUNNING)
+			set_state(PROC_RUNNING);
+
+		now = GetCurrentTimestamp();
+		if (now >= next_kpi)
+		{
+			omni_worker_begin_unit("checking for the omnichannel extension");
+			gone = !omni_worker_extension_exists();
+			omni_worker_end_unit();
+			if (gone)
+				proc_exit(0);	/* the router finds out too and backs off */
+			kpi_once();
+			next_kpi = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), omni_kpi_refresh_interval_ms);
+		}
+		now = GetCurrentTimestamp();
+		timeout = next_kpi <= now ? 1 : (long) ((next_kpi - now + 999) / 1000);
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, timeout, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}
