@@ -15,11 +15,11 @@ DO $$ DECLARE r text; BEGIN
     FOREACH r IN ARRAY ARRAY['regress_cs_ann', 'regress_cs_bob', 'regress_cs_cid', 'regress_cs_sup', 'regress_cs_other_sup'] LOOP
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN EXECUTE format('DROP ROLE %I', r); END IF;
     END LOOP; END $$;
-CREATE ROLE regress_cs_ann IN ROLE omnichannel_agent;
-CREATE ROLE regress_cs_bob IN ROLE omnichannel_agent;
-CREATE ROLE regress_cs_cid IN ROLE omnichannel_agent;
-CREATE ROLE regress_cs_sup IN ROLE omnichannel_supervisor;
-CREATE ROLE regress_cs_other_sup IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_cs_ann LOGIN IN ROLE omnichannel_agent;
+CREATE ROLE regress_cs_bob LOGIN IN ROLE omnichannel_agent;
+CREATE ROLE regress_cs_cid LOGIN IN ROLE omnichannel_agent;
+CREATE ROLE regress_cs_sup LOGIN IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_cs_other_sup LOGIN IN ROLE omnichannel_supervisor;
 
 INSERT INTO omni.queue (name) VALUES ('q'), ('other');
 INSERT INTO omni.queue_supervisor (queue, db_role) VALUES ('q', 'regress_cs_sup'), ('other', 'regress_cs_other_sup');

@@ -12,9 +12,9 @@ DO $$ DECLARE r text; BEGIN
     FOREACH r IN ARRAY ARRAY['regress_xr_sup', 'regress_xr_other_sup', 'regress_xr_agent'] LOOP
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN EXECUTE format('DROP ROLE %I', r); END IF;
     END LOOP; END $$;
-CREATE ROLE regress_xr_sup IN ROLE omnichannel_supervisor;
-CREATE ROLE regress_xr_other_sup IN ROLE omnichannel_supervisor;
-CREATE ROLE regress_xr_agent IN ROLE omnichannel_agent;
+CREATE ROLE regress_xr_sup LOGIN IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_xr_other_sup LOGIN IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_xr_agent LOGIN IN ROLE omnichannel_agent;
 
 CREATE FUNCTION pg_temp.agent(n text, q text, units integer DEFAULT 100, login boolean DEFAULT true) RETURNS bigint
     LANGUAGE plpgsql AS $$
