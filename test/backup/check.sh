@@ -15,8 +15,6 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for db in $SRC $DST; do psql -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null; done
 psql -d postgres -c "CREATE DATABASE $SRC" >/dev/null || exit 1
-# The workers must not change either database while they are compared.
-psql -d postgres -c "ALTER DATABASE $SRC SET omnichannel.enable_workers = off" >/dev/null 2>&1 || true
 psql -d $SRC -c "CREATE EXTENSION omnichannel" >/dev/null || exit 1
 psql -d $SRC -f test/backup/scenario.sql >"$out/scenario.out" 2>&1 || { echo "backup: scenario failed"; cat "$out/scenario.out"; exit 1; }
 "$BIN/pg_dump" -Fc -d $SRC -f "$out/db.dump" || { echo "backup: pg_dump failed"; exit 1; }
