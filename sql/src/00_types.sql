@@ -16,6 +16,10 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omnichannel_service') THEN
         CREATE ROLE omnichannel_service NOLOGIN;
     END IF;
+    -- BI and reporting: reads every view and KPI, no message text, no writes.
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omnichannel_reporting') THEN
+        CREATE ROLE omnichannel_reporting NOLOGIN;
+    END IF;
 END
 $roles$;
 

@@ -16,8 +16,11 @@ CREATE FUNCTION omni._sees_everything() RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT pg_has_role(current_user, 'omnichannel_admin', 'MEMBER')
         OR pg_has_role(current_user, 'omnichannel_service', 'MEMBER')
+        OR pg_has_role(current_user, 'omnichannel_reporting', 'MEMBER')
+        OR pg_has_role(current_user, 'pg_read_all_data', 'MEMBER')
 $$;
-COMMENT ON FUNCTION omni._sees_everything() IS 'Row-level security: admins and services see every row.';
+COMMENT ON FUNCTION omni._sees_everything() IS
+    'Row-level security: admins, services, reporting and pg_read_all_data members see every row (what they may read is up to their grants).';
 
 CREATE FUNCTION omni.supervised_queues() RETURNS SETOF text
     LANGUAGE sql STABLE AS $$

@@ -465,20 +465,22 @@ $$;
 COMMENT ON FUNCTION omni._kpi_open_work(timestamptz, timestamptz, boolean) IS
     'Work still held at the end of the window, split into buckets (capacity used so far).';
 
--- Queue visits that entered in [t_from, t_to) and are still waiting at t_to,
--- and how many of them longer than the queue's service-level threshold.
--- live: read the conversations as they are now (t_to is now); else replay
--- the event log.
+-- Queue visits that entered in [t_from, t_to) and are still waiting, and how
+-- many of them longer than the queue's service-level threshold.  live: read
+-- the conversations as they are now (cohort known now, waits measured to
+-- now; with t_to = now, visits entering at now count); else replay the
+-- event log as it stood at t_to.
 CREATE FUNCTION omni._kpi_waiting(t_from timestamptz, t_to timestamptz, live boolean)
     RETURNS TABLE (queue text, channel text, waiting double precision, waiting_over_sl double precision)
     LANGUAGE sql STABLE AS $$
     SELECT x.queue, x.channel, count(*)::double precision,
-           count(*) FILTER (WHERE t_to - x.entered > q.service_level_threshold)::double precision
-      FROM (SELECT c.queue, c.channel, c.queued_at AS entered
+           count(*) FILTER (WHERE x.upto - x.entered > q.service_level_threshold)::double precision
+      FROM (SELECT c.queue, c.channel, c.queued_at AS entered, omni.now() AS upto
               FROM omni.conversation c
-             WHERE live AND c.state = 'open' AND c.queued_at >= t_from AND c.queued_at <= t_to
+             WHERE live AND c.state = 'open' AND c.queued_at >= t_from
+               AND (c.queued_at < t_to OR (c.queued_at = t_to AND t_to >= omni.now()))
             UNION ALL
-            SELECT e.queue, e.channel, e.at
+            SELECT e.queue, e.channel, e.at, t_to
               FROM omni.event e
              WHERE NOT live AND e.at >= t_from AND e.at < t_to
                AND omni._kpi_is_entry(e.kind, e.from_state, e.to_state, e.detail)
@@ -491,53 +493,166 @@ CREATE FUNCTION omni._kpi_waiting(t_from timestamptz, t_to timestamptz, live boo
      GROUP BY x.queue, x.channel
 $$;
 COMMENT ON FUNCTION omni._kpi_waiting(timestamptz, timestamptz, boolean) IS
-    'Queue visits of the window still waiting at its end, and those waiting longer than the service-level threshold.';
+    'Queue visits of the window still waiting (now, or at the window''s end from the log), and those waiting longer than the service-level threshold.';
 
--- Sums over a window, per queue, channel and agent: from the rollups plus
--- what is still running (from_rollup), or recomputed from the event log.
+-- Events the rollups hold (counted by omni.refresh_kpis()) or not yet.
+CREATE FUNCTION omni._kpi_uncounted(t_before timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(e.id), '{}') FROM omni.event e, omni.kpi_state st
+     WHERE e.id > st.last_id AND NOT e.id = ANY (st.done_above) AND e.at < t_before
+$$;
+COMMENT ON FUNCTION omni._kpi_uncounted(timestamptz) IS
+    'Events before a time that omni.refresh_kpis() has not counted yet (not in the rollups).';
+CREATE FUNCTION omni._kpi_counted_since(t_since timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(e.id), '{}') FROM omni.event e, omni.kpi_state st
+     WHERE e.at >= t_since AND (e.id <= st.last_id OR e.id = ANY (st.done_above))
+$$;
+COMMENT ON FUNCTION omni._kpi_counted_since(timestamptz) IS
+    'Events from a time on that the rollups already hold.';
+
+-- Sums over a window, per queue, channel and agent, three ways:
+--  * from_rollup (intraday views, omni.kpi_series): every visit of the
+--    window with what is known of it now (cohort): rollup buckets in the
+--    window, plus work still held now cut at the window's end;
+--  * as the window stood at t_to (omni.kpi), from the rollups when t_from is
+--    on a 5-minute boundary: buckets [t_from, b) with b the bucket of t_to,
+--    corrected by the facts of events not counted yet (added) and of counted
+--    events at or after t_to (taken away), plus the events of [b, t_to) and
+--    the work held at t_to from the log;
+--  * straight from the event log (omni._kpi_log_sums), otherwise.
+-- The second equals the third (test sql/kpi_series.sql): an event's facts are
+-- attributed at or before its time, so events before t_from add nothing.
+-- These functions run with jit off: their plans are cheap but estimated
+-- expensive (set-returning functions, no statistics on fresh tables), and
+-- compiling 60 filtered aggregates costs far more than running them.
 CREATE FUNCTION omni._kpi_sums(t_from timestamptz, t_to timestamptz, from_rollup boolean)
     RETURNS SETOF omni.kpi_rollup
-    LANGUAGE plpgsql STABLE AS $$
+    LANGUAGE plpgsql STABLE SET jit = off AS $$
 DECLARE
     ms text[] := omni._kpi_measures();
+    b timestamptz := omni._kpi_bucket(t_to);
     pivot text;
     total text;
 BEGIN
+    IF NOT from_rollup AND (t_from <> omni._kpi_bucket(t_from) OR b <= t_from) THEN
+        RETURN QUERY SELECT * FROM omni._kpi_log_sums(t_from, t_to);
+        RETURN;
+    END IF;
     SELECT string_agg(format('coalesce(sum(value) FILTER (WHERE measure = %L), 0) AS %I', m, m), ', '),
            string_agg(format('sum(%I) AS %I', m, m), ', ')
       INTO pivot, total FROM unnest(ms) m;
-    RETURN QUERY EXECUTE format($q$
-        SELECT $1, queue, channel, agent_id, %1$s FROM (
-            SELECT queue, channel, agent_id, %2$s FROM omni.kpi_rollup
-             WHERE $3 AND bucket >= $1 AND bucket <= $2
-             GROUP BY queue, channel, agent_id
-            UNION ALL
-            SELECT queue, channel, agent_id, %3$s FROM (
-                SELECT * FROM omni._kpi_open_work($1, $2, $3)
+    IF from_rollup THEN
+        RETURN QUERY EXECUTE format($q$
+            SELECT $1, queue, channel, agent_id, %1$s FROM (
+                SELECT queue, channel, agent_id, %2$s FROM omni.kpi_rollup
+                 WHERE bucket >= $1 AND (bucket < $2 OR (bucket = $2 AND $2 >= omni.now()))
+                 GROUP BY queue, channel, agent_id
                 UNION ALL
-                SELECT * FROM omni._kpi_facts(NULL, $1, $2) WHERE NOT $3) f
-             GROUP BY queue, channel, agent_id) s
-         GROUP BY queue, channel, agent_id$q$, total, total, pivot)
-    USING t_from, t_to, from_rollup;
+                SELECT queue, channel, agent_id, %3$s FROM omni._kpi_open_work($1, omni.now(), true)
+                 WHERE fact_at < $2 OR (fact_at = $2 AND $2 >= omni.now())
+                 GROUP BY queue, channel, agent_id) s
+             GROUP BY queue, channel, agent_id$q$, total, total, pivot)
+        USING t_from, t_to;
+    ELSE
+        RETURN QUERY EXECUTE format($q$
+            SELECT $1, queue, channel, agent_id, %1$s FROM (
+                SELECT queue, channel, agent_id, %2$s FROM omni.kpi_rollup
+                 WHERE bucket >= $1 AND bucket < $3
+                 GROUP BY queue, channel, agent_id
+                UNION ALL
+                SELECT queue, channel, agent_id, %3$s FROM (
+                    SELECT * FROM omni._kpi_facts($4, $1, $3)
+                    UNION ALL
+                    SELECT fact_at, queue, channel, agent_id, measure, -value
+                      FROM omni._kpi_facts($5, $1, $3)
+                    UNION ALL
+                    SELECT * FROM omni._kpi_facts(NULL, $3, $2)
+                    UNION ALL
+                    SELECT * FROM omni._kpi_open_work($1, $2, false)) f
+                 GROUP BY queue, channel, agent_id) s
+             GROUP BY queue, channel, agent_id$q$, total, total, pivot)
+        USING t_from, t_to, b, omni._kpi_uncounted(t_to), omni._kpi_counted_since(t_to);
+    END IF;
 END $$;
 COMMENT ON FUNCTION omni._kpi_sums(timestamptz, timestamptz, boolean) IS
-    'KPI sums over a window per queue, channel and agent, from the rollups or straight from the event log.';
+    'KPI sums over a window per queue, channel and agent: cohort known now from the rollups (from_rollup), or the window as it stood at its end (from the rollups when it starts on a 5-minute boundary, else from the event log).';
+
+CREATE FUNCTION omni._kpi_log_sums(t_from timestamptz, t_to timestamptz)
+    RETURNS SETOF omni.kpi_rollup
+    LANGUAGE plpgsql STABLE SET jit = off AS $$
+DECLARE
+    ms text[] := omni._kpi_measures();
+    pivot text;
+BEGIN
+    SELECT string_agg(format('coalesce(sum(value) FILTER (WHERE measure = %L), 0) AS %I', m, m), ', ')
+      INTO pivot FROM unnest(ms) m;
+    RETURN QUERY EXECUTE format($q$
+        SELECT $1, queue, channel, agent_id, %s FROM (
+            SELECT * FROM omni._kpi_facts(NULL, $1, $2)
+            UNION ALL
+            SELECT * FROM omni._kpi_open_work($1, $2, false)) f
+         GROUP BY queue, channel, agent_id$q$, pivot)
+    USING t_from, t_to;
+END $$;
+COMMENT ON FUNCTION omni._kpi_log_sums(timestamptz, timestamptz) IS
+    'KPI sums over a window as it stood at its end, recomputed from the event log alone.';
 
 CREATE FUNCTION omni._kpi_presence_sums(t_from timestamptz, t_to timestamptz, from_rollup boolean)
     RETURNS TABLE (agent_id bigint, presence text, seconds double precision)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE plpgsql STABLE SET jit = off AS $$
+DECLARE
+    b timestamptz := omni._kpi_bucket(t_to);
+    uncounted bigint[];
+    counted_since bigint[];
+BEGIN
+    IF from_rollup THEN
+        -- Closed intervals from the rollups; the interval still open now, cut
+        -- at the window's end.
+        RETURN QUERY
+        SELECT x.agent_id, x.presence, sum(x.seconds)
+          FROM (SELECT r.agent_id, r.presence, r.seconds FROM omni.kpi_presence_rollup r
+                 WHERE r.bucket >= t_from AND (r.bucket < t_to OR (r.bucket = t_to AND t_to >= omni.now()))
+                UNION ALL
+                SELECT o.agent_id, o.presence, o.seconds - greatest(0, extract(epoch FROM omni.now() - t_to))
+                  FROM omni._kpi_open_presence(t_from, omni.now(), true) o
+                 WHERE o.seconds - greatest(0, extract(epoch FROM omni.now() - t_to)) > 0) x
+         GROUP BY x.agent_id, x.presence;
+    ELSIF t_from <> omni._kpi_bucket(t_from) OR b <= t_from THEN
+        RETURN QUERY SELECT * FROM omni._kpi_presence_log_sums(t_from, t_to);
+    ELSE
+        -- As it stood at t_to, from the rollups (see omni._kpi_sums).
+        uncounted := omni._kpi_uncounted(t_to);
+        counted_since := omni._kpi_counted_since(t_to);
+        RETURN QUERY
+        SELECT x.agent_id, x.presence, sum(x.seconds)
+          FROM (SELECT r.agent_id, r.presence, r.seconds FROM omni.kpi_presence_rollup r
+                 WHERE r.bucket >= t_from AND r.bucket < b
+                UNION ALL
+                SELECT f.agent_id, f.presence, f.seconds FROM omni._kpi_presence_facts(uncounted, t_from, b) f
+                UNION ALL
+                SELECT f.agent_id, f.presence, -f.seconds FROM omni._kpi_presence_facts(counted_since, t_from, b) f
+                UNION ALL
+                SELECT f.agent_id, f.presence, f.seconds FROM omni._kpi_presence_facts(NULL, b, t_to) f
+                UNION ALL
+                SELECT * FROM omni._kpi_open_presence(t_from, t_to, false)) x
+         GROUP BY x.agent_id, x.presence;
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni._kpi_presence_sums(timestamptz, timestamptz, boolean) IS
+    'Seconds per agent and presence over a window, the three ways of omni._kpi_sums.';
+
+CREATE FUNCTION omni._kpi_presence_log_sums(t_from timestamptz, t_to timestamptz)
+    RETURNS TABLE (agent_id bigint, presence text, seconds double precision)
+    LANGUAGE sql STABLE SET jit = off AS $$
     SELECT x.agent_id, x.presence, sum(x.seconds)
-      FROM (SELECT r.agent_id, r.presence, r.seconds FROM omni.kpi_presence_rollup r
-             WHERE from_rollup AND r.bucket >= t_from AND r.bucket <= t_to
+      FROM (SELECT f.agent_id, f.presence, f.seconds FROM omni._kpi_presence_facts(NULL, t_from, t_to) f
             UNION ALL
-            SELECT f.agent_id, f.presence, f.seconds FROM omni._kpi_presence_facts(NULL, t_from, t_to) f
-             WHERE NOT from_rollup
-            UNION ALL
-            SELECT * FROM omni._kpi_open_presence(t_from, t_to, from_rollup)) x
+            SELECT * FROM omni._kpi_open_presence(t_from, t_to, false)) x
      GROUP BY x.agent_id, x.presence
 $$;
-COMMENT ON FUNCTION omni._kpi_presence_sums(timestamptz, timestamptz, boolean) IS
-    'Seconds per agent and presence over a window, from the rollups or from the event log.';
+COMMENT ON FUNCTION omni._kpi_presence_log_sums(timestamptz, timestamptz) IS
+    'Seconds per agent and presence over a window as it stood at its end, from the event log alone.';
 
 -- Formulas ----------------------------------------------------------------------------
 
@@ -566,7 +681,7 @@ CREATE FUNCTION omni._kpi_queue_rows(t_from timestamptz, t_to timestamptz, from_
         sentiment_neutral bigint, sentiment_slightly_positive bigint, sentiment_positive bigint,
         sentiment_very_positive bigint,
         online_agents bigint, conversations_per_online_agent double precision, fairness_cv double precision)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE SET jit = off AS $$
 WITH s AS MATERIALIZED (SELECT * FROM omni._kpi_sums(t_from, t_to, from_rollup)),
 pres AS MATERIALIZED (SELECT * FROM omni._kpi_presence_sums(t_from, t_to, from_rollup)),
 online AS (
@@ -659,7 +774,7 @@ CREATE FUNCTION omni._kpi_agent_rows(t_from timestamptz, t_to timestamptz, from_
         away_s double precision, offline_s double precision, logged_in_s double precision,
         capacity_units integer, work_s double precision, held_unit_s double precision,
         utilization double precision)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE SET jit = off AS $$
 WITH s AS (
     SELECT s.agent_id, sum(s.offers) AS offers, sum(s.offers_accepted) AS offers_accepted,
            sum(s.offers_rejected) AS offers_rejected, sum(s.offers_expired) AS offers_expired,
@@ -707,7 +822,7 @@ COMMENT ON FUNCTION omni._kpi_agent_rows(timestamptz, timestamptz, boolean) IS
 CREATE FUNCTION omni._kpi_presence_rows(t_from timestamptz, t_to timestamptz, from_rollup boolean)
     RETURNS TABLE (window_start timestamptz, window_end timestamptz, agent_id bigint, presence text,
                    base_status omni.base_status, seconds double precision, share double precision)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE SET jit = off AS $$
     SELECT t_from, t_to, x.agent_id, x.presence, pr.base_status, x.seconds,
            omni._ratio(x.seconds, sum(x.seconds) OVER (PARTITION BY x.agent_id))
       FROM omni._kpi_presence_sums(t_from, t_to, from_rollup) x
@@ -749,7 +864,7 @@ BEGIN
     RETURN QUERY SELECT * FROM omni._kpi_queue_rows("from", "to", false);
 END $$;
 COMMENT ON FUNCTION omni.kpi(timestamptz, timestamptz) IS
-    'Queue KPIs (the columns of omni.intraday_queue_kpi) for any window [from, to), recomputed from the event log with today''s formulas and thresholds.';
+    'Queue KPIs (the columns of omni.intraday_queue_kpi) for any window [from, to) as they stood at "to", with today''s formulas; from the 5-minute rollups when "from" is on a 5-minute boundary (the rest from the event log), else from the event log.';
 
 CREATE FUNCTION omni.agent_kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_agent_kpi
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
@@ -758,7 +873,7 @@ BEGIN
     RETURN QUERY SELECT * FROM omni._kpi_agent_rows("from", "to", false);
 END $$;
 COMMENT ON FUNCTION omni.agent_kpi(timestamptz, timestamptz) IS
-    'Agent KPIs (the columns of omni.intraday_agent_kpi) for any window [from, to), recomputed from the event log.';
+    'Agent KPIs (the columns of omni.intraday_agent_kpi) for any window [from, to) as they stood at "to" (from the rollups when "from" is on a 5-minute boundary, else from the event log).';
 
 CREATE FUNCTION omni.agent_presence_kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_agent_presence
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
@@ -767,7 +882,37 @@ BEGIN
     RETURN QUERY SELECT * FROM omni._kpi_presence_rows("from", "to", false);
 END $$;
 COMMENT ON FUNCTION omni.agent_presence_kpi(timestamptz, timestamptz) IS
-    'Time per agent and presence for any window [from, to), from the event log.';
+    'Time per agent and presence for any window [from, to) (from the rollups when "from" is on a 5-minute boundary, else from the event log).';
+
+-- A trend: the queue KPIs of consecutive buckets [from, from + bucket), ...
+-- up to "to", each counted like the intraday views (the visits that entered
+-- in the bucket with everything known of them now), from the rollups.
+CREATE FUNCTION omni.kpi_series("from" timestamptz, "to" timestamptz, bucket interval DEFAULT '1 hour')
+    RETURNS SETOF omni.intraday_queue_kpi
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+DECLARE
+    b timestamptz;
+BEGIN
+    PERFORM omni._kpi_check_window("from", "to");
+    IF bucket IS NULL OR bucket < interval '5 minutes'
+       OR extract(epoch FROM bucket)::numeric % 300 <> 0 OR "from" <> omni._kpi_bucket("from") THEN
+        RAISE EXCEPTION 'KPI series buckets must be whole multiples of the 5-minute rollups, starting on one'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('from = %s, bucket = %s', "from", bucket),
+                  HINT = 'Use e.g. 15 minutes, 1 hour or 1 day, and a "from" on a 5-minute boundary (omni.kpi_window_start() is one).';
+    END IF;
+    IF "from" + 10000 * bucket < "to" THEN
+        RAISE EXCEPTION 'KPI series of more than 10000 buckets'
+            USING ERRCODE = 'program_limit_exceeded', HINT = 'Use a larger bucket or a shorter range.';
+    END IF;
+    b := "from";
+    WHILE b < "to" LOOP
+        RETURN QUERY SELECT * FROM omni._kpi_queue_rows(b, least(b + bucket, "to"), true);
+        b := b + bucket;
+    END LOOP;
+END $$;
+COMMENT ON FUNCTION omni.kpi_series(timestamptz, timestamptz, interval) IS
+    'Queue KPIs (the columns of omni.intraday_queue_kpi) per bucket [window_start, window_end) from "from" to "to" (bucket: a multiple of 5 minutes, e.g. 15 minutes, 1 hour, 1 day), from the 5-minute rollups; each bucket counts the visits that entered in it with everything known of them now, like the intraday views. docs/kpi.md.';
 
 -- Refresh -------------------------------------------------------------------------------
 
@@ -1079,13 +1224,24 @@ SELECT k.* FROM omni.intraday_agent_presence k WHERE omni._sees_agent(k.agent_id
 COMMENT ON VIEW omni.supervised_queue_kpi IS 'omni.intraday_queue_kpi limited to the queues the reader supervises (admins: all).';
 COMMENT ON VIEW omni.supervised_agent_kpi IS 'omni.intraday_agent_kpi limited to the agents of the reader''s queues (an agent: itself).';
 COMMENT ON VIEW omni.supervised_agent_presence IS 'omni.intraday_agent_presence limited like omni.supervised_agent_kpi.';
+
+-- BI tools that list information_schema.tables (Power BI's navigator, ...) do
+-- not show materialized views: the same rows as plain views (docs/kpi.md).
+CREATE VIEW omni.intraday_queue_kpi_v AS SELECT * FROM omni.intraday_queue_kpi;
+CREATE VIEW omni.intraday_agent_kpi_v AS SELECT * FROM omni.intraday_agent_kpi;
+CREATE VIEW omni.intraday_agent_presence_v AS SELECT * FROM omni.intraday_agent_presence;
+COMMENT ON VIEW omni.intraday_queue_kpi_v IS 'omni.intraday_queue_kpi as a plain view, for BI tools that list only tables and views.';
+COMMENT ON VIEW omni.intraday_agent_kpi_v IS 'omni.intraday_agent_kpi as a plain view, for BI tools that list only tables and views.';
+COMMENT ON VIEW omni.intraday_agent_presence_v IS 'omni.intraday_agent_presence as a plain view, for BI tools that list only tables and views.';
 DO $c$
 DECLARE
     r record;
 BEGIN
     FOR r IN SELECT v.relname AS view, src.relname AS src, a.attname
                FROM (VALUES ('supervised_queue_kpi', 'intraday_queue_kpi'), ('supervised_agent_kpi', 'intraday_agent_kpi'),
-                            ('supervised_agent_presence', 'intraday_agent_presence')) m(v, s)
+                            ('supervised_agent_presence', 'intraday_agent_presence'),
+                            ('intraday_queue_kpi_v', 'intraday_queue_kpi'), ('intraday_agent_kpi_v', 'intraday_agent_kpi'),
+                            ('intraday_agent_presence_v', 'intraday_agent_presence')) m(v, s)
                JOIN pg_class v ON v.relname = m.v AND v.relnamespace = 'omni'::regnamespace
                JOIN pg_class src ON src.relname = m.s AND src.relnamespace = 'omni'::regnamespace
                JOIN pg_attribute a ON a.attrelid = v.oid AND a.attnum > 0 LOOP
@@ -1107,6 +1263,14 @@ GRANT SELECT ON omni.supervised_queue_kpi, omni.supervised_agent_kpi, omni.super
     TO omnichannel_supervisor, omnichannel_admin;
 GRANT SELECT ON omni.supervised_agent_kpi, omni.supervised_agent_presence TO omnichannel_agent;
 GRANT SELECT ON omni.agent_timeline TO omnichannel_supervisor, omnichannel_admin, omnichannel_agent;
+REVOKE ALL ON omni.intraday_queue_kpi_v, omni.intraday_agent_kpi_v, omni.intraday_agent_presence_v FROM PUBLIC;
+GRANT SELECT ON omni.intraday_queue_kpi_v, omni.intraday_agent_kpi_v, omni.intraday_agent_presence_v TO omnichannel_admin;
+-- Reporting reads every KPI view, the rollups and the past-window functions.
+GRANT SELECT ON omni.intraday_queue_kpi, omni.intraday_agent_kpi, omni.intraday_agent_presence,
+    omni.intraday_queue_kpi_v, omni.intraday_agent_kpi_v, omni.intraday_agent_presence_v,
+    omni.supervised_queue_kpi, omni.supervised_agent_kpi, omni.supervised_agent_presence, omni.agent_timeline,
+    omni.kpi_rollup, omni.kpi_presence_rollup, omni.kpi_state
+    TO omnichannel_reporting;
 
 DO $f$
 DECLARE
@@ -1115,7 +1279,7 @@ BEGIN
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
               WHERE p.pronamespace = 'omni'::regnamespace AND (p.proname LIKE '\_kpi%' OR p.proname = '_ratio'
                     OR p.proname IN ('kpi', 'agent_kpi', 'agent_presence_kpi', 'refresh_kpis', 'rebuild_kpis',
-                                     'kpi_window_start', 'agent_timeline')) LOOP
+                                     'kpi_window_start', 'agent_timeline', 'kpi_series')) LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
     END LOOP;
 END
@@ -1125,8 +1289,9 @@ $f$;
 GRANT EXECUTE ON FUNCTION omni.refresh_kpis() TO omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.rebuild_kpis(timestamptz) TO omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.kpi(timestamptz, timestamptz), omni.agent_kpi(timestamptz, timestamptz),
-    omni.agent_presence_kpi(timestamptz, timestamptz) TO omnichannel_admin;
+    omni.agent_presence_kpi(timestamptz, timestamptz), omni.kpi_series(timestamptz, timestamptz, interval)
+    TO omnichannel_admin, omnichannel_reporting;
 GRANT EXECUTE ON FUNCTION omni.kpi_window_start(timestamptz)
-    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service;
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service, omnichannel_reporting;
 GRANT EXECUTE ON FUNCTION omni.agent_timeline(bigint, timestamptz, timestamptz)
-    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_reporting;

@@ -30,6 +30,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION omni._restore_replace() IS
     'Trigger (restore only): the row being restored replaces the seeded row with the same key (arguments: key columns).';
+REVOKE ALL ON FUNCTION omni._restore_replace() FROM PUBLIC;
 CREATE TRIGGER restore_replace BEFORE INSERT ON omni.sentiment_threshold
     FOR EACH ROW WHEN (omni._restoring()) EXECUTE FUNCTION omni._restore_replace('level');
 CREATE TRIGGER restore_replace BEFORE INSERT ON omni.kpi_state
