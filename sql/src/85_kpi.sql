@@ -1293,5 +1293,8 @@ GRANT EXECUTE ON FUNCTION omni.kpi(timestamptz, timestamptz), omni.agent_kpi(tim
     TO omnichannel_admin, omnichannel_reporting;
 GRANT EXECUTE ON FUNCTION omni.kpi_window_start(timestamptz)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service, omnichannel_reporting;
+-- kpi_window_start() is plain SQL: its callers need the bucket function too.
+GRANT EXECUTE ON FUNCTION omni._kpi_bucket(timestamptz)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service, omnichannel_reporting;
 GRANT EXECUTE ON FUNCTION omni.agent_timeline(bigint, timestamptz, timestamptz)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_reporting;

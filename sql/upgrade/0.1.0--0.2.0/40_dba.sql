@@ -564,6 +564,8 @@ GRANT EXECUTE ON FUNCTION omni.kpi(timestamptz, timestamptz), omni.agent_kpi(tim
     omni.agent_presence_kpi(timestamptz, timestamptz), omni.kpi_series(timestamptz, timestamptz, interval)
     TO omnichannel_admin, omnichannel_reporting;
 GRANT EXECUTE ON FUNCTION omni.kpi_window_start(timestamptz) TO omnichannel_reporting;
+GRANT EXECUTE ON FUNCTION omni._kpi_bucket(timestamptz)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service, omnichannel_reporting;
 GRANT EXECUTE ON FUNCTION omni.agent_timeline(bigint, timestamptz, timestamptz) TO omnichannel_reporting;
 
 -- Reporting (SPEC §7): omnichannel_reporting reads every view and KPI and the
