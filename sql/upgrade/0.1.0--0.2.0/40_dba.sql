@@ -505,14 +505,16 @@ BEGIN
         RAISE EXCEPTION 'KPI series of more than 10000 buckets'
             USING ERRCODE = 'program_limit_exceeded', HINT = 'Use a larger bucket or a shorter range.';
     END IF;
+    -- The series stops at now: the bucket that holds now ends there and,
+    -- like the intraday views, counts what happened at now.
     b := "from";
-    WHILE b < "to" LOOP
-        RETURN QUERY SELECT * FROM omni._kpi_queue_rows(b, least(b + bucket, "to"), true);
+    WHILE b < least("to", omni.now()) LOOP
+        RETURN QUERY SELECT * FROM omni._kpi_queue_rows(b, least(b + bucket, "to", omni.now()), true);
         b := b + bucket;
     END LOOP;
 END $$;
 COMMENT ON FUNCTION omni.kpi_series(timestamptz, timestamptz, interval) IS
-    'Queue KPIs (the columns of omni.intraday_queue_kpi) per bucket [window_start, window_end) from "from" to "to" (bucket: a multiple of 5 minutes, e.g. 15 minutes, 1 hour, 1 day), from the 5-minute rollups; each bucket counts the visits that entered in it with everything known of them now, like the intraday views. docs/kpi.md.';
+    'Queue KPIs (the columns of omni.intraday_queue_kpi) per bucket [window_start, window_end) from "from" to "to" or now, whichever is earlier (bucket: a multiple of 5 minutes, e.g. 15 minutes, 1 hour, 1 day), from the 5-minute rollups; each bucket counts the visits that entered in it with everything known of them now, like the intraday views. docs/kpi.md.';
 
 
 COMMENT ON FUNCTION omni.kpi(timestamptz, timestamptz) IS
