@@ -141,3 +141,18 @@ SELECT * FROM omni.kpi_series('2026-03-02 06:00', '2026-03-02 12:00', '7 minutes
 SELECT * FROM omni.kpi_series('2026-03-02 06:01', '2026-03-02 12:00', '1 hour');
 SELECT * FROM omni.kpi_series('2026-03-02 12:00', '2026-03-02 06:00', '1 hour');
 SELECT * FROM omni.kpi_series('2026-01-01 00:00', '2026-03-02 06:00', '5 minutes');
+-- The series is computed in one pass; it equals the buckets computed one by
+-- one (the fairness coefficient up to float rounding: sums in another order).
+CREATE FUNCTION pg_temp.row_key(r omni.intraday_queue_kpi) RETURNS jsonb LANGUAGE sql AS $$
+    SELECT to_jsonb(r) - 'fairness_cv' || jsonb_build_object('fairness_cv', round(r.fairness_cv::numeric, 9)) $$;
+SELECT count(*) AS rows_differing FROM (
+    (SELECT pg_temp.row_key(s) FROM omni.kpi_series('2026-03-02 06:00+00', '2026-03-02 12:00+00', '15 minutes') s
+     EXCEPT
+     SELECT pg_temp.row_key(r) FROM generate_series(timestamptz '2026-03-02 06:00+00', '2026-03-02 11:45+00', '15 minutes') b,
+            omni._kpi_queue_rows(b, b + interval '15 minutes', true) r)
+    UNION ALL
+    (SELECT pg_temp.row_key(r) FROM generate_series(timestamptz '2026-03-02 06:00+00', '2026-03-02 11:45+00', '15 minutes') b,
+            omni._kpi_queue_rows(b, b + interval '15 minutes', true) r
+     EXCEPT
+     SELECT pg_temp.row_key(s) FROM omni.kpi_series('2026-03-02 06:00+00', '2026-03-02 12:00+00', '15 minutes') s)) d;
+SELECT count(*) AS series_rows FROM omni.kpi_series('2026-03-02 06:00+00', '2026-03-02 12:00+00', '15 minutes');

@@ -139,7 +139,7 @@ COMMENT ON FUNCTION omni._sees_everything() IS
 
 CREATE OR REPLACE FUNCTION omni._kpi_waiting(t_from timestamptz, t_to timestamptz, live boolean)
     RETURNS TABLE (queue text, channel text, waiting double precision, waiting_over_sl double precision)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE SET jit = off AS $$
     SELECT x.queue, x.channel, count(*)::double precision,
            count(*) FILTER (WHERE x.upto - x.entered > q.service_level_threshold)::double precision
       FROM (SELECT c.queue, c.channel, c.queued_at AS entered, omni.now() AS upto
@@ -147,9 +147,15 @@ CREATE OR REPLACE FUNCTION omni._kpi_waiting(t_from timestamptz, t_to timestampt
              WHERE live AND c.state = 'open' AND c.queued_at >= t_from
                AND (c.queued_at < t_to OR (c.queued_at = t_to AND t_to >= omni.now()))
             UNION ALL
+            -- only a conversation open now or changed since t_to can have
+            -- been waiting at t_to (every state change is an event)
             SELECT e.queue, e.channel, e.at, t_to
-              FROM omni.event e
-             WHERE NOT live AND e.at >= t_from AND e.at < t_to
+              FROM (SELECT c.id FROM omni.conversation c WHERE NOT live AND c.state = 'open'
+                    UNION
+                    SELECT l.conversation_id FROM omni.event l
+                     WHERE NOT live AND l.at >= t_to AND l.conversation_id IS NOT NULL) k
+             CROSS JOIN LATERAL (SELECT * FROM omni.event e WHERE e.conversation_id = k.id) e
+             WHERE e.at >= t_from AND e.at < t_to
                AND omni._kpi_is_entry(e.kind, e.from_state, e.to_state, e.detail)
                AND NOT EXISTS (
                     SELECT 1 FROM omni.event n
@@ -313,7 +319,82 @@ COMMENT ON FUNCTION omni._kpi_presence_log_sums(timestamptz, timestamptz) IS
     'Seconds per agent and presence over a window as it stood at its end, from the event log alone.';
 
 
-CREATE OR REPLACE FUNCTION omni._kpi_queue_rows(t_from timestamptz, t_to timestamptz, from_rollup boolean)
+CREATE FUNCTION omni._kpi_series_last(t_from timestamptz, t_to timestamptz, step interval) RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT date_bin(step, t_to - interval '1 microsecond', t_from)
+$$;
+COMMENT ON FUNCTION omni._kpi_series_last(timestamptz, timestamptz, interval) IS
+    'Start of the last step-long bucket of a series over [t_from, t_to).';
+
+
+CREATE FUNCTION omni._kpi_series_sums(t_from timestamptz, t_to timestamptz, step interval)
+    RETURNS SETOF omni.kpi_rollup
+    LANGUAGE plpgsql STABLE SET jit = off AS $$
+DECLARE
+    ms text[] := omni._kpi_measures();
+    pivot text;
+    total text;
+BEGIN
+    SELECT string_agg(format('coalesce(sum(value) FILTER (WHERE measure = %L), 0) AS %I', m, m), ', '),
+           string_agg(format('sum(%I) AS %I', m, m), ', ')
+      INTO pivot, total FROM unnest(ms) m;
+    RETURN QUERY EXECUTE format($q$
+        SELECT ws, queue, channel, agent_id, %1$s FROM (
+            SELECT least(date_bin($3, bucket, $1), $4) AS ws, queue, channel, agent_id, %2$s FROM omni.kpi_rollup
+             WHERE bucket >= $1 AND (bucket < $2 OR (bucket = $2 AND $2 >= omni.now()))
+             GROUP BY 1, 2, 3, 4
+            UNION ALL
+            SELECT least(date_bin($3, fact_at, $1), $4), queue, channel, agent_id, %3$s
+              FROM omni._kpi_open_work($1, omni.now(), true)
+             WHERE fact_at < $2 OR (fact_at = $2 AND $2 >= omni.now())
+             GROUP BY 1, 2, 3, 4) s
+         GROUP BY ws, queue, channel, agent_id$q$, total, total, pivot)
+    USING t_from, t_to, step, omni._kpi_series_last(t_from, t_to, step);
+END $$;
+COMMENT ON FUNCTION omni._kpi_series_sums(timestamptz, timestamptz, interval) IS
+    'KPI sums per step-long bucket of [t_from, t_to) (bucket column: the bucket''s start), counted like the intraday views.';
+
+
+CREATE FUNCTION omni._kpi_series_presence(t_from timestamptz, t_to timestamptz, step interval)
+    RETURNS TABLE (ws timestamptz, agent_id bigint, presence text, seconds double precision)
+    LANGUAGE sql STABLE SET jit = off AS $$
+    SELECT x.ws, x.agent_id, x.presence, sum(x.seconds)
+      FROM (SELECT least(date_bin(step, r.bucket, t_from), omni._kpi_series_last(t_from, t_to, step)) AS ws,
+                   r.agent_id, r.presence, r.seconds
+              FROM omni.kpi_presence_rollup r
+             WHERE r.bucket >= t_from AND (r.bucket < t_to OR (r.bucket = t_to AND t_to >= omni.now()))
+            UNION ALL
+            -- the presence each agent is in now, from its start to now, cut per bucket
+            SELECT b.ws, a.id, p.detail ->> 'to',
+                   extract(epoch FROM least(omni.now(), t_to, b.ws + step) - greatest(p.at, t_from, b.ws))::double precision
+              FROM omni.agent a
+             CROSS JOIN LATERAL (SELECT e.at, e.detail FROM omni.event e
+                                  WHERE e.agent_id = a.id AND e.kind = 'presence' AND e.at <= omni.now()
+                                  ORDER BY e.id DESC LIMIT 1) p
+             CROSS JOIN LATERAL generate_series(t_from, omni._kpi_series_last(t_from, t_to, step), step) b(ws)
+             WHERE least(omni.now(), t_to, b.ws + step) > greatest(p.at, t_from, b.ws)) x
+     GROUP BY x.ws, x.agent_id, x.presence
+$$;
+COMMENT ON FUNCTION omni._kpi_series_presence(timestamptz, timestamptz, interval) IS
+    'Seconds per agent and presence per step-long bucket of [t_from, t_to), counted like the intraday views.';
+
+
+CREATE FUNCTION omni._kpi_series_waiting(t_from timestamptz, t_to timestamptz, step interval)
+    RETURNS TABLE (ws timestamptz, queue text, channel text, waiting double precision, waiting_over_sl double precision)
+    LANGUAGE sql STABLE SET jit = off AS $$
+    SELECT least(date_bin(step, c.queued_at, t_from), omni._kpi_series_last(t_from, t_to, step)), c.queue, c.channel,
+           count(*)::double precision,
+           count(*) FILTER (WHERE omni.now() - c.queued_at > q.service_level_threshold)::double precision
+      FROM omni.conversation c JOIN omni.queue q ON q.name = c.queue
+     WHERE c.state = 'open' AND c.queued_at >= t_from
+       AND (c.queued_at < t_to OR (c.queued_at = t_to AND t_to >= omni.now()))
+     GROUP BY 1, 2, 3
+$$;
+COMMENT ON FUNCTION omni._kpi_series_waiting(timestamptz, timestamptz, interval) IS
+    'Visits still waiting now per step-long bucket of [t_from, t_to) they entered in, and those waiting longer than the service-level threshold.';
+
+
+CREATE FUNCTION omni._kpi_queue_rows_by(t_from timestamptz, t_to timestamptz, step interval, from_rollup boolean)
     RETURNS TABLE (
         window_start timestamptz, window_end timestamptz, queue text, channel text,
         incoming bigint, incoming_escalated bigint, incoming_transferred bigint, incoming_requeued bigint,
@@ -335,14 +416,23 @@ CREATE OR REPLACE FUNCTION omni._kpi_queue_rows(t_from timestamptz, t_to timesta
         sentiment_very_positive bigint,
         online_agents bigint, conversations_per_online_agent double precision, fairness_cv double precision)
     LANGUAGE sql STABLE SET jit = off AS $$
-WITH s AS MATERIALIZED (SELECT * FROM omni._kpi_sums(t_from, t_to, from_rollup)),
-pres AS MATERIALIZED (SELECT * FROM omni._kpi_presence_sums(t_from, t_to, from_rollup)),
+WITH s AS MATERIALIZED (
+    SELECT * FROM omni._kpi_sums(t_from, t_to, from_rollup) WHERE step IS NULL
+    UNION ALL
+    SELECT * FROM omni._kpi_series_sums(t_from, t_to, step) WHERE step IS NOT NULL),
+pres AS MATERIALIZED (
+    SELECT t_from AS ws, x.* FROM omni._kpi_presence_sums(t_from, t_to, from_rollup) x WHERE step IS NULL
+    UNION ALL
+    SELECT * FROM omni._kpi_series_presence(t_from, t_to, step) WHERE step IS NOT NULL),
 online AS (
-    SELECT p.agent_id FROM pres p JOIN omni.presence pr ON pr.name = p.presence
-     WHERE pr.base_status <> 'offline' GROUP BY p.agent_id HAVING sum(p.seconds) > 0),
-w AS (SELECT * FROM omni._kpi_waiting(t_from, t_to, from_rollup)),
+    SELECT p.ws, p.agent_id FROM pres p JOIN omni.presence pr ON pr.name = p.presence
+     WHERE pr.base_status <> 'offline' GROUP BY p.ws, p.agent_id HAVING sum(p.seconds) > 0),
+w AS (
+    SELECT t_from AS ws, x.* FROM omni._kpi_waiting(t_from, t_to, from_rollup) x WHERE step IS NULL
+    UNION ALL
+    SELECT * FROM omni._kpi_series_waiting(t_from, t_to, step) WHERE step IS NOT NULL),
 g AS (
-    SELECT s.queue, s.channel,
+    SELECT s.bucket AS ws, s.queue, s.channel,
            sum(s.incoming) AS incoming, sum(s.incoming_escalated) AS incoming_escalated,
            sum(s.incoming_transferred) AS incoming_transferred, sum(s.incoming_requeued) AS incoming_requeued,
            sum(s.handled) AS handled, sum(s.handled_within_sl) AS handled_within_sl, sum(s.answer_s) AS answer_s,
@@ -362,21 +452,22 @@ g AS (
            sum(s.s_slightly_negative) AS s_slightly_negative, sum(s.s_neutral) AS s_neutral,
            sum(s.s_slightly_positive) AS s_slightly_positive, sum(s.s_positive) AS s_positive,
            sum(s.s_very_positive) AS s_very_positive
-      FROM s WHERE s.queue <> '' GROUP BY s.queue, s.channel),
+      FROM s WHERE s.queue <> '' GROUP BY s.bucket, s.queue, s.channel),
 -- Fairness: handled per 100 capacity units of each online member of the queue.
 fair AS (
-    SELECT k.queue, k.channel, count(*) AS online_agents,
+    SELECT k.ws, k.queue, k.channel, count(*) AS online_agents,
            CASE WHEN avg(k.per_cap) > 0 THEN stddev_pop(k.per_cap) / avg(k.per_cap) END AS cv
-      FROM (SELECT qc.queue, qc.channel, m.agent_id,
-                   coalesce((SELECT sum(s.handled) FROM s WHERE s.queue = qc.queue AND s.channel = qc.channel
-                                AND s.agent_id = m.agent_id), 0)
-                   * 100.0 / nullif(a.capacity_units, 0) AS per_cap
-              FROM (SELECT DISTINCT s.queue, s.channel FROM s WHERE s.queue <> '') qc
+      FROM (SELECT qc.ws, qc.queue, qc.channel, m.agent_id,
+                   coalesce(h.handled, 0) * 100.0 / nullif(a.capacity_units, 0) AS per_cap
+              FROM (SELECT DISTINCT s.bucket AS ws, s.queue, s.channel FROM s WHERE s.queue <> '') qc
               JOIN omni.queue_member m ON m.queue = qc.queue
               JOIN omni.agent a ON a.id = m.agent_id
-             WHERE m.agent_id IN (SELECT agent_id FROM online)) k
-     GROUP BY k.queue, k.channel)
-SELECT t_from, t_to, x.queue, x.channel,
+              JOIN online o ON o.ws = qc.ws AND o.agent_id = m.agent_id
+              LEFT JOIN (SELECT s.bucket AS ws, s.queue, s.channel, s.agent_id, sum(s.handled) AS handled
+                           FROM s GROUP BY 1, 2, 3, 4) h
+                ON (h.ws, h.queue, h.channel, h.agent_id) = (qc.ws, qc.queue, qc.channel, m.agent_id)) k
+     GROUP BY k.ws, k.queue, k.channel)
+SELECT x.ws, CASE WHEN step IS NULL THEN t_to ELSE least(x.ws + step, t_to) END, x.queue, x.channel,
        coalesce(g.incoming, 0)::bigint, coalesce(g.incoming_escalated, 0)::bigint,
        coalesce(g.incoming_transferred, 0)::bigint, coalesce(g.incoming_requeued, 0)::bigint,
        coalesce(g.handled, 0)::bigint, coalesce(g.handled_within_sl, 0)::bigint,
@@ -405,14 +496,40 @@ SELECT t_from, t_to, x.queue, x.channel,
        coalesce(g.s_slightly_positive, 0)::bigint, coalesce(g.s_positive, 0)::bigint,
        coalesce(g.s_very_positive, 0)::bigint,
        coalesce(f.online_agents, 0)::bigint, omni._ratio(g.handled, f.online_agents), f.cv
-  FROM (SELECT g.queue, g.channel FROM g UNION SELECT w.queue, w.channel FROM w) x
+  FROM (SELECT g.ws, g.queue, g.channel FROM g UNION SELECT w.ws, w.queue, w.channel FROM w) x
   JOIN omni.queue q ON q.name = x.queue
-  LEFT JOIN g ON g.queue = x.queue AND g.channel = x.channel
-  LEFT JOIN w ON w.queue = x.queue AND w.channel = x.channel
-  LEFT JOIN fair f ON f.queue = x.queue AND f.channel = x.channel
+  LEFT JOIN g ON (g.ws, g.queue, g.channel) = (x.ws, x.queue, x.channel)
+  LEFT JOIN w ON (w.ws, w.queue, w.channel) = (x.ws, x.queue, x.channel)
+  LEFT JOIN fair f ON (f.ws, f.queue, f.channel) = (x.ws, x.queue, x.channel)
 $$;
+COMMENT ON FUNCTION omni._kpi_queue_rows_by(timestamptz, timestamptz, interval, boolean) IS
+    'The queue KPI formulas (docs/kpi.md), applied to sums from the rollups or the event log: for the window [t_from, t_to), or per step-long bucket of it (from the rollups, each bucket counted like the intraday views).';
+
+
+CREATE OR REPLACE FUNCTION omni._kpi_queue_rows(t_from timestamptz, t_to timestamptz, from_rollup boolean)
+    RETURNS TABLE (
+        window_start timestamptz, window_end timestamptz, queue text, channel text,
+        incoming bigint, incoming_escalated bigint, incoming_transferred bigint, incoming_requeued bigint,
+        handled bigint, handled_within_sl bigint, abandoned bigint, abandoned_within_sl bigint,
+        abandoned_after_offer bigint, abandoned_before_offer bigint, short_abandoned bigint,
+        unanswered_other bigint, waiting_now bigint, waiting_over_sl bigint,
+        abandon_rate double precision, avg_speed_to_answer_s double precision,
+        p50_wait_s double precision, p90_wait_s double precision,
+        service_level_threshold_s double precision, service_level double precision, service_level_2 double precision,
+        avg_time_to_abandon_s double precision,
+        avg_handle_time_s double precision, avg_wrap_up_time_s double precision,
+        handled_transferred bigint, transfer_rate double precision,
+        escalation_rate double precision, avg_first_response_s double precision,
+        offers bigint, offers_accepted bigint, offers_rejected bigint, offers_expired bigint,
+        reject_rate double precision, timeout_rate double precision,
+        sentiment_count bigint, avg_sentiment_score double precision,
+        sentiment_very_negative bigint, sentiment_negative bigint, sentiment_slightly_negative bigint,
+        sentiment_neutral bigint, sentiment_slightly_positive bigint, sentiment_positive bigint,
+        sentiment_very_positive bigint,
+        online_agents bigint, conversations_per_online_agent double precision, fairness_cv double precision)
+    LANGUAGE sql STABLE AS $$ SELECT * FROM omni._kpi_queue_rows_by(t_from, t_to, NULL, from_rollup) $$;
 COMMENT ON FUNCTION omni._kpi_queue_rows(timestamptz, timestamptz, boolean) IS
-    'The queue KPI formulas (docs/kpi.md), applied to sums from the rollups or the event log.';
+    'The queue KPI formulas (docs/kpi.md) for one window, from the rollups or the event log.';
 
 
 CREATE OR REPLACE FUNCTION omni._kpi_agent_rows(t_from timestamptz, t_to timestamptz, from_rollup boolean)
@@ -490,8 +607,6 @@ COMMENT ON FUNCTION omni._kpi_presence_rows(timestamptz, timestamptz, boolean) I
 CREATE FUNCTION omni.kpi_series("from" timestamptz, "to" timestamptz, bucket interval DEFAULT '1 hour')
     RETURNS SETOF omni.intraday_queue_kpi
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
-DECLARE
-    b timestamptz;
 BEGIN
     PERFORM omni._kpi_check_window("from", "to");
     IF bucket IS NULL OR bucket < interval '5 minutes'
@@ -507,11 +622,10 @@ BEGIN
     END IF;
     -- The series stops at now: the bucket that holds now ends there and,
     -- like the intraday views, counts what happened at now.
-    b := "from";
-    WHILE b < least("to", omni.now()) LOOP
-        RETURN QUERY SELECT * FROM omni._kpi_queue_rows(b, least(b + bucket, "to", omni.now()), true);
-        b := b + bucket;
-    END LOOP;
+    IF "from" < omni.now() THEN
+        RETURN QUERY SELECT * FROM omni._kpi_queue_rows_by("from", least("to", omni.now()), bucket, true)
+                      ORDER BY window_start, queue, channel;
+    END IF;
 END $$;
 COMMENT ON FUNCTION omni.kpi_series(timestamptz, timestamptz, interval) IS
     'Queue KPIs (the columns of omni.intraday_queue_kpi) per bucket [window_start, window_end) from "from" to "to" or now, whichever is earlier (bucket: a multiple of 5 minutes, e.g. 15 minutes, 1 hour, 1 day), from the 5-minute rollups; each bucket counts the visits that entered in it with everything known of them now, like the intraday views. docs/kpi.md.';
@@ -525,7 +639,10 @@ COMMENT ON FUNCTION omni.agent_presence_kpi(timestamptz, timestamptz) IS
     'Time per agent and presence for any window [from, to) (from the rollups when "from" is on a 5-minute boundary, else from the event log).';
 REVOKE ALL ON FUNCTION omni._kpi_uncounted(timestamptz), omni._kpi_counted_since(timestamptz),
     omni._kpi_log_sums(timestamptz, timestamptz), omni._kpi_presence_log_sums(timestamptz, timestamptz),
-    omni.kpi_series(timestamptz, timestamptz, interval) FROM PUBLIC;
+    omni.kpi_series(timestamptz, timestamptz, interval), omni._kpi_series_last(timestamptz, timestamptz, interval),
+    omni._kpi_series_sums(timestamptz, timestamptz, interval), omni._kpi_series_presence(timestamptz, timestamptz, interval),
+    omni._kpi_series_waiting(timestamptz, timestamptz, interval), omni._kpi_queue_rows_by(timestamptz, timestamptz, interval, boolean)
+    FROM PUBLIC;
 
 -- BI tools that list information_schema.tables (Power BI's navigator, ...) do
 -- not show materialized views: the same rows as plain views (docs/kpi.md).
