@@ -137,6 +137,36 @@ $$;
 COMMENT ON FUNCTION omni._sees_everything() IS
     'Row-level security: admins, services, reporting and pg_read_all_data members see every row (what they may read is up to their grants).';
 
+CREATE OR REPLACE FUNCTION omni._kpi_percentile(counts double precision[], p double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    bounds constant double precision[] := omni._kpi_hist_bounds();
+    total double precision := 0;
+    cum double precision := 0;
+    c double precision;
+BEGIN
+    -- a loop, not a query: it runs for every row of a series
+    FOR i IN 1 .. coalesce(array_length(counts, 1), 0) LOOP
+        total := total + coalesce(counts[i], 0);
+    END LOOP;
+    IF total <= 0 THEN
+        RETURN NULL;
+    END IF;
+    FOR i IN 1 .. array_length(counts, 1) LOOP
+        c := counts[i];
+        cum := cum + coalesce(c, 0);
+        IF c > 0 AND cum >= total * p THEN
+            IF bounds[i + 1] IS NULL THEN
+                RETURN bounds[i];
+            END IF;
+            RETURN bounds[i] + (total * p - (cum - c)) / c * (bounds[i + 1] - bounds[i]);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END $$;
+COMMENT ON FUNCTION omni._kpi_percentile(double precision[], double precision) IS
+    'Percentile estimated from wait-time histogram counts (linear inside a bin); NULL when empty.';
+
 CREATE OR REPLACE FUNCTION omni._kpi_waiting(t_from timestamptz, t_to timestamptz, live boolean)
     RETURNS TABLE (queue text, channel text, waiting double precision, waiting_over_sl double precision)
     LANGUAGE sql STABLE SET jit = off AS $$
@@ -148,20 +178,22 @@ CREATE OR REPLACE FUNCTION omni._kpi_waiting(t_from timestamptz, t_to timestampt
                AND (c.queued_at < t_to OR (c.queued_at = t_to AND t_to >= omni.now()))
             UNION ALL
             -- only a conversation open now or changed since t_to can have
-            -- been waiting at t_to (every state change is an event)
-            SELECT e.queue, e.channel, e.at, t_to
+            -- been waiting at t_to (every state change is an event): it was
+            -- if its last queue entry, acceptance or close before t_to is an
+            -- entry made in the window
+            SELECT l.queue, l.channel, l.at, t_to
               FROM (SELECT c.id FROM omni.conversation c WHERE NOT live AND c.state = 'open'
                     UNION
-                    SELECT l.conversation_id FROM omni.event l
-                     WHERE NOT live AND l.at >= t_to AND l.conversation_id IS NOT NULL) k
-             CROSS JOIN LATERAL (SELECT * FROM omni.event e WHERE e.conversation_id = k.id) e
-             WHERE e.at >= t_from AND e.at < t_to
-               AND omni._kpi_is_entry(e.kind, e.from_state, e.to_state, e.detail)
-               AND NOT EXISTS (
-                    SELECT 1 FROM omni.event n
-                     WHERE n.conversation_id = e.conversation_id AND n.id > e.id AND n.at < t_to
+                    SELECT e.conversation_id FROM omni.event e
+                     WHERE NOT live AND e.at >= t_to AND e.conversation_id IS NOT NULL) k
+             CROSS JOIN LATERAL (
+                    SELECT n.kind, n.from_state, n.to_state, n.detail, n.queue, n.channel, n.at
+                      FROM omni.event n
+                     WHERE n.conversation_id = k.id AND n.at < t_to
                        AND (n.kind IN ('accepted', 'picked', 'assigned') OR n.to_state = 'closed'
-                            OR omni._kpi_is_entry(n.kind, n.from_state, n.to_state, n.detail)))) x
+                            OR omni._kpi_is_entry(n.kind, n.from_state, n.to_state, n.detail))
+                     ORDER BY n.id DESC LIMIT 1) l
+             WHERE l.at >= t_from AND omni._kpi_is_entry(l.kind, l.from_state, l.to_state, l.detail)) x
       JOIN omni.queue q ON q.name = x.queue
      GROUP BY x.queue, x.channel
 $$;
@@ -195,6 +227,9 @@ DECLARE
     b timestamptz := omni._kpi_bucket(t_to);
     pivot text;
     total text;
+    uncounted bigint[];
+    counted_since bigint[];
+    facts text[];
 BEGIN
     IF NOT from_rollup AND (t_from <> omni._kpi_bucket(t_from) OR b <= t_from) THEN
         RETURN QUERY SELECT * FROM omni._kpi_log_sums(t_from, t_to);
@@ -216,24 +251,30 @@ BEGIN
              GROUP BY queue, channel, agent_id$q$, total, total, pivot)
         USING t_from, t_to;
     ELSE
+        -- Only the corrections that have events are planned (the usual
+        -- window ends now, on a boundary, after a refresh: none of them).
+        uncounted := omni._kpi_uncounted(t_to);
+        counted_since := omni._kpi_counted_since(t_to);
+        facts := ARRAY['SELECT * FROM omni._kpi_open_work($1, $2, false)'];
+        IF cardinality(uncounted) > 0 THEN
+            facts := facts || 'SELECT * FROM omni._kpi_facts($4, $1, $3)'::text;
+        END IF;
+        IF cardinality(counted_since) > 0 THEN
+            facts := facts || 'SELECT fact_at, queue, channel, agent_id, measure, -value FROM omni._kpi_facts($5, $1, $3)'::text;
+        END IF;
+        IF b < t_to THEN
+            facts := facts || 'SELECT * FROM omni._kpi_facts(NULL, $3, $2)'::text;
+        END IF;
         RETURN QUERY EXECUTE format($q$
             SELECT $1, queue, channel, agent_id, %1$s FROM (
                 SELECT queue, channel, agent_id, %2$s FROM omni.kpi_rollup
                  WHERE bucket >= $1 AND bucket < $3
                  GROUP BY queue, channel, agent_id
                 UNION ALL
-                SELECT queue, channel, agent_id, %3$s FROM (
-                    SELECT * FROM omni._kpi_facts($4, $1, $3)
-                    UNION ALL
-                    SELECT fact_at, queue, channel, agent_id, measure, -value
-                      FROM omni._kpi_facts($5, $1, $3)
-                    UNION ALL
-                    SELECT * FROM omni._kpi_facts(NULL, $3, $2)
-                    UNION ALL
-                    SELECT * FROM omni._kpi_open_work($1, $2, false)) f
+                SELECT queue, channel, agent_id, %3$s FROM (%4$s) f
                  GROUP BY queue, channel, agent_id) s
-             GROUP BY queue, channel, agent_id$q$, total, total, pivot)
-        USING t_from, t_to, b, omni._kpi_uncounted(t_to), omni._kpi_counted_since(t_to);
+             GROUP BY queue, channel, agent_id$q$, total, total, pivot, array_to_string(facts, ' UNION ALL '))
+        USING t_from, t_to, b, uncounted, counted_since;
     END IF;
 END $$;
 COMMENT ON FUNCTION omni._kpi_sums(timestamptz, timestamptz, boolean) IS
@@ -454,18 +495,25 @@ g AS (
            sum(s.s_very_positive) AS s_very_positive
       FROM s WHERE s.queue <> '' GROUP BY s.bucket, s.queue, s.channel),
 -- Fairness: handled per 100 capacity units of each online member of the queue.
+-- (each online member of the queue with what it handled, zero included; a
+-- union and one grouping rather than a join that a misestimate turns into a
+-- loop over every bucket of a series)
+onl AS (SELECT o.ws, array_agg(o.agent_id) AS agents FROM online o GROUP BY o.ws),
 fair AS (
     SELECT k.ws, k.queue, k.channel, count(*) AS online_agents,
            CASE WHEN avg(k.per_cap) > 0 THEN stddev_pop(k.per_cap) / avg(k.per_cap) END AS cv
-      FROM (SELECT qc.ws, qc.queue, qc.channel, m.agent_id,
-                   coalesce(h.handled, 0) * 100.0 / nullif(a.capacity_units, 0) AS per_cap
-              FROM (SELECT DISTINCT s.bucket AS ws, s.queue, s.channel FROM s WHERE s.queue <> '') qc
-              JOIN omni.queue_member m ON m.queue = qc.queue
-              JOIN omni.agent a ON a.id = m.agent_id
-              JOIN online o ON o.ws = qc.ws AND o.agent_id = m.agent_id
-              LEFT JOIN (SELECT s.bucket AS ws, s.queue, s.channel, s.agent_id, sum(s.handled) AS handled
-                           FROM s GROUP BY 1, 2, 3, 4) h
-                ON (h.ws, h.queue, h.channel, h.agent_id) = (qc.ws, qc.queue, qc.channel, m.agent_id)) k
+      FROM (SELECT u.ws, u.queue, u.channel, u.agent_id,
+                   sum(u.handled) * 100.0 / nullif(a.capacity_units, 0) AS per_cap
+              FROM (SELECT qc.ws, qc.queue, qc.channel, m.agent_id, 0::double precision AS handled, true AS online_member
+                      FROM (SELECT DISTINCT s.bucket AS ws, s.queue, s.channel FROM s WHERE s.queue <> '') qc
+                      JOIN onl ON onl.ws = qc.ws
+                      JOIN omni.queue_member m ON m.queue = qc.queue AND m.agent_id = ANY (onl.agents)
+                    UNION ALL
+                    SELECT s.bucket, s.queue, s.channel, s.agent_id, s.handled, false
+                      FROM s WHERE s.queue <> '' AND s.agent_id <> 0) u
+              JOIN omni.agent a ON a.id = u.agent_id
+             GROUP BY u.ws, u.queue, u.channel, u.agent_id, a.capacity_units
+            HAVING bool_or(u.online_member)) k
      GROUP BY k.ws, k.queue, k.channel)
 SELECT x.ws, CASE WHEN step IS NULL THEN t_to ELSE least(x.ws + step, t_to) END, x.queue, x.channel,
        coalesce(g.incoming, 0)::bigint, coalesce(g.incoming_escalated, 0)::bigint,
