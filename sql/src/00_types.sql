@@ -16,6 +16,10 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omnichannel_service') THEN
         CREATE ROLE omnichannel_service NOLOGIN;
     END IF;
+    -- BI and reporting: reads every view and KPI, no message text, no writes.
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omnichannel_reporting') THEN
+        CREATE ROLE omnichannel_reporting NOLOGIN;
+    END IF;
 END
 $roles$;
 
@@ -62,6 +66,21 @@ CREATE FUNCTION omni.now() RETURNS timestamptz
     AS 'MODULE_PATHNAME', 'omni_now_sql';
 COMMENT ON FUNCTION omni.now() IS
     'The time omnichannel works with: the transaction start, or omnichannel.mock_now when a superuser set it (tests, replays).';
+
+-- pg_dump scripts and pg_restore sessions always start with row_security = off
+-- and check_function_bodies = off (pg_backup_archiver.c); applications never
+-- run that way as a superuser.  Triggers that derive new rows or rewrite the
+-- row being inserted (queue splits, overflow, runtime rows of a new agent)
+-- stand aside then, so a restore gives back the rows exactly as dumped
+-- (docs/operations.md, "Backups").
+CREATE FUNCTION omni._restoring() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT pg_catalog.current_setting('row_security') = 'off'
+       AND NOT pg_catalog.current_setting('check_function_bodies')::boolean
+       AND coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user), false)
+$$;
+COMMENT ON FUNCTION omni._restoring() IS
+    'Whether this session restores a dump (a superuser session with row_security and check_function_bodies off, as pg_restore and pg_dump scripts set them): triggers that derive rows stand aside.';
 
 CREATE FUNCTION omni.caller() RETURNS regrole
     LANGUAGE c STABLE PARALLEL SAFE

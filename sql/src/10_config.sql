@@ -58,14 +58,16 @@ CREATE TRIGGER protect_builtin BEFORE INSERT OR UPDATE OR DELETE ON omni.presenc
 
 CREATE TABLE omni.channel (
     name         text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]*$'),
-    description  text
+    description  text,
+    builtin      boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE omni.channel IS 'Channels conversations arrive on; seeded chat, sms, voice, email, social.';
 COMMENT ON COLUMN omni.channel.name IS 'Channel name, lower case (e.g. ''whatsapp'').';
 COMMENT ON COLUMN omni.channel.description IS 'Free description.';
-INSERT INTO omni.channel (name, description) VALUES
-    ('chat', 'Live chat on web or app'), ('sms', 'Text messages'), ('voice', 'Phone calls'),
-    ('email', 'E-mail'), ('social', 'Social media messages');
+COMMENT ON COLUMN omni.channel.builtin IS 'true: one of the five channels CREATE EXTENSION seeds (not in a dump; the extension recreates them).';
+INSERT INTO omni.channel (name, description, builtin) VALUES
+    ('chat', 'Live chat on web or app', true), ('sms', 'Text messages', true), ('voice', 'Phone calls', true),
+    ('email', 'E-mail', true), ('social', 'Social media messages', true);
 
 CREATE TABLE omni.skill (
     name         text PRIMARY KEY CHECK (btrim(name) <> ''),

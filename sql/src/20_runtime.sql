@@ -331,4 +331,4 @@ BEGIN
     RETURN NEW;
 END $$;
 CREATE TRIGGER agent_state_row AFTER INSERT ON omni.agent
-    FOR EACH ROW EXECUTE FUNCTION omni._agent_state_row();
+    FOR EACH ROW WHEN (NOT omni._restoring()) EXECUTE FUNCTION omni._agent_state_row();

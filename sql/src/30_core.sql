@@ -221,6 +221,7 @@ CREATE TABLE omni.conversation_transition (
     from_state  omni.conversation_state NOT NULL,
     served_by   text NOT NULL DEFAULT 'any' CHECK (served_by IN ('any', 'agent', 'bot')),
     to_state    omni.conversation_state NOT NULL,
+    builtin     boolean NOT NULL DEFAULT false,
     PRIMARY KEY (operation, from_state, served_by)
 );
 COMMENT ON TABLE omni.conversation_transition IS
@@ -230,6 +231,7 @@ COMMENT ON COLUMN omni.conversation_transition.from_state IS 'State the operatio
 COMMENT ON COLUMN omni.conversation_transition.served_by IS
     'For active conversations: whether the row applies to one served by an agent, by a bot, or either (any).';
 COMMENT ON COLUMN omni.conversation_transition.to_state IS 'Resulting state.';
+COMMENT ON COLUMN omni.conversation_transition.builtin IS 'true: shipped with the extension (not in a dump; CREATE EXTENSION recreates it).';
 
 INSERT INTO omni.conversation_transition (operation, from_state, served_by, to_state) VALUES
     ('offer',             'open',    'any',   'open'),

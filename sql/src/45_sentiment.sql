@@ -112,11 +112,7 @@ CREATE TRIGGER profanity_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON
 CREATE TRIGGER sentiment_threshold_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.sentiment_threshold
     FOR EACH STATEMENT EXECUTE FUNCTION omni._sentiment_lexicon_changed();
 
--- Admin entries survive pg_dump; built-in rows come back with CREATE EXTENSION.
-SELECT pg_catalog.pg_extension_config_dump('omni.lexicon', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('omni.lexicon_rule', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('omni.profanity', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('omni.sentiment_threshold', '');
+-- What pg_dump saves of these tables: sql/src/95_backup.sql.
 
 GRANT SELECT ON omni.lexicon, omni.lexicon_rule, omni.profanity, omni.sentiment_threshold TO PUBLIC;
 GRANT INSERT, UPDATE, DELETE ON omni.lexicon, omni.lexicon_rule, omni.profanity TO omnichannel_admin;

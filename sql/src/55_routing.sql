@@ -197,7 +197,7 @@ BEGIN
     RETURN NEW;
 END $$;
 CREATE TRIGGER apply_route_split BEFORE INSERT ON omni.conversation
-    FOR EACH ROW EXECUTE FUNCTION omni._apply_route_split();
+    FOR EACH ROW WHEN (NOT omni._restoring()) EXECUTE FUNCTION omni._apply_route_split();
 CREATE TRIGGER apply_route_split_on_escalate BEFORE UPDATE OF queue ON omni.conversation
     FOR EACH ROW WHEN (OLD.queue IS NULL AND NEW.queue IS NOT NULL)
     EXECUTE FUNCTION omni._apply_route_split();
@@ -279,7 +279,7 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE CONSTRAINT TRIGGER prequeue_overflow AFTER INSERT ON omni.conversation
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.state = 'open')
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.state = 'open' AND NOT omni._restoring())
     EXECUTE FUNCTION omni._prequeue_overflow();
 CREATE CONSTRAINT TRIGGER prequeue_overflow_on_move AFTER UPDATE OF queue, state ON omni.conversation
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW

@@ -17,8 +17,11 @@ GRANT USAGE ON SCHEMA omni TO PUBLIC;
 CREATE FUNCTION omni._sees_everything() RETURNS boolean
     LANGUAGE sql STABLE AS $$
     SELECT pg_has_role(current_user, 'omnichannel_admin', 'MEMBER')
+        OR pg_has_role(current_user, 'omnichannel_reporting', 'MEMBER')
+        OR pg_has_role(current_user, 'pg_read_all_data', 'MEMBER')
 $$;
-COMMENT ON FUNCTION omni._sees_everything() IS 'Row-level security: admins (and superusers) see every row.';
+COMMENT ON FUNCTION omni._sees_everything() IS
+    'Row-level security: admins (and superusers), reporting and pg_read_all_data members see every row (what they may read is up to their grants; services see only their own conversations).';
 
 -- Supervision is by exact role identity, like omni._supervises_queue()
 -- (docs/security.md, "Who is a person").

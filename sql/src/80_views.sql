@@ -376,3 +376,26 @@ CREATE POLICY supervisor_queues ON omni.transfer_offer FOR SELECT TO omnichannel
 GRANT EXECUTE ON FUNCTION omni.consult(bigint, bigint), omni.end_consult(bigint, bigint),
     omni.accept_transfer(bigint), omni.reject_transfer(bigint)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
+
+-- Reporting (SPEC §7): omnichannel_reporting reads every view and KPI and the
+-- tables behind them, never message text (nor the sentiment evidence quoting
+-- it) and writes nothing.  Views here are security_invoker, so a reader also
+-- needs the tables and the visibility helpers; a pg_read_all_data login reads
+-- the tables through that role and gets the helpers here.  Views and KPIs of
+-- later parts are granted there (85_kpi.sql).
+GRANT SELECT ON omni.presence, omni.channel, omni.skill, omni.capacity_profile, omni.agent, omni.agent_skill,
+    omni.agent_capacity_profile, omni.queue, omni.queue_member, omni.queue_supervisor, omni.workstream,
+    omni.route_rule, omni.classify_rule, omni.conversation_transition, omni.assignment_rule, omni.queue_overflow,
+    omni.queue_hours, omni.route_rule_split, omni.queue_rotation,
+    omni.customer, omni.customer_identity, omni.agent_state, omni.presence_history, omni.conversation,
+    omni.conversation_participant, omni.offer, omni.capacity_hold, omni.capacity_profile_use, omni.event,
+    omni.sentiment_history, omni.sentiment_threshold
+    TO omnichannel_reporting;
+GRANT SELECT (id, conversation_id, sender, agent_id, created_at, language, sentiment, sentiment_score, profane)
+    ON omni.message TO omnichannel_reporting;
+GRANT SELECT ON omni.agent_status, omni.ongoing_conversations, omni.ongoing_by_state, omni.customer_summary,
+    omni.my_work, omni.unassigned_work, omni.escalations, omni.routing_decision, omni.worker_status,
+    omni.sentiment_over_time
+    TO omnichannel_reporting;
+GRANT EXECUTE ON FUNCTION omni._sees_agent(bigint), omni._sees_queue(text) TO omnichannel_reporting, pg_read_all_data;
+GRANT SELECT ON omni.transfer_offer TO omnichannel_reporting;

@@ -76,16 +76,29 @@ COMMENT ON FUNCTION omni._kpi_hist_bin(double precision) IS 'Name of the histogr
 -- otherwise below the true percentile by less than the bin's width
 -- (docs/kpi.md).  The open last bin answers its lower bound (1800 s).
 CREATE FUNCTION omni._kpi_percentile(counts double precision[], p double precision) RETURNS double precision
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    WITH b AS (
-        SELECT i, c, sum(c) OVER (ORDER BY i) AS cum, (omni._kpi_hist_bounds())[i] AS lo
-          FROM unnest(counts) WITH ORDINALITY u(c, i)),
-    n AS (SELECT sum(c) AS total FROM b)
-    SELECT b.lo
-      FROM b, n
-     WHERE n.total > 0 AND b.c > 0 AND b.cum >= greatest(ceil(n.total * p), 1)
-     ORDER BY b.i LIMIT 1
-$$;
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    bounds constant double precision[] := omni._kpi_hist_bounds();
+    total double precision := 0;
+    cum double precision := 0;
+    rank double precision;
+BEGIN
+    -- a loop, not a query: it runs for every row of a series
+    FOR i IN 1 .. coalesce(array_length(counts, 1), 0) LOOP
+        total := total + coalesce(counts[i], 0);
+    END LOOP;
+    IF total <= 0 THEN
+        RETURN NULL;
+    END IF;
+    rank := greatest(ceil(total * p), 1);
+    FOR i IN 1 .. array_length(counts, 1) LOOP
+        cum := cum + coalesce(counts[i], 0);
+        IF counts[i] > 0 AND cum >= rank THEN
+            RETURN bounds[i];
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END $$;
 COMMENT ON FUNCTION omni._kpi_percentile(double precision[], double precision) IS
     'Percentile from wait-time histogram counts: lower bound of the bin holding the nearest rank (exact at bin edges, under by less than the bin width elsewhere); NULL when empty.';
 
@@ -469,39 +482,227 @@ $$;
 COMMENT ON FUNCTION omni._kpi_open_work(timestamptz, timestamptz, boolean) IS
     'Work still held at the end of the window, split into buckets (capacity used so far).';
 
--- Queue visits that entered in [t_from, t_to) and are still waiting at t_to,
--- and how many of them longer than the queue's service-level threshold.
--- live: read the conversations as they are now (t_to is now); else replay
--- the event log.
+-- Queue visits that entered in [t_from, t_to) and are still waiting, and how
+-- many of them longer than the queue's service-level threshold.  live: read
+-- the conversations as they are now (cohort known now, waits measured to
+-- now; with t_to = now, visits entering at now count); else replay the
+-- event log as it stood at t_to.
 CREATE FUNCTION omni._kpi_waiting(t_from timestamptz, t_to timestamptz, live boolean)
     RETURNS TABLE (queue text, channel text, waiting double precision, waiting_over_sl double precision)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE SET jit = off AS $$
     SELECT x.queue, x.channel, count(*)::double precision,
-           count(*) FILTER (WHERE t_to - x.entered > q.service_level_threshold)::double precision
-      FROM (SELECT c.queue, c.channel, c.queued_at AS entered
+           count(*) FILTER (WHERE x.upto - x.entered > q.service_level_threshold)::double precision
+      FROM (SELECT c.queue, c.channel, c.queued_at AS entered, omni.now() AS upto
               FROM omni.conversation c
-             WHERE live AND c.state = 'open' AND c.queued_at >= t_from AND c.queued_at <= t_to
+             WHERE live AND c.state = 'open' AND c.queued_at >= t_from
+               AND (c.queued_at < t_to OR (c.queued_at = t_to AND t_to >= omni.now()))
             UNION ALL
-            SELECT e.queue, e.channel, e.at
-              FROM omni.event e
-             WHERE NOT live AND e.at >= t_from AND e.at < t_to
-               AND omni._kpi_is_entry(e.kind, e.from_state, e.to_state, e.detail)
-               AND NOT EXISTS (
-                    SELECT 1 FROM omni.event n
-                     WHERE n.conversation_id = e.conversation_id AND n.id > e.id AND n.at < t_to
+            -- only a conversation open now or changed since t_to can have
+            -- been waiting at t_to (every state change is an event): it was
+            -- if its last queue entry, acceptance or close before t_to is an
+            -- entry made in the window
+            SELECT l.queue, l.channel, l.at, t_to
+              FROM (SELECT c.id FROM omni.conversation c WHERE NOT live AND c.state = 'open'
+                    UNION
+                    SELECT e.conversation_id FROM omni.event e
+                     WHERE NOT live AND e.at >= t_to AND e.conversation_id IS NOT NULL) k
+             CROSS JOIN LATERAL (
+                    SELECT n.kind, n.from_state, n.to_state, n.detail, n.queue, n.channel, n.at
+                      FROM omni.event n
+                     WHERE n.conversation_id = k.id AND n.at < t_to
                        AND (n.kind IN ('accepted', 'picked', 'assigned') OR n.to_state = 'closed'
-                            OR omni._kpi_is_entry(n.kind, n.from_state, n.to_state, n.detail)))) x
+                            OR omni._kpi_is_entry(n.kind, n.from_state, n.to_state, n.detail))
+                     ORDER BY n.id DESC LIMIT 1) l
+             WHERE l.at >= t_from AND omni._kpi_is_entry(l.kind, l.from_state, l.to_state, l.detail)) x
       JOIN omni.queue q ON q.name = x.queue
      GROUP BY x.queue, x.channel
 $$;
 COMMENT ON FUNCTION omni._kpi_waiting(timestamptz, timestamptz, boolean) IS
-    'Queue visits of the window still waiting at its end, and those waiting longer than the service-level threshold.';
+    'Queue visits of the window still waiting (now, or at the window''s end from the log), and those waiting longer than the service-level threshold.';
 
--- Sums over a window, per queue, channel and agent: from the rollups plus
--- what is still running (from_rollup), or recomputed from the event log.
+-- Events the rollups hold (counted by omni.refresh_kpis()) or not yet.
+CREATE FUNCTION omni._kpi_uncounted(t_before timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(e.id), '{}') FROM omni.event e, omni.kpi_state st
+     WHERE e.id > st.last_id AND NOT e.id = ANY (st.done_above) AND e.at < t_before
+$$;
+COMMENT ON FUNCTION omni._kpi_uncounted(timestamptz) IS
+    'Events before a time that omni.refresh_kpis() has not counted yet (not in the rollups).';
+CREATE FUNCTION omni._kpi_counted_since(t_since timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(e.id), '{}') FROM omni.event e, omni.kpi_state st
+     WHERE e.at >= t_since AND (e.id <= st.last_id OR e.id = ANY (st.done_above))
+$$;
+COMMENT ON FUNCTION omni._kpi_counted_since(timestamptz) IS
+    'Events from a time on that the rollups already hold.';
+
+-- Sums over a window, per queue, channel and agent, three ways:
+--  * from_rollup (intraday views, omni.kpi_series): every visit of the
+--    window with what is known of it now (cohort): rollup buckets in the
+--    window, plus work still held now cut at the window's end;
+--  * as the window stood at t_to (omni.kpi), from the rollups when t_from is
+--    on a 5-minute boundary: buckets [t_from, b) with b the bucket of t_to,
+--    corrected by the facts of events not counted yet (added) and of counted
+--    events at or after t_to (taken away), plus the events of [b, t_to) and
+--    the work held at t_to from the log;
+--  * straight from the event log (omni._kpi_log_sums), otherwise.
+-- The second equals the third (test sql/kpi_series.sql): an event's facts are
+-- attributed at or before its time, so events before t_from add nothing.
+-- These functions run with jit off: their plans are cheap but estimated
+-- expensive (set-returning functions, no statistics on fresh tables), and
+-- compiling 60 filtered aggregates costs far more than running them.
 CREATE FUNCTION omni._kpi_sums(t_from timestamptz, t_to timestamptz, from_rollup boolean)
     RETURNS SETOF omni.kpi_rollup
-    LANGUAGE plpgsql STABLE AS $$
+    LANGUAGE plpgsql STABLE SET jit = off AS $$
+DECLARE
+    ms text[] := omni._kpi_measures();
+    b timestamptz := omni._kpi_bucket(t_to);
+    pivot text;
+    total text;
+    uncounted bigint[];
+    counted_since bigint[];
+    facts text[];
+BEGIN
+    IF NOT from_rollup AND (t_from <> omni._kpi_bucket(t_from) OR b <= t_from) THEN
+        RETURN QUERY SELECT * FROM omni._kpi_log_sums(t_from, t_to);
+        RETURN;
+    END IF;
+    SELECT string_agg(format('coalesce(sum(value) FILTER (WHERE measure = %L), 0) AS %I', m, m), ', '),
+           string_agg(format('sum(%I) AS %I', m, m), ', ')
+      INTO pivot, total FROM unnest(ms) m;
+    IF from_rollup THEN
+        RETURN QUERY EXECUTE format($q$
+            SELECT $1, queue, channel, agent_id, %1$s FROM (
+                SELECT queue, channel, agent_id, %2$s FROM omni.kpi_rollup
+                 WHERE bucket >= $1 AND (bucket < $2 OR (bucket = $2 AND $2 >= omni.now()))
+                 GROUP BY queue, channel, agent_id
+                UNION ALL
+                SELECT queue, channel, agent_id, %3$s FROM omni._kpi_open_work($1, omni.now(), true)
+                 WHERE fact_at < $2 OR (fact_at = $2 AND $2 >= omni.now())
+                 GROUP BY queue, channel, agent_id) s
+             GROUP BY queue, channel, agent_id$q$, total, total, pivot)
+        USING t_from, t_to;
+    ELSE
+        -- Only the corrections that have events are planned (the usual
+        -- window ends now, on a boundary, after a refresh: none of them).
+        uncounted := omni._kpi_uncounted(t_to);
+        counted_since := omni._kpi_counted_since(t_to);
+        facts := ARRAY['SELECT * FROM omni._kpi_open_work($1, $2, false)'];
+        IF cardinality(uncounted) > 0 THEN
+            facts := facts || 'SELECT * FROM omni._kpi_facts($4, $1, $3)'::text;
+        END IF;
+        IF cardinality(counted_since) > 0 THEN
+            facts := facts || 'SELECT fact_at, queue, channel, agent_id, measure, -value FROM omni._kpi_facts($5, $1, $3)'::text;
+        END IF;
+        IF b < t_to THEN
+            facts := facts || 'SELECT * FROM omni._kpi_facts(NULL, $3, $2)'::text;
+        END IF;
+        RETURN QUERY EXECUTE format($q$
+            SELECT $1, queue, channel, agent_id, %1$s FROM (
+                SELECT queue, channel, agent_id, %2$s FROM omni.kpi_rollup
+                 WHERE bucket >= $1 AND bucket < $3
+                 GROUP BY queue, channel, agent_id
+                UNION ALL
+                SELECT queue, channel, agent_id, %3$s FROM (%4$s) f
+                 GROUP BY queue, channel, agent_id) s
+             GROUP BY queue, channel, agent_id$q$, total, total, pivot, array_to_string(facts, ' UNION ALL '))
+        USING t_from, t_to, b, uncounted, counted_since;
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni._kpi_sums(timestamptz, timestamptz, boolean) IS
+    'KPI sums over a window per queue, channel and agent: cohort known now from the rollups (from_rollup), or the window as it stood at its end (from the rollups when it starts on a 5-minute boundary, else from the event log).';
+
+CREATE FUNCTION omni._kpi_log_sums(t_from timestamptz, t_to timestamptz)
+    RETURNS SETOF omni.kpi_rollup
+    LANGUAGE plpgsql STABLE SET jit = off AS $$
+DECLARE
+    ms text[] := omni._kpi_measures();
+    pivot text;
+BEGIN
+    SELECT string_agg(format('coalesce(sum(value) FILTER (WHERE measure = %L), 0) AS %I', m, m), ', ')
+      INTO pivot FROM unnest(ms) m;
+    RETURN QUERY EXECUTE format($q$
+        SELECT $1, queue, channel, agent_id, %s FROM (
+            SELECT * FROM omni._kpi_facts(NULL, $1, $2)
+            UNION ALL
+            SELECT * FROM omni._kpi_open_work($1, $2, false)) f
+         GROUP BY queue, channel, agent_id$q$, pivot)
+    USING t_from, t_to;
+END $$;
+COMMENT ON FUNCTION omni._kpi_log_sums(timestamptz, timestamptz) IS
+    'KPI sums over a window as it stood at its end, recomputed from the event log alone.';
+
+CREATE FUNCTION omni._kpi_presence_sums(t_from timestamptz, t_to timestamptz, from_rollup boolean)
+    RETURNS TABLE (agent_id bigint, presence text, seconds double precision)
+    LANGUAGE plpgsql STABLE SET jit = off AS $$
+DECLARE
+    b timestamptz := omni._kpi_bucket(t_to);
+    uncounted bigint[];
+    counted_since bigint[];
+BEGIN
+    IF from_rollup THEN
+        -- Closed intervals from the rollups; the interval still open now, cut
+        -- at the window's end.
+        RETURN QUERY
+        SELECT x.agent_id, x.presence, sum(x.seconds)
+          FROM (SELECT r.agent_id, r.presence, r.seconds FROM omni.kpi_presence_rollup r
+                 WHERE r.bucket >= t_from AND (r.bucket < t_to OR (r.bucket = t_to AND t_to >= omni.now()))
+                UNION ALL
+                SELECT o.agent_id, o.presence, o.seconds - greatest(0, extract(epoch FROM omni.now() - t_to))
+                  FROM omni._kpi_open_presence(t_from, omni.now(), true) o
+                 WHERE o.seconds - greatest(0, extract(epoch FROM omni.now() - t_to)) > 0) x
+         GROUP BY x.agent_id, x.presence;
+    ELSIF t_from <> omni._kpi_bucket(t_from) OR b <= t_from THEN
+        RETURN QUERY SELECT * FROM omni._kpi_presence_log_sums(t_from, t_to);
+    ELSE
+        -- As it stood at t_to, from the rollups (see omni._kpi_sums).
+        uncounted := omni._kpi_uncounted(t_to);
+        counted_since := omni._kpi_counted_since(t_to);
+        RETURN QUERY
+        SELECT x.agent_id, x.presence, sum(x.seconds)
+          FROM (SELECT r.agent_id, r.presence, r.seconds FROM omni.kpi_presence_rollup r
+                 WHERE r.bucket >= t_from AND r.bucket < b
+                UNION ALL
+                SELECT f.agent_id, f.presence, f.seconds FROM omni._kpi_presence_facts(uncounted, t_from, b) f
+                UNION ALL
+                SELECT f.agent_id, f.presence, -f.seconds FROM omni._kpi_presence_facts(counted_since, t_from, b) f
+                UNION ALL
+                SELECT f.agent_id, f.presence, f.seconds FROM omni._kpi_presence_facts(NULL, b, t_to) f
+                UNION ALL
+                SELECT * FROM omni._kpi_open_presence(t_from, t_to, false)) x
+         GROUP BY x.agent_id, x.presence;
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni._kpi_presence_sums(timestamptz, timestamptz, boolean) IS
+    'Seconds per agent and presence over a window, the three ways of omni._kpi_sums.';
+
+CREATE FUNCTION omni._kpi_presence_log_sums(t_from timestamptz, t_to timestamptz)
+    RETURNS TABLE (agent_id bigint, presence text, seconds double precision)
+    LANGUAGE sql STABLE SET jit = off AS $$
+    SELECT x.agent_id, x.presence, sum(x.seconds)
+      FROM (SELECT f.agent_id, f.presence, f.seconds FROM omni._kpi_presence_facts(NULL, t_from, t_to) f
+            UNION ALL
+            SELECT * FROM omni._kpi_open_presence(t_from, t_to, false)) x
+     GROUP BY x.agent_id, x.presence
+$$;
+COMMENT ON FUNCTION omni._kpi_presence_log_sums(timestamptz, timestamptz) IS
+    'Seconds per agent and presence over a window as it stood at its end, from the event log alone.';
+
+-- Per bucket of a series (omni.kpi_series): the rollup sums, presence
+-- seconds and waiting visits of each step-long bucket of [t_from, t_to),
+-- counted like the intraday views (from_rollup of omni._kpi_sums), in one
+-- pass.  The last bucket ends at t_to; when t_to is now it counts what
+-- happened at now.
+CREATE FUNCTION omni._kpi_series_last(t_from timestamptz, t_to timestamptz, step interval) RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT date_bin(step, t_to - interval '1 microsecond', t_from)
+$$;
+COMMENT ON FUNCTION omni._kpi_series_last(timestamptz, timestamptz, interval) IS
+    'Start of the last step-long bucket of a series over [t_from, t_to).';
+
+CREATE FUNCTION omni._kpi_series_sums(t_from timestamptz, t_to timestamptz, step interval)
+    RETURNS SETOF omni.kpi_rollup
+    LANGUAGE plpgsql STABLE SET jit = off AS $$
 DECLARE
     ms text[] := omni._kpi_measures();
     pivot text;
@@ -511,37 +712,57 @@ BEGIN
            string_agg(format('sum(%I) AS %I', m, m), ', ')
       INTO pivot, total FROM unnest(ms) m;
     RETURN QUERY EXECUTE format($q$
-        SELECT $1, queue, channel, agent_id, %1$s FROM (
-            SELECT queue, channel, agent_id, %2$s FROM omni.kpi_rollup
-             WHERE $3 AND bucket >= $1 AND bucket <= $2
-             GROUP BY queue, channel, agent_id
+        SELECT ws, queue, channel, agent_id, %1$s FROM (
+            SELECT least(date_bin($3, bucket, $1), $4) AS ws, queue, channel, agent_id, %2$s FROM omni.kpi_rollup
+             WHERE bucket >= $1 AND (bucket < $2 OR (bucket = $2 AND $2 >= omni.now()))
+             GROUP BY 1, 2, 3, 4
             UNION ALL
-            SELECT queue, channel, agent_id, %3$s FROM (
-                SELECT * FROM omni._kpi_open_work($1, $2, $3)
-                UNION ALL
-                SELECT * FROM omni._kpi_facts(NULL, $1, $2) WHERE NOT $3) f
-             GROUP BY queue, channel, agent_id) s
-         GROUP BY queue, channel, agent_id$q$, total, total, pivot)
-    USING t_from, t_to, from_rollup;
+            SELECT least(date_bin($3, fact_at, $1), $4), queue, channel, agent_id, %3$s
+              FROM omni._kpi_open_work($1, omni.now(), true)
+             WHERE fact_at < $2 OR (fact_at = $2 AND $2 >= omni.now())
+             GROUP BY 1, 2, 3, 4) s
+         GROUP BY ws, queue, channel, agent_id$q$, total, total, pivot)
+    USING t_from, t_to, step, omni._kpi_series_last(t_from, t_to, step);
 END $$;
-COMMENT ON FUNCTION omni._kpi_sums(timestamptz, timestamptz, boolean) IS
-    'KPI sums over a window per queue, channel and agent, from the rollups or straight from the event log.';
+COMMENT ON FUNCTION omni._kpi_series_sums(timestamptz, timestamptz, interval) IS
+    'KPI sums per step-long bucket of [t_from, t_to) (bucket column: the bucket''s start), counted like the intraday views.';
 
-CREATE FUNCTION omni._kpi_presence_sums(t_from timestamptz, t_to timestamptz, from_rollup boolean)
-    RETURNS TABLE (agent_id bigint, presence text, seconds double precision)
-    LANGUAGE sql STABLE AS $$
-    SELECT x.agent_id, x.presence, sum(x.seconds)
-      FROM (SELECT r.agent_id, r.presence, r.seconds FROM omni.kpi_presence_rollup r
-             WHERE from_rollup AND r.bucket >= t_from AND r.bucket <= t_to
+CREATE FUNCTION omni._kpi_series_presence(t_from timestamptz, t_to timestamptz, step interval)
+    RETURNS TABLE (ws timestamptz, agent_id bigint, presence text, seconds double precision)
+    LANGUAGE sql STABLE SET jit = off AS $$
+    SELECT x.ws, x.agent_id, x.presence, sum(x.seconds)
+      FROM (SELECT least(date_bin(step, r.bucket, t_from), omni._kpi_series_last(t_from, t_to, step)) AS ws,
+                   r.agent_id, r.presence, r.seconds
+              FROM omni.kpi_presence_rollup r
+             WHERE r.bucket >= t_from AND (r.bucket < t_to OR (r.bucket = t_to AND t_to >= omni.now()))
             UNION ALL
-            SELECT f.agent_id, f.presence, f.seconds FROM omni._kpi_presence_facts(NULL, t_from, t_to) f
-             WHERE NOT from_rollup
-            UNION ALL
-            SELECT * FROM omni._kpi_open_presence(t_from, t_to, from_rollup)) x
-     GROUP BY x.agent_id, x.presence
+            -- the presence each agent is in now, from its start to now, cut per bucket
+            SELECT b.ws, a.id, p.detail ->> 'to',
+                   extract(epoch FROM least(omni.now(), t_to, b.ws + step) - greatest(p.at, t_from, b.ws))::double precision
+              FROM omni.agent a
+             CROSS JOIN LATERAL (SELECT e.at, e.detail FROM omni.event e
+                                  WHERE e.agent_id = a.id AND e.kind = 'presence' AND e.at <= omni.now()
+                                  ORDER BY e.id DESC LIMIT 1) p
+             CROSS JOIN LATERAL generate_series(t_from, omni._kpi_series_last(t_from, t_to, step), step) b(ws)
+             WHERE least(omni.now(), t_to, b.ws + step) > greatest(p.at, t_from, b.ws)) x
+     GROUP BY x.ws, x.agent_id, x.presence
 $$;
-COMMENT ON FUNCTION omni._kpi_presence_sums(timestamptz, timestamptz, boolean) IS
-    'Seconds per agent and presence over a window, from the rollups or from the event log.';
+COMMENT ON FUNCTION omni._kpi_series_presence(timestamptz, timestamptz, interval) IS
+    'Seconds per agent and presence per step-long bucket of [t_from, t_to), counted like the intraday views.';
+
+CREATE FUNCTION omni._kpi_series_waiting(t_from timestamptz, t_to timestamptz, step interval)
+    RETURNS TABLE (ws timestamptz, queue text, channel text, waiting double precision, waiting_over_sl double precision)
+    LANGUAGE sql STABLE SET jit = off AS $$
+    SELECT least(date_bin(step, c.queued_at, t_from), omni._kpi_series_last(t_from, t_to, step)), c.queue, c.channel,
+           count(*)::double precision,
+           count(*) FILTER (WHERE omni.now() - c.queued_at > q.service_level_threshold)::double precision
+      FROM omni.conversation c JOIN omni.queue q ON q.name = c.queue
+     WHERE c.state = 'open' AND c.queued_at >= t_from
+       AND (c.queued_at < t_to OR (c.queued_at = t_to AND t_to >= omni.now()))
+     GROUP BY 1, 2, 3
+$$;
+COMMENT ON FUNCTION omni._kpi_series_waiting(timestamptz, timestamptz, interval) IS
+    'Visits still waiting now per step-long bucket of [t_from, t_to) they entered in, and those waiting longer than the service-level threshold.';
 
 -- Formulas ----------------------------------------------------------------------------
 
@@ -549,7 +770,7 @@ CREATE FUNCTION omni._ratio(n double precision, d double precision) RETURNS doub
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN d > 0 THEN n / d END $$;
 COMMENT ON FUNCTION omni._ratio(double precision, double precision) IS 'n / d, NULL when the denominator is empty.';
 
-CREATE FUNCTION omni._kpi_queue_rows(t_from timestamptz, t_to timestamptz, from_rollup boolean)
+CREATE FUNCTION omni._kpi_queue_rows_by(t_from timestamptz, t_to timestamptz, step interval, from_rollup boolean)
     RETURNS TABLE (
         window_start timestamptz, window_end timestamptz, queue text, channel text,
         incoming bigint, incoming_escalated bigint, incoming_transferred bigint, incoming_requeued bigint,
@@ -570,15 +791,24 @@ CREATE FUNCTION omni._kpi_queue_rows(t_from timestamptz, t_to timestamptz, from_
         sentiment_neutral bigint, sentiment_slightly_positive bigint, sentiment_positive bigint,
         sentiment_very_positive bigint,
         online_agents bigint, conversations_per_online_agent double precision, fairness_cv double precision)
-    LANGUAGE sql STABLE AS $$
-WITH s AS MATERIALIZED (SELECT * FROM omni._kpi_sums(t_from, t_to, from_rollup)),
-pres AS MATERIALIZED (SELECT * FROM omni._kpi_presence_sums(t_from, t_to, from_rollup)),
+    LANGUAGE sql STABLE SET jit = off AS $$
+WITH s AS MATERIALIZED (
+    SELECT * FROM omni._kpi_sums(t_from, t_to, from_rollup) WHERE step IS NULL
+    UNION ALL
+    SELECT * FROM omni._kpi_series_sums(t_from, t_to, step) WHERE step IS NOT NULL),
+pres AS MATERIALIZED (
+    SELECT t_from AS ws, x.* FROM omni._kpi_presence_sums(t_from, t_to, from_rollup) x WHERE step IS NULL
+    UNION ALL
+    SELECT * FROM omni._kpi_series_presence(t_from, t_to, step) WHERE step IS NOT NULL),
 online AS (
-    SELECT p.agent_id FROM pres p JOIN omni.presence pr ON pr.name = p.presence
-     WHERE pr.base_status <> 'offline' GROUP BY p.agent_id HAVING sum(p.seconds) > 0),
-w AS (SELECT * FROM omni._kpi_waiting(t_from, t_to, from_rollup)),
+    SELECT p.ws, p.agent_id FROM pres p JOIN omni.presence pr ON pr.name = p.presence
+     WHERE pr.base_status <> 'offline' GROUP BY p.ws, p.agent_id HAVING sum(p.seconds) > 0),
+w AS (
+    SELECT t_from AS ws, x.* FROM omni._kpi_waiting(t_from, t_to, from_rollup) x WHERE step IS NULL
+    UNION ALL
+    SELECT * FROM omni._kpi_series_waiting(t_from, t_to, step) WHERE step IS NOT NULL),
 g AS (
-    SELECT s.queue, s.channel,
+    SELECT s.bucket AS ws, s.queue, s.channel,
            sum(s.incoming) AS incoming, sum(s.incoming_escalated) AS incoming_escalated,
            sum(s.incoming_transferred) AS incoming_transferred, sum(s.incoming_requeued) AS incoming_requeued,
            sum(s.handled) AS handled, sum(s.handled_within_sl) AS handled_within_sl, sum(s.answer_s) AS answer_s,
@@ -598,21 +828,29 @@ g AS (
            sum(s.s_slightly_negative) AS s_slightly_negative, sum(s.s_neutral) AS s_neutral,
            sum(s.s_slightly_positive) AS s_slightly_positive, sum(s.s_positive) AS s_positive,
            sum(s.s_very_positive) AS s_very_positive
-      FROM s WHERE s.queue <> '' GROUP BY s.queue, s.channel),
+      FROM s WHERE s.queue <> '' GROUP BY s.bucket, s.queue, s.channel),
 -- Fairness: handled per 100 capacity units of each online member of the queue.
+-- (each online member of the queue with what it handled, zero included; a
+-- union and one grouping rather than a join that a misestimate turns into a
+-- loop over every bucket of a series)
+onl AS (SELECT o.ws, array_agg(o.agent_id) AS agents FROM online o GROUP BY o.ws),
 fair AS (
-    SELECT k.queue, k.channel, count(*) AS online_agents,
+    SELECT k.ws, k.queue, k.channel, count(*) AS online_agents,
            CASE WHEN avg(k.per_cap) > 0 THEN stddev_pop(k.per_cap) / avg(k.per_cap) END AS cv
-      FROM (SELECT qc.queue, qc.channel, m.agent_id,
-                   coalesce((SELECT sum(s.handled) FROM s WHERE s.queue = qc.queue AND s.channel = qc.channel
-                                AND s.agent_id = m.agent_id), 0)
-                   * 100.0 / nullif(a.capacity_units, 0) AS per_cap
-              FROM (SELECT DISTINCT s.queue, s.channel FROM s WHERE s.queue <> '') qc
-              JOIN omni.queue_member m ON m.queue = qc.queue
-              JOIN omni.agent a ON a.id = m.agent_id
-             WHERE m.agent_id IN (SELECT agent_id FROM online)) k
-     GROUP BY k.queue, k.channel)
-SELECT t_from, t_to, x.queue, x.channel,
+      FROM (SELECT u.ws, u.queue, u.channel, u.agent_id,
+                   sum(u.handled) * 100.0 / nullif(a.capacity_units, 0) AS per_cap
+              FROM (SELECT qc.ws, qc.queue, qc.channel, m.agent_id, 0::double precision AS handled, true AS online_member
+                      FROM (SELECT DISTINCT s.bucket AS ws, s.queue, s.channel FROM s WHERE s.queue <> '') qc
+                      JOIN onl ON onl.ws = qc.ws
+                      JOIN omni.queue_member m ON m.queue = qc.queue AND m.agent_id = ANY (onl.agents)
+                    UNION ALL
+                    SELECT s.bucket, s.queue, s.channel, s.agent_id, s.handled, false
+                      FROM s WHERE s.queue <> '' AND s.agent_id <> 0) u
+              JOIN omni.agent a ON a.id = u.agent_id
+             GROUP BY u.ws, u.queue, u.channel, u.agent_id, a.capacity_units
+            HAVING bool_or(u.online_member)) k
+     GROUP BY k.ws, k.queue, k.channel)
+SELECT x.ws, CASE WHEN step IS NULL THEN t_to ELSE least(x.ws + step, t_to) END, x.queue, x.channel,
        coalesce(g.incoming, 0)::bigint, coalesce(g.incoming_escalated, 0)::bigint,
        coalesce(g.incoming_transferred, 0)::bigint, coalesce(g.incoming_requeued, 0)::bigint,
        coalesce(g.handled, 0)::bigint, coalesce(g.handled_within_sl, 0)::bigint,
@@ -641,14 +879,39 @@ SELECT t_from, t_to, x.queue, x.channel,
        coalesce(g.s_slightly_positive, 0)::bigint, coalesce(g.s_positive, 0)::bigint,
        coalesce(g.s_very_positive, 0)::bigint,
        coalesce(f.online_agents, 0)::bigint, omni._ratio(g.handled, f.online_agents), f.cv
-  FROM (SELECT g.queue, g.channel FROM g UNION SELECT w.queue, w.channel FROM w) x
+  FROM (SELECT g.ws, g.queue, g.channel FROM g UNION SELECT w.ws, w.queue, w.channel FROM w) x
   JOIN omni.queue q ON q.name = x.queue
-  LEFT JOIN g ON g.queue = x.queue AND g.channel = x.channel
-  LEFT JOIN w ON w.queue = x.queue AND w.channel = x.channel
-  LEFT JOIN fair f ON f.queue = x.queue AND f.channel = x.channel
+  LEFT JOIN g ON (g.ws, g.queue, g.channel) = (x.ws, x.queue, x.channel)
+  LEFT JOIN w ON (w.ws, w.queue, w.channel) = (x.ws, x.queue, x.channel)
+  LEFT JOIN fair f ON (f.ws, f.queue, f.channel) = (x.ws, x.queue, x.channel)
 $$;
+COMMENT ON FUNCTION omni._kpi_queue_rows_by(timestamptz, timestamptz, interval, boolean) IS
+    'The queue KPI formulas (docs/kpi.md), applied to sums from the rollups or the event log: for the window [t_from, t_to), or per step-long bucket of it (from the rollups, each bucket counted like the intraday views).';
+
+CREATE FUNCTION omni._kpi_queue_rows(t_from timestamptz, t_to timestamptz, from_rollup boolean)
+    RETURNS TABLE (
+        window_start timestamptz, window_end timestamptz, queue text, channel text,
+        incoming bigint, incoming_escalated bigint, incoming_transferred bigint, incoming_requeued bigint,
+        handled bigint, handled_within_sl bigint, abandoned bigint, abandoned_within_sl bigint,
+        abandoned_after_offer bigint, abandoned_before_offer bigint, short_abandoned bigint,
+        unanswered_other bigint, waiting_now bigint, waiting_over_sl bigint,
+        abandon_rate double precision, avg_speed_to_answer_s double precision,
+        p50_wait_s double precision, p90_wait_s double precision,
+        service_level_threshold_s double precision, service_level double precision, service_level_2 double precision,
+        avg_time_to_abandon_s double precision,
+        avg_handle_time_s double precision, avg_wrap_up_time_s double precision,
+        handled_transferred bigint, transfer_rate double precision,
+        escalation_rate double precision, avg_first_response_s double precision,
+        offers bigint, offers_accepted bigint, offers_rejected bigint, offers_expired bigint,
+        reject_rate double precision, timeout_rate double precision,
+        sentiment_count bigint, avg_sentiment_score double precision,
+        sentiment_very_negative bigint, sentiment_negative bigint, sentiment_slightly_negative bigint,
+        sentiment_neutral bigint, sentiment_slightly_positive bigint, sentiment_positive bigint,
+        sentiment_very_positive bigint,
+        online_agents bigint, conversations_per_online_agent double precision, fairness_cv double precision)
+    LANGUAGE sql STABLE AS $$ SELECT * FROM omni._kpi_queue_rows_by(t_from, t_to, NULL, from_rollup) $$;
 COMMENT ON FUNCTION omni._kpi_queue_rows(timestamptz, timestamptz, boolean) IS
-    'The queue KPI formulas (docs/kpi.md), applied to sums from the rollups or the event log.';
+    'The queue KPI formulas (docs/kpi.md) for one window, from the rollups or the event log.';
 
 CREATE FUNCTION omni._kpi_agent_rows(t_from timestamptz, t_to timestamptz, from_rollup boolean)
     RETURNS TABLE (
@@ -663,7 +926,7 @@ CREATE FUNCTION omni._kpi_agent_rows(t_from timestamptz, t_to timestamptz, from_
         away_s double precision, offline_s double precision, logged_in_s double precision,
         capacity_units integer, work_s double precision, held_unit_s double precision,
         utilization double precision)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE SET jit = off AS $$
 WITH s AS (
     SELECT s.agent_id, sum(s.offers) AS offers, sum(s.offers_accepted) AS offers_accepted,
            sum(s.offers_rejected) AS offers_rejected, sum(s.offers_expired) AS offers_expired,
@@ -711,7 +974,7 @@ COMMENT ON FUNCTION omni._kpi_agent_rows(timestamptz, timestamptz, boolean) IS
 CREATE FUNCTION omni._kpi_presence_rows(t_from timestamptz, t_to timestamptz, from_rollup boolean)
     RETURNS TABLE (window_start timestamptz, window_end timestamptz, agent_id bigint, presence text,
                    base_status omni.base_status, seconds double precision, share double precision)
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE SET jit = off AS $$
     SELECT t_from, t_to, x.agent_id, x.presence, pr.base_status, x.seconds,
            omni._ratio(x.seconds, sum(x.seconds) OVER (PARTITION BY x.agent_id))
       FROM omni._kpi_presence_sums(t_from, t_to, from_rollup) x
@@ -753,7 +1016,7 @@ BEGIN
     RETURN QUERY SELECT * FROM omni._kpi_queue_rows("from", "to", false);
 END $$;
 COMMENT ON FUNCTION omni.kpi(timestamptz, timestamptz) IS
-    'Queue KPIs (the columns of omni.intraday_queue_kpi) for any window [from, to), recomputed from the event log with today''s formulas and thresholds.';
+    'Queue KPIs (the columns of omni.intraday_queue_kpi) for any window [from, to) as they stood at "to", with today''s formulas; from the 5-minute rollups when "from" is on a 5-minute boundary (the rest from the event log), else from the event log.';
 
 CREATE FUNCTION omni.agent_kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_agent_kpi
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
@@ -762,7 +1025,7 @@ BEGIN
     RETURN QUERY SELECT * FROM omni._kpi_agent_rows("from", "to", false);
 END $$;
 COMMENT ON FUNCTION omni.agent_kpi(timestamptz, timestamptz) IS
-    'Agent KPIs (the columns of omni.intraday_agent_kpi) for any window [from, to), recomputed from the event log.';
+    'Agent KPIs (the columns of omni.intraday_agent_kpi) for any window [from, to) as they stood at "to" (from the rollups when "from" is on a 5-minute boundary, else from the event log).';
 
 CREATE FUNCTION omni.agent_presence_kpi("from" timestamptz, "to" timestamptz) RETURNS SETOF omni.intraday_agent_presence
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
@@ -771,7 +1034,36 @@ BEGIN
     RETURN QUERY SELECT * FROM omni._kpi_presence_rows("from", "to", false);
 END $$;
 COMMENT ON FUNCTION omni.agent_presence_kpi(timestamptz, timestamptz) IS
-    'Time per agent and presence for any window [from, to), from the event log.';
+    'Time per agent and presence for any window [from, to) (from the rollups when "from" is on a 5-minute boundary, else from the event log).';
+
+-- A trend: the queue KPIs of consecutive buckets [from, from + bucket), ...
+-- up to "to", each counted like the intraday views (the visits that entered
+-- in the bucket with everything known of them now), from the rollups.
+CREATE FUNCTION omni.kpi_series("from" timestamptz, "to" timestamptz, bucket interval DEFAULT '1 hour')
+    RETURNS SETOF omni.intraday_queue_kpi
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+BEGIN
+    PERFORM omni._kpi_check_window("from", "to");
+    IF bucket IS NULL OR bucket < interval '5 minutes'
+       OR extract(epoch FROM bucket)::numeric % 300 <> 0 OR "from" <> omni._kpi_bucket("from") THEN
+        RAISE EXCEPTION 'KPI series buckets must be whole multiples of the 5-minute rollups, starting on one'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('from = %s, bucket = %s', "from", bucket),
+                  HINT = 'Use e.g. 15 minutes, 1 hour or 1 day, and a "from" on a 5-minute boundary (omni.kpi_window_start() is one).';
+    END IF;
+    IF "from" + 10000 * bucket < "to" THEN
+        RAISE EXCEPTION 'KPI series of more than 10000 buckets'
+            USING ERRCODE = 'program_limit_exceeded', HINT = 'Use a larger bucket or a shorter range.';
+    END IF;
+    -- The series stops at now: the bucket that holds now ends there and,
+    -- like the intraday views, counts what happened at now.
+    IF "from" < omni.now() THEN
+        RETURN QUERY SELECT * FROM omni._kpi_queue_rows_by("from", least("to", omni.now()), bucket, true)
+                      ORDER BY window_start, queue, channel;
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni.kpi_series(timestamptz, timestamptz, interval) IS
+    'Queue KPIs (the columns of omni.intraday_queue_kpi) per bucket [window_start, window_end) from "from" to "to" or now, whichever is earlier (bucket: a multiple of 5 minutes, e.g. 15 minutes, 1 hour, 1 day), from the 5-minute rollups; each bucket counts the visits that entered in it with everything known of them now, like the intraday views. docs/kpi.md.';
 
 -- Consults (D365 consult metrics, research §d): counted from the consult events
 -- of the window, per queue and agent; docs/kpi.md has the formulas.  Kept out
@@ -1126,13 +1418,24 @@ SELECT k.* FROM omni.intraday_agent_presence k WHERE omni._sees_agent(k.agent_id
 COMMENT ON VIEW omni.supervised_queue_kpi IS 'omni.intraday_queue_kpi limited to the queues the reader supervises (admins: all).';
 COMMENT ON VIEW omni.supervised_agent_kpi IS 'omni.intraday_agent_kpi limited to the agents of the reader''s queues (an agent: itself).';
 COMMENT ON VIEW omni.supervised_agent_presence IS 'omni.intraday_agent_presence limited like omni.supervised_agent_kpi.';
+
+-- BI tools that list information_schema.tables (Power BI's navigator, ...) do
+-- not show materialized views: the same rows as plain views (docs/kpi.md).
+CREATE VIEW omni.intraday_queue_kpi_v AS SELECT * FROM omni.intraday_queue_kpi;
+CREATE VIEW omni.intraday_agent_kpi_v AS SELECT * FROM omni.intraday_agent_kpi;
+CREATE VIEW omni.intraday_agent_presence_v AS SELECT * FROM omni.intraday_agent_presence;
+COMMENT ON VIEW omni.intraday_queue_kpi_v IS 'omni.intraday_queue_kpi as a plain view, for BI tools that list only tables and views.';
+COMMENT ON VIEW omni.intraday_agent_kpi_v IS 'omni.intraday_agent_kpi as a plain view, for BI tools that list only tables and views.';
+COMMENT ON VIEW omni.intraday_agent_presence_v IS 'omni.intraday_agent_presence as a plain view, for BI tools that list only tables and views.';
 DO $c$
 DECLARE
     r record;
 BEGIN
     FOR r IN SELECT v.relname AS view, src.relname AS src, a.attname
                FROM (VALUES ('supervised_queue_kpi', 'intraday_queue_kpi'), ('supervised_agent_kpi', 'intraday_agent_kpi'),
-                            ('supervised_agent_presence', 'intraday_agent_presence')) m(v, s)
+                            ('supervised_agent_presence', 'intraday_agent_presence'),
+                            ('intraday_queue_kpi_v', 'intraday_queue_kpi'), ('intraday_agent_kpi_v', 'intraday_agent_kpi'),
+                            ('intraday_agent_presence_v', 'intraday_agent_presence')) m(v, s)
                JOIN pg_class v ON v.relname = m.v AND v.relnamespace = 'omni'::regnamespace
                JOIN pg_class src ON src.relname = m.s AND src.relnamespace = 'omni'::regnamespace
                JOIN pg_attribute a ON a.attrelid = v.oid AND a.attnum > 0 LOOP
@@ -1154,6 +1457,14 @@ GRANT SELECT ON omni.supervised_queue_kpi, omni.supervised_agent_kpi, omni.super
     TO omnichannel_supervisor, omnichannel_admin;
 GRANT SELECT ON omni.supervised_agent_kpi, omni.supervised_agent_presence TO omnichannel_agent;
 GRANT SELECT ON omni.agent_timeline TO omnichannel_supervisor, omnichannel_admin, omnichannel_agent;
+REVOKE ALL ON omni.intraday_queue_kpi_v, omni.intraday_agent_kpi_v, omni.intraday_agent_presence_v FROM PUBLIC;
+GRANT SELECT ON omni.intraday_queue_kpi_v, omni.intraday_agent_kpi_v, omni.intraday_agent_presence_v TO omnichannel_admin;
+-- Reporting reads every KPI view, the rollups and the past-window functions.
+GRANT SELECT ON omni.intraday_queue_kpi, omni.intraday_agent_kpi, omni.intraday_agent_presence,
+    omni.intraday_queue_kpi_v, omni.intraday_agent_kpi_v, omni.intraday_agent_presence_v,
+    omni.supervised_queue_kpi, omni.supervised_agent_kpi, omni.supervised_agent_presence, omni.agent_timeline,
+    omni.kpi_rollup, omni.kpi_presence_rollup, omni.kpi_state
+    TO omnichannel_reporting;
 
 DO $f$
 DECLARE
@@ -1162,7 +1473,7 @@ BEGIN
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
               WHERE p.pronamespace = 'omni'::regnamespace AND (p.proname LIKE '\_kpi%' OR p.proname = '_ratio'
                     OR p.proname IN ('kpi', 'agent_kpi', 'agent_presence_kpi', 'refresh_kpis', 'rebuild_kpis',
-                                     'kpi_window_start', 'agent_timeline')) LOOP
+                                     'kpi_window_start', 'agent_timeline', 'kpi_series')) LOOP
         EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
     END LOOP;
 END
@@ -1172,11 +1483,15 @@ $f$;
 GRANT EXECUTE ON FUNCTION omni.refresh_kpis() TO omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.rebuild_kpis(timestamptz) TO omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.kpi(timestamptz, timestamptz), omni.agent_kpi(timestamptz, timestamptz),
-    omni.agent_presence_kpi(timestamptz, timestamptz) TO omnichannel_admin;
+    omni.agent_presence_kpi(timestamptz, timestamptz), omni.kpi_series(timestamptz, timestamptz, interval)
+    TO omnichannel_admin, omnichannel_reporting;
 GRANT EXECUTE ON FUNCTION omni.kpi_window_start(timestamptz)
-    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service;
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service, omnichannel_reporting;
+-- kpi_window_start() is plain SQL: its callers need the bucket function too.
+GRANT EXECUTE ON FUNCTION omni._kpi_bucket(timestamptz)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_service, omnichannel_reporting;
 REVOKE ALL ON FUNCTION omni.consult_kpi(timestamptz, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION omni.consult_kpi(timestamptz, timestamptz)
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.agent_timeline(bigint, timestamptz, timestamptz)
-    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin, omnichannel_reporting;
