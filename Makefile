@@ -60,7 +60,7 @@ $(INSTALL_SQL): $(SQL_PARTS) $(EXTENSION).control Makefile
 
 # sql/omnichannel--A--B.sql: the parts of sql/upgrade/A--B/ in name order.
 .SECONDEXPANSION:
-$(UPGRADE_SQL): sql/$(EXTENSION)--%.sql: $$(sort $$(wildcard sql/upgrade/%/*.sql)) Makefile
+$(UPGRADE_SQL): sql/$(EXTENSION)--%.sql: sql/upgrade/% $$(sort $$(wildcard sql/upgrade/%/*.sql)) Makefile
 	@echo "-- generated from sql/upgrade/$*/*.sql by make; do not edit" > $@
 	@printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit' >> $@
 	@for f in $(sort $(wildcard sql/upgrade/$*/*.sql)); do echo; echo "-- ==== $$f ===="; cat $$f; done >> $@

@@ -15,10 +15,13 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for db in $SRC $DST; do psql -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null; done
 psql -d postgres -c "CREATE DATABASE $SRC" >/dev/null || exit 1
+# the scenarios call omni.route()/tick() themselves: the workers stay out of these databases
+psql -d $SRC -f test/pause_workers.sql >/dev/null || exit 1
 psql -d $SRC -c "CREATE EXTENSION omnichannel" >/dev/null || exit 1
 psql -d $SRC -f test/backup/scenario.sql >"$out/scenario.out" 2>&1 || { echo "backup: scenario failed"; cat "$out/scenario.out"; exit 1; }
 "$BIN/pg_dump" -Fc -d $SRC -f "$out/db.dump" || { echo "backup: pg_dump failed"; exit 1; }
 psql -d postgres -c "CREATE DATABASE $DST" >/dev/null || exit 1
+psql -d $DST -f test/pause_workers.sql >/dev/null || exit 1
 "$BIN/pg_restore" -d $DST "$out/db.dump" 2>"$out/restore.err"; rc=$?
 if [ $rc -ne 0 ] || [ -s "$out/restore.err" ]; then
 	echo "backup: pg_restore exited $rc"; cat "$out/restore.err"; exit 1

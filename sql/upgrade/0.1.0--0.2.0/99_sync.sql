@@ -27,6 +27,43 @@ BEGIN
                                jsonb_build_object('conversation_id', c.id));
     RETURN c;
 END $function$;
+CREATE OR REPLACE FUNCTION omni._kpi_percentile(counts double precision[], p double precision)
+ RETURNS double precision
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+DECLARE
+    bounds constant double precision[] := omni._kpi_hist_bounds();
+    total double precision := 0;
+    cum double precision := 0;
+    rank double precision;
+BEGIN
+    -- a loop, not a query: it runs for every row of a series
+    FOR i IN 1 .. coalesce(array_length(counts, 1), 0) LOOP
+        total := total + coalesce(counts[i], 0);
+    END LOOP;
+    IF total <= 0 THEN
+        RETURN NULL;
+    END IF;
+    rank := greatest(ceil(total * p), 1);
+    FOR i IN 1 .. array_length(counts, 1) LOOP
+        cum := cum + coalesce(counts[i], 0);
+        IF counts[i] > 0 AND cum >= rank THEN
+            RETURN bounds[i];
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END $function$;
+CREATE OR REPLACE FUNCTION omni._sees_everything()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+AS $function$
+    SELECT pg_has_role(current_user, 'omnichannel_admin', 'MEMBER')
+        OR pg_has_role(current_user, 'omnichannel_reporting', 'MEMBER')
+        OR pg_has_role(current_user, 'pg_read_all_data', 'MEMBER')
+$function$;
+COMMENT ON FUNCTION omni._sees_everything() IS 'Row-level security: admins (and superusers), reporting and pg_read_all_data members see every row (what they may read is up to their grants; services see only their own conversations).';
 CREATE OR REPLACE FUNCTION omni._transfer_to_agent(c omni.conversation, a bigint, detail jsonb DEFAULT '{}'::jsonb)
  RETURNS void
  LANGUAGE plpgsql
