@@ -11,9 +11,11 @@ CREATE FUNCTION pg_temp.offer_of(c bigint) RETURNS bigint LANGUAGE sql AS $$
     SELECT max(id) FROM omni.offer WHERE conversation_id = c $$;
 SELECT pg_temp.at('2026-03-01 08:00:00');
 DO $$ BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omni_bk_sup') THEN CREATE ROLE omni_bk_sup; END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omni_bk_agent') THEN CREATE ROLE omni_bk_agent; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omni_bk_sup') THEN CREATE ROLE omni_bk_sup LOGIN; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'omni_bk_agent') THEN CREATE ROLE omni_bk_agent LOGIN; END IF;
 END $$;
+ALTER ROLE omni_bk_sup LOGIN;      -- agents and supervisors are persons' login roles
+ALTER ROLE omni_bk_agent LOGIN;
 
 -- Configuration of every kind.
 INSERT INTO omni.presence (name, base_status, presence_text) VALUES ('Lunch', 'away', 'Back at 2');

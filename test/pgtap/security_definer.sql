@@ -35,7 +35,7 @@ SELECT is(ARRAY(SELECT DISTINCT d.f::text || ' to ' || coalesce(r.rolname, 'PUBL
                    AND a.grantee <> p.proowner
                    AND NOT (d.public_exec AND a.grantee = 0)
                    AND coalesce(r.rolname, 'PUBLIC') NOT IN ('omnichannel_agent', 'omnichannel_supervisor',
-                                                              'omnichannel_admin', 'omnichannel_service')
+                                                              'omnichannel_admin', 'omnichannel_service', 'omnichannel_reporting')
                  ORDER BY 1),
           '{}'::text[], 'SECURITY DEFINER functions are granted to the omnichannel group roles only');
 
