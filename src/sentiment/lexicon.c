@@ -557,7 +557,7 @@ sent_stem(const SentLexicon *lex, int lang, const char *word, int len,
 	{
 		const SentAffix *a = &l->prefix[i];
 
-		if (a->len < len && memcmp(word, a->s, a->len) == 0 &&
+		if (a->len < len && word[0] == a->s[0] && memcmp(word, a->s, a->len) == 0 &&
 			utf8_chars(word + a->len, len - a->len) >= l->minstem + 1)
 		{
 			start = a->len;
@@ -569,7 +569,8 @@ sent_stem(const SentLexicon *lex, int lang, const char *word, int len,
 	{
 		const SentAffix *a = &l->suffix[i];
 
-		if (a->len < end - start &&
+		/* last byte first: most suffixes fail there, without a call */
+		if (a->len < end - start && word[end - 1] == a->s[a->len - 1] &&
 			memcmp(word + end - a->len, a->s, a->len) == 0 &&
 			utf8_chars(word + start, end - start - a->len) >= l->minstem)
 		{
@@ -695,6 +696,18 @@ sent_lexicon_finalize(SentLexicon *lex)
 		lex->hints[lex->nhints].lang = li;
 		lex->hints[lex->nhints].weight = letter_hints[h].weight;
 		lex->nhints++;
+	}
+	/* ties between languages of one script go to the more widely used one */
+	{
+		static const char *const by_use[] = {"en", "es", "pt", "fr", "de", "it"};
+
+		for (h = 0; h < sizeof(by_use) / sizeof(by_use[0]); h++)
+		{
+			int			li = sent_lang_index(lex, by_use[h], false);
+
+			if (li >= 0)
+				lex->prior[li] = 0.01f - 0.001f * h;
+		}
 	}
 	for (h = 0; h < sizeof(ending_hints) / sizeof(ending_hints[0]) &&
 		 lex->nendings < (int) (sizeof(lex->endings) / sizeof(lex->endings[0])); h++)

@@ -60,8 +60,10 @@ sent_lexicon_add_model(SentLexicon *lex, const char *lang, const void *data,
 
 	if (lex->finalized)
 		return "lexicon already finalized";
-	if (len < SENT_MODEL_HEADER || memcmp(p, SENT_MODEL_MAGIC, 4) != 0)
+	if (len < 4 || memcmp(p, SENT_MODEL_MAGIC, 4) != 0)
 		return "not a sentiment model (expected the OSM1 format of tools/sentiment-train)";
+	if (len < SENT_MODEL_HEADER)
+		return "model is truncated";
 	nbits = p[4];
 	if (nbits < 8 || nbits > 22)
 		return "model hash size must be between 2^8 and 2^22 buckets";
@@ -147,27 +149,11 @@ fnv(uint32_t seed, const char *s, int len)
 	return h;
 }
 
-#define SEED_WORD	0x77u
-#define SEED_PREFIX	0x70u
+#define SEED_WORD	0x9E3779B9u
+#define SEED_PREFIX	0x7F4A7C15u
 #define SEED_SUFFIX	0x73u
 #define PREFIX_CHARS 5
 #define SUFFIX_CHARS 3
-
-/* byte length of the first n characters of s */
-static inline int
-utf8_head(const char *s, int len, int n)
-{
-	int			i = 0;
-
-	while (i < len && n > 0)
-	{
-		i++;
-		while (i < len && ((unsigned char) s[i] & 0xC0) == 0x80)
-			i++;
-		n--;
-	}
-	return i;
-}
 
 /* byte offset where the last n characters of s start */
 static inline int
@@ -277,7 +263,8 @@ walk_features(SentTokens *toks, FeatSink *fs)
 		const SentTok *t = &toks->tok[i];
 		const char *s = t->alt2 ? t->alt2 : t->s;
 		int			len = t->alt2 ? (int) strlen(t->alt2) : (int) t->len;
-		uint32_t	hw;
+		uint32_t	hw,
+					hp;
 		int32_t		word_c = 0;
 
 		if (len == 0)
@@ -287,7 +274,24 @@ walk_features(SentTokens *toks, FeatSink *fs)
 			s = "0";
 			len = 1;
 		}
-		hw = fnv(SEED_WORD, s, len);
+		/* one pass over the word: its hash, and the prefix's on the way */
+		{
+			uint32_t	h = 2166136261u;
+			int			k,
+						chars = 0;
+
+			hp = 0;
+			for (k = 0; k < len; k++)
+			{
+				unsigned char ch = (unsigned char) s[k];
+
+				if ((ch & 0xC0) != 0x80 && ++chars == PREFIX_CHARS + 1)
+					hp = h ^ SEED_PREFIX;
+				h ^= ch;
+				h *= 16777619u;
+			}
+			hw = h ^ SEED_WORD;
+		}
 		word_c += add_feature(fs, hw);
 		if (prev_tok >= 0)
 		{
@@ -311,9 +315,8 @@ walk_features(SentTokens *toks, FeatSink *fs)
 		}
 		if (t->type == TT_WORD && t->nchars >= PREFIX_CHARS)
 		{
-			if (t->nchars > PREFIX_CHARS)
-				word_c += add_feature(fs, fnv(SEED_PREFIX, s,
-											  utf8_head(s, len, PREFIX_CHARS)));
+			if (hp != 0)
+				word_c += add_feature(fs, hp);
 			{
 				int			o = utf8_tail(s, len, SUFFIX_CHARS);
 

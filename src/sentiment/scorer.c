@@ -154,7 +154,7 @@ detect(ScoreCtx *c, const char *hint)
 		if (!lex->langs[l].universal && (int) lex->langs[l].script == best_script)
 		{
 			c->cand[c->ncand++] = l;
-			ev[l] = toks->hint[l] + (strcmp(lex->langs[l].code, "en") == 0 ? 0.01f : 0);
+			ev[l] = toks->hint[l] + lex->prior[l];
 		}
 	if (c->ncand == 0)
 	{
@@ -180,6 +180,7 @@ detect(ScoreCtx *c, const char *hint)
 			int			el = lex->endings[l].len;
 
 			if ((int) t->len > el + 1 &&
+				t->s[t->len - 1] == lex->endings[l].sfx[el - 1] &&
 				memcmp(t->s + t->len - el, lex->endings[l].sfx, el) == 0)
 				ev[lex->endings[l].lang] += lex->endings[l].weight;
 		}

@@ -149,6 +149,7 @@ struct SentLexicon
 		int			lang;
 		float		weight;
 	}			hints[48];
+	float		prior[SENT_MAX_LANGS];	/* tie-breaker in detection */
 	int			nendings;
 	struct
 	{

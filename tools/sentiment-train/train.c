@@ -42,6 +42,7 @@ typedef struct Ex
 	int			nh;
 	uint32_t   *h;
 	float		d[SENT_NDENSE];
+	int			grp;			/* language, for grouped folds */
 	float		w;				/* weight in the n-gram model */
 	float		sw;				/* weight in the stacker */
 } Ex;
@@ -137,6 +138,23 @@ unescape(char *s)
 static SentEngine *eng;
 static SentLexicon *lex;
 
+static char lang_ids[MAXLANG][16];
+static int	nlang_ids = 0;
+
+static int
+lang_id(const char *lang)
+{
+	int			i;
+
+	for (i = 0; i < nlang_ids; i++)
+		if (strcmp(lang_ids[i], lang) == 0)
+			return i;
+	if (nlang_ids >= MAXLANG)
+		return MAXLANG - 1;
+	snprintf(lang_ids[nlang_ids], 16, "%s", lang);
+	return nlang_ids++;
+}
+
 static int
 load_set(const char *dir, const char *file, Set *set)
 {
@@ -175,6 +193,7 @@ load_set(const char *dir, const char *file, Set *set)
 		}
 		e = &set->ex[set->n++];
 		e->label = lab;
+		e->grp = lang_id(set->lang);
 		e->w = e->sw = 1.0f;
 		sent_analyze_features(eng, lex, tab + 1, strlen(tab + 1), NULL, &r, e->d, &raw);
 		e->rule_label = label3(r.level);
@@ -375,7 +394,7 @@ train_stacker(Model *m, double (*x)[SENT_NSTACK], const int *y,
  * stacker, then the n-gram model on everything.
  */
 static void
-build(Model *m, Ex **xs, int n)
+build_folds(Model *m, Ex **xs, int n, bool grouped)
 {
 	double		(*x)[SENT_NSTACK] = malloc(n * sizeof(*x));
 	int		   *y = malloc(n * sizeof(int));
@@ -386,21 +405,25 @@ build(Model *m, Ex **xs, int n)
 				i;
 
 	memset(&inner, 0, sizeof(inner));
-	for (f = 0; f < kfold; f++)
+	for (f = 0; f < (grouped ? MAXLANG : kfold); f++)
 	{
 		int			nt = 0;
 
+#define IN_FOLD(i) (grouped ? xs[i]->grp == f : (i) % kfold == f)
 		for (i = 0; i < n; i++)
-			if (i % kfold != f)
+			if (!IN_FOLD(i))
 				tr[nt++] = xs[i];
+		if (nt == n)
+			continue;			/* empty group */
 		train_ngram(&inner, tr, nt);
 		quantize(&inner);
-		for (i = f; i < n; i += kfold)
-		{
-			stack_input(&inner, xs[i], x[i]);
-			y[i] = xs[i]->label;
-			sw[i] = xs[i]->sw;
-		}
+		for (i = 0; i < n; i++)
+			if (IN_FOLD(i))
+			{
+				stack_input(&inner, xs[i], x[i]);
+				y[i] = xs[i]->label;
+				sw[i] = xs[i]->sw;
+			}
 	}
 	train_stacker(m, x, y, sw, n);
 	train_ngram(m, xs, n);
@@ -411,6 +434,23 @@ build(Model *m, Ex **xs, int n)
 	free(y);
 	free(sw);
 	free(tr);
+}
+
+/*
+ * A language's own model: random folds.  The shared model: one fold per
+ * language, so the stacker learns how far n-grams carry to a language the
+ * n-gram model never saw, which is how the shared model is used.
+ */
+static void
+build(Model *m, Ex **xs, int n)
+{
+	build_folds(m, xs, n, false);
+}
+
+static void
+build_shared(Model *m, Ex **xs, int n)
+{
+	build_folds(m, xs, n, true);
 }
 
 /* ------------------------------------------------------------------------
@@ -493,6 +533,7 @@ shuffle_set(Set *s)
 
 static double dev_weight = 4.0;	/* a development message in the n-gram model */
 static double dev_share = 0.5;	/* development total / training total, stacker */
+static double dev_cap = 25.0;	/* ... but one message weighs at most this */
 
 static void
 weigh_dev(Set *dev, int ntrain)
@@ -502,7 +543,7 @@ weigh_dev(Set *dev, int ntrain)
 	for (i = 0; dev && i < dev->n; i++)
 	{
 		dev->ex[i].w = (float) dev_weight;
-		dev->ex[i].sw = (float) (dev_share * ntrain / dev->n);
+		dev->ex[i].sw = (float) fmin(dev_cap, dev_share * ntrain / dev->n);
 	}
 }
 
@@ -801,8 +842,8 @@ main(int argc, char **argv)
 		}
 		pool = malloc(total * sizeof(Ex *));
 		printf("# %d-fold cross-validated macro-F1 (negative/neutral/positive), %d-bit hash, %d epochs,\n"
-			   "# development messages weighted %.1f (n-grams) and %.0f %% of the training weight (stacker)\n",
-			   kfold, nbits, epochs, dev_weight, 100 * dev_share);
+			   "# development messages weighted %.1f (n-grams) and %.0f %% of the training weight, at most %.0f each (stacker)\n",
+			   kfold, nbits, epochs, dev_weight, 100 * dev_share, dev_cap);
 		for (s = 0; s < nsets; s++)
 			if (sets[s].has_lexicon)
 			{
@@ -857,7 +898,7 @@ main(int argc, char **argv)
 					for (i = 0; i < devs[t].n; i++)
 					{
 						devs[t].ex[i].w = (float) dev_weight;
-						devs[t].ex[i].sw = (float) (dev_share * ntw / ndv);
+						devs[t].ex[i].sw = (float) fmin(dev_cap, dev_share * ntw / ndv);
 						pool[npool++] = &devs[t].ex[i];
 					}
 			/* interleave languages so folds mix them */
@@ -869,7 +910,7 @@ main(int argc, char **argv)
 				pool[i] = pool[j];
 				pool[j] = x;
 			}
-			build(&m, pool, npool);
+			build_shared(&m, pool, npool);
 			if (out == NULL)
 			{
 				write_model(&m, outdir, "mul");
