@@ -86,15 +86,16 @@ sent_lexicon_add_model(SentLexicon *lex, const char *lang, const void *data,
 	for (k = 0; k < 3; k++)
 		for (j = 0; j < SENT_NSTACK; j++)
 			m->stack[k][j] = get_f32(p + 24 + 4 * (k * SENT_NSTACK + j));
-	if (!isfinite(m->scale))
-		return "model scale is not a number";
+	/* finite and bounded, so logits stay finite on any message */
+	if (!(m->scale > 0 && m->scale <= 100))
+		return "model scale must be a number in (0, 100]";
 	for (k = 0; k < 3; k++)
 	{
-		if (!isfinite(m->bias[k]))
-			return "model bias is not a number";
+		if (!(fabsf(m->bias[k]) <= 1e4f))
+			return "model bias must be a number within [-10000, 10000]";
 		for (j = 0; j < SENT_NSTACK; j++)
-			if (!isfinite(m->stack[k][j]))
-				return "model stacker weight is not a number";
+			if (!(fabsf(m->stack[k][j]) <= 1e4f))
+				return "model stacker weight must be a number within [-10000, 10000]";
 	}
 	w = sent_arena_alloc(lex->arena, nw);
 	memcpy(w, p + SENT_MODEL_HEADER, nw);
@@ -409,7 +410,7 @@ to_score(const SentLexicon *lex, const double *p, double rule_score, bool both)
 	return s < -1 ? -1 : s > 1 ? 1 : s;
 }
 
-void
+bool
 sent_model_apply(const SentLexicon *lex, const SentModel *m, SentTokens *toks,
 				 const float *dense, SentMode mode, bool want_evidence,
 				 SentArena *arena, SentResult *res)
@@ -469,7 +470,13 @@ sent_model_apply(const SentLexicon *lex, const SentModel *m, SentTokens *toks,
 			res->feats[j + 1] = res->feats[j];
 		res->feats[j + 1] = x;
 	}
+	if (!isfinite(z[0]) || !isfinite(z[1]) || !isfinite(z[2]))
+	{
+		res->nfeats = 0;		/* cannot happen with a bounded model: rules decide */
+		return false;
+	}
 	softmax3(z, res->prob);
 	res->mode = mode;
 	res->score = to_score(lex, res->prob, res->rule_score, mode == SENT_MODE_BOTH);
+	return true;
 }

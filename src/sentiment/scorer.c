@@ -1036,9 +1036,11 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 			float		dense[SENT_NDENSE];
 
 			dense_features(&c, score, dense);
-			sent_model_apply(lex, m, toks, dense, mode, want_evidence, arena, res);
-			res->model = sent_lexicon_lang(lex, mli);
-			score = res->score;
+			if (sent_model_apply(lex, m, toks, dense, mode, want_evidence, arena, res))
+			{
+				res->model = sent_lexicon_lang(lex, mli);
+				score = res->score;
+			}
 		}
 	}
 	if (c.severity >= 3)

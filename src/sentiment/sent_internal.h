@@ -251,7 +251,7 @@ typedef struct SentRaw
 
 extern const SentModel *sent_model_for(const SentLexicon *lex, const char *lang,
 									   int *li);
-extern void sent_model_apply(const SentLexicon *lex, const SentModel *m,
+extern bool sent_model_apply(const SentLexicon *lex, const SentModel *m,
 							 SentTokens *toks, const float *dense,
 							 SentMode mode, bool want_evidence,
 							 SentArena *arena, SentResult *res);

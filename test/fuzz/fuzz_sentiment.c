@@ -28,6 +28,7 @@ int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	static const char junk[204] = "XXXX";
 	char		err[256];
 	const char *dir = getenv("SENT_LEXICON_DIR");
 
@@ -55,8 +56,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	/* hostile models are rejected */
-	static const char junk[204] = "XXXX";
-
 	if (sent_lexicon_add_model(lex, "en", "OSM1", 4, true) == NULL ||
 		sent_lexicon_add_model(lex, "en", junk, sizeof(junk), true) == NULL)
 		abort();
