@@ -529,6 +529,41 @@ sort_affixes(SentAffix *arr, int n)
 	}
 }
 
+/*
+ * Group the suffixes (already longest first) by their last byte, keeping
+ * that order inside a group: sent_stem then tries only those that can end
+ * the word, and still finds the same (longest) one.
+ */
+static void
+index_suffixes(SentLang *l)
+{
+	int			i,
+				j,
+				b;
+
+	for (i = 1; i < l->nsuffix; i++)
+	{
+		SentAffix	x = l->suffix[i];
+		unsigned char xb = (unsigned char) x.s[x.len - 1];
+
+		for (j = i - 1; j >= 0 &&
+			 (unsigned char) l->suffix[j].s[l->suffix[j].len - 1] > xb; j--)
+			l->suffix[j + 1] = l->suffix[j];
+		l->suffix[j + 1] = x;
+	}
+	memset(l->sfx_from, 0, sizeof(l->sfx_from));
+	memset(l->sfx_to, 0, sizeof(l->sfx_to));
+	for (i = 0; i < l->nsuffix; i = j)
+	{
+		b = (unsigned char) l->suffix[i].s[l->suffix[i].len - 1];
+		for (j = i; j < l->nsuffix &&
+			 (unsigned char) l->suffix[j].s[l->suffix[j].len - 1] == b; j++)
+			;
+		l->sfx_from[b] = (uint8_t) i;
+		l->sfx_to[b] = (uint8_t) j;
+	}
+}
+
 static int
 utf8_chars(const char *s, int len)
 {
@@ -551,7 +586,7 @@ sent_stem(const SentLexicon *lex, int lang, const char *word, int len,
 	bool		changed = false;
 	int			i;
 
-	if (l->nsuffix == 0 && l->nprefix == 0)
+	if (len <= 0 || (l->nsuffix == 0 && l->nprefix == 0))
 		return -1;
 	for (i = 0; i < l->nprefix; i++)
 	{
@@ -565,12 +600,13 @@ sent_stem(const SentLexicon *lex, int lang, const char *word, int len,
 			break;
 		}
 	}
-	for (i = 0; i < l->nsuffix; i++)
+	for (i = l->sfx_from[(unsigned char) word[end - 1]];
+		 i < l->sfx_to[(unsigned char) word[end - 1]]; i++)
 	{
 		const SentAffix *a = &l->suffix[i];
 
-		/* last byte first: most suffixes fail there, without a call */
-		if (a->len < end - start && word[end - 1] == a->s[a->len - 1] &&
+		/* only suffixes ending like the word (index_suffixes) */
+		if (a->len < end - start &&
 			memcmp(word + end - a->len, a->s, a->len) == 0 &&
 			utf8_chars(word + start, end - start - a->len) >= l->minstem)
 		{
@@ -637,6 +673,7 @@ sent_lexicon_finalize(SentLexicon *lex)
 		SentLang   *lang = &lex->langs[l];
 
 		sort_affixes(lang->suffix, lang->nsuffix);
+		index_suffixes(lang);
 		sort_affixes(lang->prefix, lang->nprefix);
 		sort_affixes(lang->butsfx, lang->nbutsfx);
 		lang->minstem = (lang->script == SS_HANGUL || lang->script == SS_HAN) ? 1 :

@@ -88,7 +88,9 @@ typedef struct SentLang
 	int			nprefix;
 	int			maxsuffix;
 	int			maxprefix;
-	SentAffix  *suffix;
+	SentAffix  *suffix;			/* by last byte, then longest first */
+	uint8_t		sfx_from[256];	/* suffixes ending in byte b: [from, to) */
+	uint8_t		sfx_to[256];
 	SentAffix  *prefix;
 	int			nbutsfx;
 	SentAffix  *butsfx;			/* contrast suffixes (Korean -지만) */
