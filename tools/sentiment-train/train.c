@@ -18,8 +18,8 @@
  *	      text") end to end (language detection, model choice, profanity
  *	      caps) in the three modes with the models of -m (default OUTDIR).
  *
- *	  Everything is deterministic (fixed seeds): the same data gives the
- *	  same bytes.
+ *	  Everything is deterministic (one fixed random stream): the same
+ *	  command on the same data gives the same bytes (-n draws differently).
  *
  *-------------------------------------------------------------------------
  */
