@@ -78,8 +78,8 @@ SELECT body, pg_temp.s(body) FROM unnest(ARRAY['f*ck this', 'f.u.c.k this', 'sh1
 -- but_clean_words_are_not: Scunthorpe, assessment, "con" in Spanish
 SELECT pg_temp.s('Scunthorpe office assessment'), pg_temp.s('Café con leche, por favor');
 
--- evidence_explains_the_score
-SELECT jsonb_pretty(omni.sentiment_evidence('The app is not good, but support was VERY helpful!!'));
+-- evidence_explains_the_score (the learned model's part: sql/sentiment_learned.sql)
+SELECT jsonb_pretty(omni.sentiment_evidence('The app is not good, but support was VERY helpful!!') - 'model');
 SELECT e ->> 'profane' AS profane, e -> 'terms' -> 0 -> 'rules' AS rules
   FROM omni.sentiment_evidence('f*ck this') e;
 

@@ -55,11 +55,13 @@ SELECT pg_catalog.pg_extension_config_dump('omni.assignment_rule', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.queue_overflow', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.queue_hours', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.conversation_transition', 'WHERE NOT builtin');
--- Sentiment data: admin entries only; thresholds whole (restore_replace).
+-- Sentiment data: admin entries only; thresholds whole (restore_replace); settings (never seeded) whole.
 SELECT pg_catalog.pg_extension_config_dump('omni.lexicon', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('omni.lexicon_rule', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('omni.profanity', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('omni.sentiment_threshold', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.sentiment_model', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('omni.sentiment_config', '');
 
 -- Runtime.
 SELECT pg_catalog.pg_extension_config_dump('omni.customer', '');

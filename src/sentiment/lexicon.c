@@ -266,8 +266,8 @@ sent_lexicon_free(SentLexicon *lex)
 		sent_arena_free(lex->arena);
 }
 
-static int
-lang_index(SentLexicon *lex, const char *code, bool create)
+int
+sent_lang_index(SentLexicon *lex, const char *code, bool create)
 {
 	char		norm[SENT_LANG_LEN];
 	size_t		n = 0;
@@ -307,7 +307,7 @@ lang_index(SentLexicon *lex, const char *code, bool create)
 int
 sent_lexicon_find_lang(const SentLexicon *lex, const char *code)
 {
-	return lang_index((SentLexicon *) lex, code, false);
+	return sent_lang_index((SentLexicon *) lex, code, false);
 }
 
 static bool
@@ -414,7 +414,7 @@ sent_lexicon_add(SentLexicon *lex, const char *lang, const char *kind,
 		return "profanity severity must be 1, 2 or 3";
 	if ((k == SK_INTENSIFIER || k == SK_DIMINISHER) && (value < 0 || value > 2))
 		return "intensifier and diminisher weights must be between 0 and 2";
-	li = lang_index(lex, lang, true);
+	li = sent_lang_index(lex, lang, true);
 	if (li < 0)
 		return "bad language code (expected an ISO 639 code such as en, pt or mul)";
 	l = &lex->langs[li];
@@ -529,6 +529,41 @@ sort_affixes(SentAffix *arr, int n)
 	}
 }
 
+/*
+ * Group the suffixes (already longest first) by their last byte, keeping
+ * that order inside a group: sent_stem then tries only those that can end
+ * the word, and still finds the same (longest) one.
+ */
+static void
+index_suffixes(SentLang *l)
+{
+	int			i,
+				j,
+				b;
+
+	for (i = 1; i < l->nsuffix; i++)
+	{
+		SentAffix	x = l->suffix[i];
+		unsigned char xb = (unsigned char) x.s[x.len - 1];
+
+		for (j = i - 1; j >= 0 &&
+			 (unsigned char) l->suffix[j].s[l->suffix[j].len - 1] > xb; j--)
+			l->suffix[j + 1] = l->suffix[j];
+		l->suffix[j + 1] = x;
+	}
+	memset(l->sfx_from, 0, sizeof(l->sfx_from));
+	memset(l->sfx_to, 0, sizeof(l->sfx_to));
+	for (i = 0; i < l->nsuffix; i = j)
+	{
+		b = (unsigned char) l->suffix[i].s[l->suffix[i].len - 1];
+		for (j = i; j < l->nsuffix &&
+			 (unsigned char) l->suffix[j].s[l->suffix[j].len - 1] == b; j++)
+			;
+		l->sfx_from[b] = (uint8_t) i;
+		l->sfx_to[b] = (uint8_t) j;
+	}
+}
+
 static int
 utf8_chars(const char *s, int len)
 {
@@ -551,13 +586,13 @@ sent_stem(const SentLexicon *lex, int lang, const char *word, int len,
 	bool		changed = false;
 	int			i;
 
-	if (l->nsuffix == 0 && l->nprefix == 0)
+	if (len <= 0 || (l->nsuffix == 0 && l->nprefix == 0))
 		return -1;
 	for (i = 0; i < l->nprefix; i++)
 	{
 		const SentAffix *a = &l->prefix[i];
 
-		if (a->len < len && memcmp(word, a->s, a->len) == 0 &&
+		if (a->len < len && word[0] == a->s[0] && memcmp(word, a->s, a->len) == 0 &&
 			utf8_chars(word + a->len, len - a->len) >= l->minstem + 1)
 		{
 			start = a->len;
@@ -565,10 +600,12 @@ sent_stem(const SentLexicon *lex, int lang, const char *word, int len,
 			break;
 		}
 	}
-	for (i = 0; i < l->nsuffix; i++)
+	for (i = l->sfx_from[(unsigned char) word[end - 1]];
+		 i < l->sfx_to[(unsigned char) word[end - 1]]; i++)
 	{
 		const SentAffix *a = &l->suffix[i];
 
+		/* only suffixes ending like the word (index_suffixes) */
 		if (a->len < end - start &&
 			memcmp(word + end - a->len, a->s, a->len) == 0 &&
 			utf8_chars(word + start, end - start - a->len) >= l->minstem)
@@ -602,7 +639,24 @@ static const struct
 	{0x00E2, "fr", 0.4}, {0x00EE, "fr", 0.4}, {0x00FB, "fr", 0.4},
 	{0x00E9, "fr", 0.2}, {0x00E9, "es", 0.1}, {0x00ED, "es", 0.2},
 	{0x00ED, "gl", 0.2}, {0x00ED, "pt", 0.2}, {0x00F3, "es", 0.2},
-	{0x00F3, "pt", 0.1}, {0x00BF, "es", 1.0}
+	{0x00F3, "pt", 0.1}, {0x00BF, "es", 1.0},
+	{0x00B7, "ca", 2.0}, {0x00F2, "ca", 0.7}, {0x00EF, "ca", 0.6},
+	{0x00E7, "ca", 0.4}, {0x00E0, "ca", 0.3}, {0x00E8, "ca", 0.4}
+};
+
+/* word endings telling Latin-script languages apart (detection only) */
+static const struct
+{
+	const char *sfx;
+	const char *lang;
+	float		weight;
+}			ending_hints[] = {
+	{"ción", "es", 0.4f}, {"ción", "gl", 0.4f}, {"ciones", "es", 1.0f},
+	{"cións", "gl", 1.0f}, {"ción", "pt", -0.5f}, {"ção", "pt", 1.0f},
+	{"ções", "pt", 1.0f}, {"ció", "ca", 1.0f}, {"cions", "ca", 1.0f},
+	{"zione", "it", 1.0f}, {"zioni", "it", 1.0f}, {"ísimo", "es", 0.3f},
+	{"ísimo", "gl", 0.3f}, {"íssim", "ca", 1.0f}, {"íssimo", "pt", 0.8f},
+	{"issimo", "it", 0.8f}
 };
 
 void
@@ -619,6 +673,7 @@ sent_lexicon_finalize(SentLexicon *lex)
 		SentLang   *lang = &lex->langs[l];
 
 		sort_affixes(lang->suffix, lang->nsuffix);
+		index_suffixes(lang);
 		sort_affixes(lang->prefix, lang->nprefix);
 		sort_affixes(lang->butsfx, lang->nbutsfx);
 		lang->minstem = (lang->script == SS_HANGUL || lang->script == SS_HAN) ? 1 :
@@ -668,9 +723,9 @@ sent_lexicon_finalize(SentLexicon *lex)
 			si->term = e->key;
 		}
 	}
-	for (h = 0; h < sizeof(letter_hints) / sizeof(letter_hints[0]) && lex->nhints < 32; h++)
+	for (h = 0; h < sizeof(letter_hints) / sizeof(letter_hints[0]) && lex->nhints < (int) (sizeof(lex->hints) / sizeof(lex->hints[0])); h++)
 	{
-		int			li = lang_index(lex, letter_hints[h].lang, false);
+		int			li = sent_lang_index(lex, letter_hints[h].lang, false);
 
 		if (li < 0)
 			continue;
@@ -678,6 +733,31 @@ sent_lexicon_finalize(SentLexicon *lex)
 		lex->hints[lex->nhints].lang = li;
 		lex->hints[lex->nhints].weight = letter_hints[h].weight;
 		lex->nhints++;
+	}
+	/* ties between languages of one script go to the more widely used one */
+	{
+		static const char *const by_use[] = {"en", "es", "pt", "fr", "de", "it"};
+
+		for (h = 0; h < sizeof(by_use) / sizeof(by_use[0]); h++)
+		{
+			int			li = sent_lang_index(lex, by_use[h], false);
+
+			if (li >= 0)
+				lex->prior[li] = 0.01f - 0.001f * h;
+		}
+	}
+	for (h = 0; h < sizeof(ending_hints) / sizeof(ending_hints[0]) &&
+		 lex->nendings < (int) (sizeof(lex->endings) / sizeof(lex->endings[0])); h++)
+	{
+		int			li = sent_lang_index(lex, ending_hints[h].lang, false);
+
+		if (li < 0)
+			continue;
+		lex->endings[lex->nendings].sfx = ending_hints[h].sfx;
+		lex->endings[lex->nendings].len = (int) strlen(ending_hints[h].sfx);
+		lex->endings[lex->nendings].lang = li;
+		lex->endings[lex->nendings].weight = ending_hints[h].weight;
+		lex->nendings++;
 	}
 	lex->finalized = true;
 }

@@ -45,6 +45,7 @@ typedef struct Item
 	const char *modifier;
 	int			lang;
 	int			severity;
+	bool		admin;			/* the term's value came from an admin row */
 } Item;
 
 typedef struct ScoreCtx
@@ -153,7 +154,7 @@ detect(ScoreCtx *c, const char *hint)
 		if (!lex->langs[l].universal && (int) lex->langs[l].script == best_script)
 		{
 			c->cand[c->ncand++] = l;
-			ev[l] = toks->hint[l] + (strcmp(lex->langs[l].code, "en") == 0 ? 0.01f : 0);
+			ev[l] = toks->hint[l] + lex->prior[l];
 		}
 	if (c->ncand == 0)
 	{
@@ -172,7 +173,18 @@ detect(ScoreCtx *c, const char *hint)
 		const SentTok *t = &toks->tok[i];
 		const SentInfo *info;
 
-		if (t->entry == NULL || t->script != best_script)
+		if (t->script != best_script)
+			continue;
+		for (l = 0; l < lex->nendings; l++)
+		{
+			int			el = lex->endings[l].len;
+
+			if ((int) t->len > el + 1 &&
+				t->s[t->len - 1] == lex->endings[l].sfx[el - 1] &&
+				memcmp(t->s + t->len - el, lex->endings[l].sfx, el) == 0)
+				ev[lex->endings[l].lang] += lex->endings[l].weight;
+		}
+		if (t->entry == NULL)
 			continue;
 		for (info = t->entry->info; info; info = info->next)
 		{
@@ -278,6 +290,7 @@ record_profanity(ScoreCtx *c, const SentInfo *info, int word, uint32_t rules)
 	it->base = (info->flags & SF_VALENCE) ? info->valence :
 		(float) (-1.0 - 0.5 * info->severity);
 	it->val = it->base;
+	it->admin = (info->admin & (1u << SK_PROFANITY)) != 0;
 	if (info->severity > c->severity)
 		c->severity = info->severity;
 }
@@ -831,6 +844,7 @@ score_words(ScoreCtx *c)
 			it->term = term;
 			it->lang = info->lang;
 			it->base = v;
+			it->admin = (info->admin & (1u << SK_VALENCE)) != 0;
 			if (c->int_left > 0 && v != 0)
 			{
 				float		w = c->int_w * (word - c->int_left == 1 ? 1.0f : 0.95f);
@@ -880,10 +894,49 @@ score_words(ScoreCtx *c)
 	finish_negation(c);
 }
 
-void
-sent_analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
-			 size_t len, const char *lang, bool want_evidence,
-			 bool detect_only, SentResult *res)
+/*
+ * The rule scorer's features for the learned layer (SENT_NDENSE values,
+ * each roughly in [-1, 1]).
+ */
+static void
+dense_features(const ScoreCtx *c, double rule_score, float *d)
+{
+	const SentResult *res = c->res;
+	double		pos = 0,
+				neg = 0,
+				emo = 0;
+	int			negated = 0,
+				i;
+
+	for (i = 0; i < c->nitems; i++)
+	{
+		const Item *it = &c->items[i];
+
+		if (it->rules & SR_SYMBOL)
+			emo += it->val;
+		else if (it->val > 0)
+			pos += it->val;
+		else
+			neg += it->val;
+		negated += (it->rules & SR_NEGATED) != 0;
+	}
+	d[0] = (float) rule_score;
+	d[1] = (float) (pos / sqrt(pos * pos + NORM_ALPHA));
+	d[2] = (float) (neg / sqrt(neg * neg + NORM_ALPHA));
+	d[3] = (float) (emo / sqrt(emo * emo + 4));
+	d[4] = negated > 3 ? 1.0f : negated / 3.0f;
+	d[5] = c->severity / 3.0f;
+	d[6] = (res->exclamations > 4 ? 4 : res->exclamations) / 4.0f;
+	d[7] = (res->questions > 3 ? 3 : res->questions) / 3.0f;
+	d[8] = c->contrast_at >= 0 ? 1.0f : 0.0f;
+	d[9] = c->nitems == 0 ? 1.0f : 0.0f;
+	d[10] = (float) log1p(res->nwords > 200 ? 200 : res->nwords) / 5.3f;
+}
+
+static void
+analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
+		size_t len, const char *lang, SentMode mode, bool want_evidence,
+		bool detect_only, SentResult *res, float *dense_out, SentRaw *raw)
 {
 	SentArena  *arena = sent_arena_new(&eng->alloc, 16 * 1024);
 	SentTokens *toks = sent_arena_alloc(arena, sizeof(SentTokens));
@@ -894,6 +947,7 @@ sent_analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 
 	memset(res, 0, sizeof(SentResult));
 	res->arena = arena;
+	res->mode = SENT_MODE_RULES;
 	sent_tokenize(eng, lex, text, len, arena, toks);
 	res->truncated = toks->truncated;
 
@@ -960,6 +1014,35 @@ sent_analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	score = sum / sqrt(sum * sum + NORM_ALPHA);
 	res->severity = c.severity;
 	res->profane = c.severity > 0;
+	res->rule_score = score;
+	res->mode = SENT_MODE_RULES;
+	if (raw)
+	{
+		dense_features(&c, score, dense_out);
+		sent_model_raw(toks, arena, raw);
+	}
+	else if (mode != SENT_MODE_RULES)
+	{
+		int			mli;
+		const SentModel *m = sent_model_for(lex, res->language, &mli);
+		bool		admin = false;
+
+		for (i = 0; i < c.nitems && !admin; i++)
+			admin = c.items[i].admin;
+		res->admin_override = admin;
+		/* nothing to read (empty or blank message): the rules' neutral 0 */
+		if (m && !admin && toks->ntok > 0)
+		{
+			float		dense[SENT_NDENSE];
+
+			dense_features(&c, score, dense);
+			if (sent_model_apply(lex, m, toks, dense, mode, want_evidence, arena, res))
+			{
+				res->model = sent_lexicon_lang(lex, mli);
+				score = res->score;
+			}
+		}
+	}
 	if (c.severity >= 3)
 	{
 		double		cap = lex->threshold[SENT_NEGATIVE] - 0.01;
@@ -998,6 +1081,25 @@ sent_analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 			h->severity = it->severity;
 		}
 	}
+}
+
+void
+sent_analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
+			 size_t len, const char *lang, bool want_evidence,
+			 bool detect_only, SentResult *res)
+{
+	analyze(eng, lex, text, len, lang, lex->mode, want_evidence, detect_only,
+			res, NULL, NULL);
+}
+
+void
+sent_analyze_features(SentEngine *eng, const SentLexicon *lex,
+					  const char *text, size_t len, const char *lang,
+					  SentResult *res, float *dense, SentRaw *raw)
+{
+	memset(raw, 0, sizeof(SentRaw));
+	analyze(eng, lex, text, len, lang, SENT_MODE_RULES, false, false, res,
+			dense, raw);
 }
 
 void

@@ -88,12 +88,31 @@ typedef struct SentLang
 	int			nprefix;
 	int			maxsuffix;
 	int			maxprefix;
-	SentAffix  *suffix;
+	SentAffix  *suffix;			/* by last byte, then longest first */
+	uint8_t		sfx_from[256];	/* suffixes ending in byte b: [from, to) */
+	uint8_t		sfx_to[256];
 	SentAffix  *prefix;
 	int			nbutsfx;
 	SentAffix  *butsfx;			/* contrast suffixes (Korean -지만) */
 	int			minstem;		/* characters kept at least when stemming */
 } SentLang;
+
+/* Learned model of one language (see model.c). */
+#define SENT_NDENSE		11		/* rule-scorer features */
+#define SENT_NSTACK		(3 + SENT_NDENSE + 1)	/* stacker inputs + bias */
+#define SENT_MODEL_MAGIC "OSM1"
+#define SENT_MODEL_HEADER (24 + 3 * SENT_NSTACK * 4)
+
+typedef struct SentModel
+{
+	int			nbits;
+	uint32_t	mask;
+	float		scale;			/* int8 weight -> float */
+	float		bias[3];
+	float		stack[3][SENT_NSTACK];
+	const int8_t *w;			/* [1 << nbits][3] */
+	bool		admin;
+} SentModel;
 
 typedef struct SentProf
 {
@@ -122,6 +141,8 @@ struct SentLexicon
 	int			maxprof;
 	int			nrows;
 	bool		finalized;
+	SentMode	mode;
+	SentModel  *model[SENT_MAX_LANGS];	/* by language index */
 	/* language hints from letters, resolved at finalize */
 	int			nhints;
 	struct
@@ -129,7 +150,16 @@ struct SentLexicon
 		uint32_t	cp;
 		int			lang;
 		float		weight;
-	}			hints[32];
+	}			hints[48];
+	float		prior[SENT_MAX_LANGS];	/* tie-breaker in detection */
+	int			nendings;
+	struct
+	{
+		const char *sfx;
+		int			len;
+		int			lang;
+		float		weight;
+	}			endings[24];
 };
 
 struct SentEngine
@@ -205,6 +235,35 @@ extern int	sent_stem(const SentLexicon *lex, int lang, const char *word,
 					  int len, char *buf, int buflen);
 
 extern int	sent_lexicon_find_lang(const SentLexicon *lex, const char *code);
+extern int	sent_lang_index(SentLexicon *lex, const char *code, bool create);
+
+/*
+ * Learned layer (model.c).  The features of a message are hashed word
+ * unigrams and bigrams, word prefixes and suffixes (character n-grams
+ * anchored at the word edges) and the rule scorer's dense features.
+ * sent_model_apply turns them into res->score (and evidence); with
+ * raw != NULL it only collects the 32-bit feature hashes (training).
+ */
+typedef struct SentRaw
+{
+	uint32_t   *h;
+	int			n;
+	int			cap;
+} SentRaw;
+
+extern const SentModel *sent_model_for(const SentLexicon *lex, const char *lang,
+									   int *li);
+extern bool sent_model_apply(const SentLexicon *lex, const SentModel *m,
+							 SentTokens *toks, const float *dense,
+							 SentMode mode, bool want_evidence,
+							 SentArena *arena, SentResult *res);
+extern void sent_model_raw(SentTokens *toks, SentArena *arena, SentRaw *raw);
+
+/* Training tools: score with rules and return the features. */
+extern void sent_analyze_features(SentEngine *eng, const SentLexicon *lex,
+								  const char *text, size_t len,
+								  const char *lang, SentResult *res,
+								  float *dense, SentRaw *raw);
 extern SentScript sent_script_of(uint32_t cp);
 extern void sent_arabic_fold(uint16_t *s, int32_t *len);
 

@@ -81,6 +81,27 @@ extern const char *const sent_kind_names[SK_NKINDS];
 #define SR_PROFANE		0x0400
 #define SR_OBFUSCATED	0x0800
 
+/* What decides the score (omni.sentiment_config 'mode'). */
+typedef enum SentMode
+{
+	SENT_MODE_BOTH = 0,			/* learned layer over the rule scorer (default) */
+	SENT_MODE_RULES,			/* lexicon and rules only */
+	SENT_MODE_LEARNED			/* hashed n-gram model only */
+} SentMode;
+
+extern const char *const sent_mode_names[3];
+
+#define SENT_MAX_FEATS		6		/* learned features kept in the evidence */
+
+/* One learned feature in the evidence: a word (with its character
+ * n-grams), a word pair, or the rule scorer's own features. */
+typedef struct SentFeat
+{
+	const char *name;			/* UTF-8, in the result arena */
+	const char *kind;			/* "word", "bigram", "rules" */
+	float		weight;			/* push towards positive (+) / negative (-) */
+} SentFeat;
+
 typedef struct SentLexicon SentLexicon;
 typedef struct SentEngine SentEngine;
 
@@ -117,6 +138,14 @@ typedef struct SentResult
 	SentHit		hits[SENT_MAX_HITS];
 	/* strings the hits point to live in this arena until sent_result_free */
 	void	   *arena;
+	/* learned layer (appended in 0.2.0) */
+	SentMode	mode;			/* what decided: RULES when no model applied */
+	const char *model;			/* language of the model used ("mul": shared), or NULL */
+	bool		admin_override; /* an admin lexicon row matched: rules decided */
+	double		rule_score;		/* the rule scorer's score (before profanity caps) */
+	double		prob[3];		/* learned negative / neutral / positive */
+	int			nfeats;
+	SentFeat	feats[SENT_MAX_FEATS];
 } SentResult;
 
 /* Lexicon construction */
@@ -136,6 +165,19 @@ extern const char *sent_lexicon_add(SentLexicon *lex, const char *lang,
 /* Thresholds: minimum score of each level; th[0] is ignored (-1). */
 extern const char *sent_lexicon_set_threshold(SentLexicon *lex,
 											  SentLevel level, double min_score);
+
+/*
+ * Add a learned model (the binary format of docs/sentiment.md, written by
+ * tools/sentiment-train).  lang "mul" is the shared model used for
+ * languages without one.  Returns NULL or a static error message.  An admin
+ * model replaces the built-in one of its language.
+ */
+extern const char *sent_lexicon_add_model(SentLexicon *lex, const char *lang,
+										  const void *data, size_t len,
+										  bool admin);
+
+/* Default mode of sent_analyze (omni.sentiment_config). */
+extern void sent_lexicon_set_mode(SentLexicon *lex, SentMode mode);
 
 /* Build the stem index; call once after the last add. */
 extern void sent_lexicon_finalize(SentLexicon *lex);

@@ -48,9 +48,12 @@ PG_FUNCTION_INFO_V1(omni_detect_language);
 PG_FUNCTION_INFO_V1(omni_sentiment_level);
 PG_FUNCTION_INFO_V1(omni_sentiment_lexicon_changed);
 
-#define NLEXTABLES 4
+/* the last two arrive with 0.2.0: the library works before the update */
+#define NLEXTABLES 6
+#define NLEXTABLES_REQUIRED 4
 static const char *const lexicon_tables[NLEXTABLES] = {
-	"lexicon", "lexicon_rule", "profanity", "sentiment_threshold"
+	"lexicon", "lexicon_rule", "profanity", "sentiment_threshold",
+	"sentiment_model", "sentiment_config"
 };
 
 static SentEngine *engine = NULL;
@@ -184,6 +187,63 @@ load_thresholds(SentLexicon *lex)
 	}
 }
 
+/* omni.sentiment_model: admin rows after built-in ones so they win */
+static void
+load_models(SentLexicon *lex)
+{
+	uint64		i;
+
+	if (SPI_execute("SELECT language, model, NOT builtin FROM omni.sentiment_model ORDER BY builtin DESC, language",
+					true, 0) != SPI_OK_SELECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not read omni.sentiment_model")));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *lang = SPI_getvalue(tup, desc, 1);
+		bool		admin = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
+		bytea	   *b;
+		const char *err;
+
+		if (lang == NULL)
+			continue;
+		b = DatumGetByteaPP(SPI_getbinval(tup, desc, 2, &isnull));
+		if (isnull)
+			continue;
+		err = sent_lexicon_add_model(lex, lang, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), admin);
+		if (err)
+			ereport(WARNING,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sentiment model of language \"%s\" ignored: %s", lang, err)));
+	}
+}
+
+static void
+load_config(SentLexicon *lex)
+{
+	uint64		i;
+
+	if (SPI_execute("SELECT name, value FROM omni.sentiment_config", true, 0) != SPI_OK_SELECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not read omni.sentiment_config")));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		char	   *name = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		char	   *value = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		int			m;
+
+		if (name == NULL || value == NULL || strcmp(name, "mode") != 0)
+			continue;
+		for (m = 0; m < (int) lengthof(sent_mode_names); m++)
+			if (strcmp(value, sent_mode_names[m]) == 0)
+				sent_lexicon_set_mode(lex, (SentMode) m);
+	}
+}
+
 static SentLexicon *
 ensure_lexicon(void)
 {
@@ -206,7 +266,7 @@ ensure_lexicon(void)
 	for (i = 0; i < NLEXTABLES; i++)
 	{
 		lexicon_relids[i] = get_relname_relid(lexicon_tables[i], nsp);
-		if (!OidIsValid(lexicon_relids[i]))
+		if (!OidIsValid(lexicon_relids[i]) && i < NLEXTABLES_REQUIRED)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_TABLE),
 					 errmsg("sentiment lexicon table omni.%s is missing", lexicon_tables[i]),
@@ -234,6 +294,10 @@ ensure_lexicon(void)
 				  "UNION ALL SELECT language, kind, term, weight::float8, NOT builtin FROM omni.lexicon_rule "
 				  "UNION ALL SELECT language, 'profanity', term, severity::float8, NOT builtin FROM omni.profanity");
 		load_thresholds(lex);
+		if (OidIsValid(lexicon_relids[4]))
+			load_models(lex);
+		if (OidIsValid(lexicon_relids[5]))
+			load_config(lex);
 		SPI_finish();
 		old = MemoryContextSwitchTo(cxt);
 		sent_lexicon_finalize(lex);
@@ -425,7 +489,25 @@ omni_sentiment_evidence(PG_FUNCTION_ARGS)
 			}
 		appendStringInfoString(&buf, "]}");
 	}
-	appendStringInfo(&buf, "], \"more_terms\": %d}", res.nhits_total - res.nhits);
+	appendStringInfo(&buf, "], \"more_terms\": %d, \"mode\": \"%s\", \"rule_score\": %.4f, ",
+					 res.nhits_total - res.nhits, sent_mode_names[res.mode], res.rule_score);
+	appendStringInfo(&buf, "\"admin_override\": %s, ", res.admin_override ? "true" : "false");
+	if (res.model == NULL)
+		appendStringInfoString(&buf, "\"model\": null}");
+	else
+	{
+		appendStringInfo(&buf, "\"model\": {\"language\": \"%s\", \"probabilities\": "
+						 "{\"negative\": %.3f, \"neutral\": %.3f, \"positive\": %.3f}, \"features\": [",
+						 res.model, res.prob[0], res.prob[1], res.prob[2]);
+		for (i = 0; i < res.nfeats; i++)
+		{
+			appendStringInfoString(&buf, i ? ", {" : "{");
+			json_key_string(&buf, "feature", res.feats[i].name);
+			appendStringInfo(&buf, ", \"kind\": \"%s\", \"weight\": %.3f}",
+							 res.feats[i].kind, res.feats[i].weight);
+		}
+		appendStringInfoString(&buf, "]}}");
+	}
 	sent_result_free(engine, &res);
 	result = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 	pfree(buf.data);

@@ -575,6 +575,15 @@ word_from_utf16(TokCtx *c, const UChar *s, int32_t len)
 						c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
 			}
 		}
+		else if (cp == 0x00B7 && c->lex)
+		{
+			int			h;
+
+			/* Catalan "l·l" (punt volat) inside a word */
+			for (h = 0; h < c->lex->nhints; h++)
+				if (c->lex->hints[h].cp == 0x00B7)
+					c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
+		}
 	}
 	if (upper >= 2 && lower == 0)
 		flags |= TF_CAPS;

@@ -3,7 +3,10 @@
  * fuzz_sentiment.c
  *	  libFuzzer harness for the sentiment tokenizer and scorer: every input
  *	  is scored with and without a language hint, with evidence, and for
- *	  language detection only.  Built with clang -fsanitize=fuzzer,address,
+ *	  language detection only, in the three modes (rules, learned, both)
+ *	  with the shipped models; the input also becomes the weights of a
+ *	  small model (any bytes after a valid header: NaN, huge values) that
+ *	  scores a fixed message.  Built with clang -fsanitize=fuzzer,address,
  *	  undefined by test/fuzz/run.sh; the lexicon is the shipped data.
  *
  *-------------------------------------------------------------------------
@@ -25,6 +28,7 @@ int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	static const char junk[204] = "XXXX";
 	char		err[256];
 	const char *dir = getenv("SENT_LEXICON_DIR");
 
@@ -46,8 +50,51 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	sent_lexicon_add(lex, "en", "valence", "\xF0\x9F\x98\xA1\xE2\x80\x8D", 2, true);
 	sent_lexicon_add(lex, "x", "valence", "a", 1, true);
 	sent_lexicon_add(lex, "en", "nonsense", "a", 1, true);
+	if (sl_load_models(lex, getenv("SENT_MODEL_DIR") ? getenv("SENT_MODEL_DIR") : "data/model", 0) <= 0)
+	{
+		fprintf(stderr, "no model found (set SENT_MODEL_DIR)\n");
+		abort();
+	}
+	/* hostile models are rejected */
+	if (sent_lexicon_add_model(lex, "en", "OSM1", 4, true) == NULL ||
+		sent_lexicon_add_model(lex, "en", junk, sizeof(junk), true) == NULL)
+		abort();
 	sent_lexicon_finalize(lex);
 	return 0;
+}
+
+/* the input as the weights of a 2^8-bucket model */
+static void
+fuzz_model(const uint8_t *data, size_t size)
+{
+	static uint8_t model[24 + 3 * (3 + 11 + 1) * 4 + 256 * 3];
+	static const char *const texts[] = {
+		"not bad at all, thanks!! :)", "\xed\x95\x98\xec\xa7\x80\xeb\xa7\x8c \xec\xa2\x8b\xec\x95\x84\xec\x9a\x94",
+		"f*ck this, still waiting 2 weeks"
+	};
+	SentLexicon *l = sent_lexicon_new(&sl_allocator, eng);
+	SentResult	r;
+	size_t		n = size < sizeof(model) - 8 ? size : sizeof(model) - 8;
+	int			i;
+
+	memset(model, 0, sizeof(model));
+	memcpy(model, "OSM1", 4);
+	model[4] = 8;
+	model[5] = 11;
+	memcpy(model + 8, data, n);
+	sent_lexicon_add(l, "en", "valence", "bad", -2, false);
+	sent_lexicon_add(l, "en", "negator", "not", 0, false);
+	sent_lexicon_add_model(l, (size & 2) ? "mul" : "en", model, sizeof(model), false);
+	sent_lexicon_finalize(l);
+	for (i = 0; i < 3; i++)
+	{
+		sent_lexicon_set_mode(l, (SentMode) i);
+		sent_analyze(eng, l, texts[i], strlen(texts[i]), NULL, true, false, &r);
+		if (!(r.score >= -1.0 && r.score <= 1.0) || r.nfeats > SENT_MAX_FEATS)
+			abort();
+		sent_result_free(eng, &r);
+	}
+	sent_lexicon_free(l);
 }
 
 int
@@ -56,10 +103,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const hints[] = {NULL, "en", "ko", "ar", "de", "zz-ZZ"};
 	SentResult	r;
 
+	sent_lexicon_set_mode(lex, (SentMode) (size % 3));
+	if (size % 7 == 0)
+		fuzz_model(data, size);
+
 	sent_analyze(eng, lex, (const char *) data, size, hints[size % 6],
 				 (size & 1) != 0, false, &r);
 	if (!(r.score >= -1.0 && r.score <= 1.0) || (int) r.level < 0 ||
-		r.level >= SENT_NLEVELS || r.nhits > SENT_MAX_HITS)
+		r.level >= SENT_NLEVELS || r.nhits > SENT_MAX_HITS ||
+		r.nfeats < 0 || r.nfeats > SENT_MAX_FEATS)
 		abort();
 	if (r.profane && r.level > SENT_NEGATIVE)
 		abort();

@@ -16,7 +16,7 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long s){return 0;}
 fi
 if ! "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-Isrc/sentiment -Itest/fuzz $(pkg-config --cflags icu-uc) \
-	src/sentiment/lexicon.c src/sentiment/tokenizer.c src/sentiment/scorer.c \
+	src/sentiment/lexicon.c src/sentiment/tokenizer.c src/sentiment/scorer.c src/sentiment/model.c \
 	test/fuzz/fuzz_sentiment.c -o "$out/fuzz_sentiment" \
 	$(pkg-config --libs icu-uc icu-i18n) -lm >"$out/build.log" 2>&1; then
 	echo "fuzz: FAILED (build, see $out/build.log)"; exit 1

@@ -116,4 +116,47 @@ sl_load_dir(SentLexicon *lex, const char *dir, int verbose)
 	return rows;
 }
 
+/* add every <lang>.osm model of dir; returns models loaded, -1 on error */
+static int
+sl_load_models(SentLexicon *lex, const char *dir, int verbose)
+{
+	DIR		   *d = opendir(dir);
+	struct dirent *de;
+	int			n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+	{
+		char		path[1024];
+		char		lang[16];
+		size_t		nl = strlen(de->d_name);
+		FILE	   *f;
+		long		sz;
+		char	   *buf;
+		const char *err;
+
+		if (nl < 5 || nl - 4 >= sizeof(lang) || strcmp(de->d_name + nl - 4, ".osm") != 0)
+			continue;
+		memcpy(lang, de->d_name, nl - 4);
+		lang[nl - 4] = '\0';
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((f = fopen(path, "rb")) == NULL)
+			continue;
+		fseek(f, 0, SEEK_END);
+		sz = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		buf = malloc(sz > 0 ? sz : 1);
+		if (sz > 0 && fread(buf, 1, sz, f) == (size_t) sz &&
+			(err = sent_lexicon_add_model(lex, lang, buf, sz, false)) == NULL)
+			n++;
+		else if (verbose)
+			fprintf(stderr, "%s: not loaded\n", path);
+		free(buf);
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
 #endif

@@ -160,6 +160,15 @@ main(int argc, char **argv)
 		perror(lexdir);
 		return 1;
 	}
+	sl_load_models(lex, getenv("SENT_MODEL_DIR") ? getenv("SENT_MODEL_DIR") : "data/model", 0);
+	if (getenv("SENT_MODE"))
+	{
+		int			m;
+
+		for (m = 0; m < 3; m++)
+			if (strcmp(getenv("SENT_MODE"), sent_mode_names[m]) == 0)
+				sent_lexicon_set_mode(lex, (SentMode) m);
+	}
 	sent_lexicon_finalize(lex);
 	if (evaldir)
 		evaluate(eng, lex, evaldir);
