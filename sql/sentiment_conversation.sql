@@ -67,8 +67,6 @@ SELECT sender, language, sentiment, profane, evidence ? 'terms' AS has_evidence
 SELECT pg_temp.post(:c1, 'Still waiting, this is ridiculous.') AS after_negative;
 SELECT pg_temp.post(:c1, 'Worst service ever, I am furious!!!') AS after_very_negative;
 SELECT pg_temp.post(:c1, 'Useless. Terrible. Cancel my account!') AS still_very_negative;
--- one round trip: the listener has processed the signals of the commits above
-SELECT dblink_exec('snt_listener', 'LISTEN omni_sentiment_alert') AS listener_round_trip \gset
 SELECT notify_name, (extra::jsonb ->> 'conversation_id')::bigint = :c1 AS this_conversation,
        extra::jsonb ->> 'level' AS level, extra::jsonb ->> 'previous_level' AS previous_level,
        (SELECT string_agg(k, ' ' ORDER BY k) FROM jsonb_object_keys(extra::jsonb) k) AS payload_keys
