@@ -53,6 +53,17 @@ fuzz-sentiment:
 .PHONY: fuzz-sentiment
 # ---- end sentiment -------------------------------------------------------------
 
+# ---- conversation intelligence (docs/conversation-intelligence.md) ------------
+# Built-in action phrases are data files; make turns them into an install-script
+# part that the 0.1.0--0.2.0 upgrade also runs (so it is kept in git).
+INSIGHT_ACTIONS = $(sort $(wildcard data/actions/*.tsv))
+INSIGHT_SQL     = sql/upgrade/0.1.0--0.2.0/61_insight_actions.sql
+SQL_PARTS      += $(INSIGHT_SQL)
+
+$(INSIGHT_SQL): $(INSIGHT_ACTIONS) data/actions/actions2sql.awk
+	@awk -f data/actions/actions2sql.awk $(INSIGHT_ACTIONS) > $@.tmp && mv $@.tmp $@
+# ---- end conversation intelligence ----------------------------------------------
+
 $(INSTALL_SQL): $(SQL_PARTS) $(EXTENSION).control Makefile
 	@echo "-- generated from sql/src/*.sql by make; do not edit" > $@
 	@printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit' >> $@
