@@ -73,9 +73,12 @@ SELECT pg_temp.call(813, t, NULL, '[{"speaker": "customer", "start_ms": 0, "end_
 SELECT pg_temp.call(814, '2026-03-11 12:00+00', :'neg') IS NOT NULL;
 SELECT pg_temp.call(815, '2026-03-11 12:00+00', :'neg') IS NOT NULL;
 UPDATE omni.conversation SET queue = 'sel_elsewhere' WHERE agent_id = 815;
-SELECT name, calls, round(avg_sentiment_score::numeric, 2) > 0 AS happy, round(agent_talk_share::numeric, 3) AS talk_share,
+SELECT name, calls, round(agent_talk_share::numeric, 3) AS talk_share,
        agent_interruptions AS interrupts, round(team_agent_talk_share::numeric, 4) AS team_share,
        round(team_agent_interruptions::numeric, 4) AS team_interrupts, needs_coaching, leads, reasons
+  FROM omni.team_insight('2026-03-10', '2026-03-13', 'sel_team') ORDER BY name;
+-- Ed is in another queue; the team page lists sellers best customer sentiment first
+SELECT string_agg(name, ' > ') FILTER (WHERE name IN ('Bo', 'Ana', 'Cy')) AS ranking, bool_or(name = 'Ed') AS has_ed
   FROM omni.team_insight('2026-03-10', '2026-03-13', 'sel_team');
 -- the team average is the mean of the judged sellers' averages
 SELECT abs(team_sentiment_score - (SELECT avg(avg_sentiment_score) FROM omni.team_insight('2026-03-10', '2026-03-13', 'sel_team') WHERE calls >= 3)) < 1e-9
