@@ -207,6 +207,7 @@ END
 $$;
 COMMENT ON FUNCTION omni._sentiment_of_latest(real[], integer[]) IS
     'The sentiment rule of a conversation (and a call): recency-weighted mean of the latest six customer scores, newest first, capped by profanity.';
+REVOKE ALL ON FUNCTION omni._sentiment_of_latest(real[], integer[]) FROM PUBLIC;
 
 CREATE FUNCTION omni._score_customer_message(message_id bigint) RETURNS void
     LANGUAGE plpgsql AS $$

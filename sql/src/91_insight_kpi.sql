@@ -292,3 +292,8 @@ GRANT EXECUTE ON FUNCTION omni.seller_kpi(bigint, timestamptz, timestamptz),
 GRANT EXECUTE ON FUNCTION omni.team_insight(timestamptz, timestamptz, text)
     TO omnichannel_supervisor, omnichannel_service, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.add_coaching_comment(bigint, text) TO omnichannel_supervisor, omnichannel_admin;
+
+-- Internal helpers: for the functions above only.
+REVOKE ALL ON FUNCTION omni._store_transcript(omni.conversation, jsonb, bigint[]), omni._analyze_call(bigint),
+    omni._transcript_max_segments(), omni._transcript_from_messages(), omni._insight_scope(bigint),
+    omni._seller_figures(bigint, timestamptz, timestamptz, text[]), omni._team_min_calls() FROM PUBLIC;
