@@ -291,14 +291,16 @@ BEGIN
     INSERT INTO omni.transcript_segment (conversation_id, seq, speaker, agent_id, queue, start_ms, end_ms, body,
                                          language, sentiment, sentiment_score, profanity, message_id)
     SELECT c.id, s.seq, s.speaker, coalesce(c.agent_id, c.last_agent_id), c.queue, s.start_ms, s.end_ms, s.body, lang,
-           (ev ->> 'level')::omni.sentiment_level, (ev ->> 'score')::real,
-           CASE WHEN ev IS NOT NULL THEN coalesce((ev ->> 'severity')::smallint, 0) END,
+           (x.r).level, (x.r).score,
+           -- the profanity severity comes with the evidence, asked for only when profane
+           CASE WHEN (x.r).profane THEN coalesce((omni.sentiment_evidence(s.body, nullif(lang, 'und')) ->> 'severity')::smallint, 2)
+                WHEN s.speaker = 'customer' THEN 0 END,
            message_ids[s.i]
       FROM (SELECT (e.v ->> 'speaker')::omni.sender AS speaker, (e.v ->> 'start_ms')::integer AS start_ms,
                    (e.v ->> 'end_ms')::integer AS end_ms, e.v ->> 'body' AS body, e.i,
                    row_number() OVER (ORDER BY (e.v ->> 'start_ms')::integer, (e.v ->> 'end_ms')::integer, e.i)::integer AS seq
               FROM jsonb_array_elements(segments) WITH ORDINALITY e(v, i)) s
-      LEFT JOIN LATERAL (SELECT omni.sentiment_evidence(s.body, nullif(lang, 'und')) AS ev
+      LEFT JOIN LATERAL (SELECT omni.sentiment(s.body, nullif(lang, 'und')) AS r
                           WHERE s.speaker = 'customer') x ON true;
     RETURN n;
 END $$;
@@ -314,19 +316,21 @@ DECLARE
     sent   record;
     lang   text;
     bodies text[];
+    agents boolean[];
+    starts integer[];
+    ends   integer[];
     t0     timestamptz;
 BEGIN
     SELECT * INTO c FROM omni.conversation WHERE id = conv;
     t0 := coalesce(c.accepted_at, c.created_at);
-    SELECT array_agg(s.body ORDER BY s.seq), min(s.language) INTO bodies, lang
+    SELECT coalesce(array_agg(s.body ORDER BY s.seq), '{}'), min(s.language),
+           coalesce(array_agg(s.speaker = 'agent' ORDER BY s.seq), '{}'),
+           coalesce(array_agg(s.start_ms ORDER BY s.seq), '{}'), coalesce(array_agg(s.end_ms ORDER BY s.seq), '{}')
+      INTO bodies, lang, agents, starts, ends
       FROM omni.transcript_segment s WHERE s.conversation_id = conv;
     lang := coalesce(lang, nullif(c.context ->> 'language', ''), 'und');
 
-    SELECT * INTO m FROM omni._call_metrics(
-        coalesce((SELECT array_agg(s.speaker = 'agent' ORDER BY s.seq) FROM omni.transcript_segment s WHERE s.conversation_id = conv), '{}'),
-        coalesce((SELECT array_agg(s.start_ms ORDER BY s.seq) FROM omni.transcript_segment s WHERE s.conversation_id = conv), '{}'),
-        coalesce((SELECT array_agg(s.end_ms ORDER BY s.seq) FROM omni.transcript_segment s WHERE s.conversation_id = conv), '{}'),
-        coalesce(bodies, '{}'));
+    SELECT * INTO m FROM omni._call_metrics(agents, starts, ends, bodies);
 
     -- The call's sentiment: the rule of a conversation's sentiment, over its
     -- customer segments, latest first.
@@ -340,7 +344,7 @@ BEGIN
     DELETE FROM omni.action_item WHERE conversation_id = conv;
     WITH hits AS MATERIALIZED (
         SELECT h.seg, h.word, h.kind, h.ref_id, s.id AS segment_id, s.speaker, s.start_ms, s.sentiment, s.sentiment_score
-          FROM omni._match_terms(coalesce(bodies, '{}'), lang, c.queue) h
+          FROM omni._match_terms(bodies, lang, c.queue) h
           JOIN omni.transcript_segment s ON s.conversation_id = conv AND s.seq = h.seg),
     terms AS (
         INSERT INTO omni.term_mention (conversation_id, segment_id, term_id, term, kind, speaker, agent_id, queue, at,
@@ -359,7 +363,7 @@ BEGIN
      ORDER BY h.segment_id, h.seg, p.id;
 
     INSERT INTO omni.call_insight AS ci
-    SELECT conv, coalesce(c.agent_id, c.last_agent_id), c.queue, c.channel, t0, lang, coalesce(cardinality(bodies), 0),
+    SELECT conv, coalesce(c.agent_id, c.last_agent_id), c.queue, c.channel, t0, lang, cardinality(bodies),
            m.duration_s, m.agent_talk_s, m.customer_talk_s, m.talk_to_listen_ratio, m.agent_talk_share, m.switches,
            m.avg_pause_ms, m.longest_customer_monologue_s, m.agent_words, m.agent_words_per_minute, m.interruptions,
            m.agent_interruptions, m.silence_s, sent.level, sent.score,
