@@ -5,7 +5,7 @@
 #     CALLS     calls in the history (default 100000), over 180 days
 #     SEGMENTS  segments per call (default 200, alternating speakers)
 #     LOADED    calls loaded through omni.load_transcripts and timed
-#               (default CALLS); the other CALLS - LOADED calls get copies of
+#               (default CALLS; half of the sentences mention tracked terms); the other CALLS - LOADED calls get copies of
 #               the loaded calls' insight and mention rows (set-based), so the
 #               page queries run against CALLS calls even when loading all of
 #               them would take too long on this machine.
@@ -76,27 +76,39 @@ INSERT INTO bench_sentence VALUES
  (4, 'Our installation team can come on Monday morning.', 'I am still waiting for the refund, this is frustrating.'),
  (5, 'The upgrade includes faster internet and free support.', 'Okay, what about the renewal of my contract?'),
  (6, 'I understand, I will follow up with our billing team.', 'Rival3 Telecom is cheaper, why should I stay?'),
- (7, 'Absolutely, you keep your number and your warranty.', 'Perfect, I love that, please go ahead.');
+ (7, 'Absolutely, you keep your number and your warranty.', 'Perfect, I love that, please go ahead.'),
+ (8, 'Could you tell me a bit more about how you use it at home?', 'Mostly streaming in the evening and some work calls.'),
+ (9, 'That makes sense, many families have the same needs.', 'Yes, and my kids play online games a lot.'),
+ (10, 'So speed in the evening matters most for you.', 'Exactly, it gets slow around eight.'),
+ (11, 'We can fix that, our network was extended last month.', 'Really? I did not know that.'),
+ (12, 'Is there anything else you would like to know?', 'No, I think that covers everything.'),
+ (13, 'Wonderful, it was a pleasure talking to you.', 'Thanks, have a nice day.'),
+ (14, 'One moment please while I look at your account.', 'Sure, take your time.'),
+ (15, 'I see two lines on your account, is that right?', 'Yes, one for me and one for my wife.');
 CREATE UNLOGGED TABLE bench_transcript (id bigint PRIMARY KEY, segments jsonb);
 SQL
 echo "generating $LOADED transcripts of $SEGS segments (not timed)..."
-q <<SQL
+for ((lo = 1; lo <= LOADED; lo += 5000)); do
+	hi=$((lo + 4999)); ((hi > LOADED)) && hi=$LOADED
+	q <<SQL
 INSERT INTO bench_transcript
 SELECT c, jsonb_agg(jsonb_build_object('speaker', CASE WHEN s % 2 = 0 THEN 'agent' ELSE 'customer' END,
                                        'start_ms', s * 6000 + (c * s) % 700,
                                        'end_ms', s * 6000 + 5200 + (c + s) % 1500,
                                        'body', CASE WHEN s % 2 = 0 THEN b.agent ELSE b.customer END) ORDER BY s)
-  FROM generate_series(1, $LOADED) c CROSS JOIN generate_series(0, $SEGS - 1) s
-  JOIN bench_sentence b ON b.i = (c + s * 7) % 8
+  FROM generate_series($lo, $hi) c CROSS JOIN generate_series(0, $SEGS - 1) s
+  JOIN bench_sentence b ON b.i = (c + s * 7) % 16
  GROUP BY c;
 SQL
-echo "loading..."
+done
+q -c 'VACUUM ANALYZE bench_transcript'
+echo "loading ($BATCH calls per transaction, one session)..."
 START=$(date +%s.%N)
 for ((lo = 1; lo <= LOADED; lo += BATCH)); do
 	hi=$((lo + BATCH - 1)); ((hi > LOADED)) && hi=$LOADED
-	q -c "SELECT omni.load_transcripts((SELECT jsonb_agg(jsonb_build_object('conversation_id', id, 'segments', segments))
-	        FROM bench_transcript WHERE id BETWEEN $lo AND $hi))" >/dev/null
-done
+	echo "SELECT omni.load_transcripts((SELECT jsonb_agg(jsonb_build_object('conversation_id', id, 'segments', segments))
+	        FROM bench_transcript WHERE id BETWEEN $lo AND $hi));"
+done | q >/dev/null
 END=$(date +%s.%N)
 secs=$(echo "$END - $START" | bc -l)
 printf 'load: %d calls x %d segments in %.1f s = %.0f segments/s, %.1f calls/s\n' "$LOADED" "$SEGS" "$secs" \
