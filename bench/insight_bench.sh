@@ -37,11 +37,11 @@ SELECT round(min(ms)::numeric, 2) FROM t;
 SQL
 }
 psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS omni_ibench' -c 'CREATE DATABASE omni_ibench'
-psql -X -q -d postgres -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bench_manager') THEN
-    CREATE ROLE bench_manager IN ROLE omnichannel_supervisor; END IF; END \$\$"
 q <<SQL >/dev/null
 SET client_min_messages = warning;
 CREATE EXTENSION omnichannel;
+DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bench_manager') THEN
+    CREATE ROLE bench_manager IN ROLE omnichannel_supervisor; END IF; END \$\$;
 INSERT INTO omni.queue (name) SELECT 'sales' || g FROM generate_series(1, 5) g;
 INSERT INTO omni.queue_supervisor VALUES ('sales1', 'bench_manager');
 INSERT INTO omni.workstream (name, channel, default_queue) VALUES ('calls', 'voice', 'sales1');
