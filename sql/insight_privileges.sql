@@ -61,6 +61,15 @@ UPDATE omni.call_insight SET sentiment_score = 1;
 DELETE FROM omni.transcript_segment;
 INSERT INTO omni.coaching_comment (conversation_id, author, body, created_at) VALUES (1, 'x', 'x', now());
 
+-- the seller (agent 1) listens on its desktop channel
+RESET ROLE;
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS dblink;
+RESET client_min_messages;
+SELECT dblink_connect('ins_listener', format('host=%s port=%s dbname=%s',
+       split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port'), current_database()));
+SELECT dblink_exec('ins_listener', 'LISTEN omni_agent_1');
+
 -- coaching_comments: supervisors of the call's queue and admins
 SET ROLE regress_ins_sup1;
 SELECT omni.add_coaching_comment((SELECT min(id) FROM omni.transcript_segment WHERE conversation_id = 1), 'Ask about the budget first.') AS sup1_on_ann;
@@ -79,6 +88,13 @@ SELECT omni.add_coaching_comment(:seg3, 'services do not coach');
 SET ROLE regress_ins_admin;
 SELECT omni.add_coaching_comment(:seg3, 'Admin note.') AS admin_on_ann_iq2;
 SELECT omni.add_coaching_comment(999999, 'x');
+
+-- the seller was told of the two comments on its calls (ids and kinds only)
+RESET ROLE;
+SELECT x FROM dblink('ins_listener', 'SELECT 1') AS t(x int);  -- a round trip delivers pending notifications
+SELECT notify_name, extra::jsonb - 'comment_id' - 'segment_id' AS payload, extra::jsonb ? 'comment_id' AS has_comment_id
+  FROM dblink_get_notify('ins_listener');
+SELECT dblink_disconnect('ins_listener');
 
 -- reading: each role sees its rows (calls / segments / mentions / action items / comments)
 CREATE FUNCTION pg_temp.seen() RETURNS TABLE (who name, calls text, segments bigint, mentions bigint, actions bigint, comments text)
