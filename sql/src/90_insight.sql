@@ -16,10 +16,10 @@ COMMENT ON TYPE omni.term_kind IS 'Tracked term kinds: keyword (products, topics
 
 CREATE TABLE omni.transcript_segment (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    conversation_id  bigint NOT NULL REFERENCES omni.conversation (id),
+    conversation_id  bigint NOT NULL,
     seq              integer NOT NULL CHECK (seq > 0),
     speaker          omni.sender NOT NULL CHECK (speaker IN ('agent', 'customer')),
-    agent_id         bigint REFERENCES omni.agent (id),
+    agent_id         bigint,
     queue            text,
     start_ms         integer NOT NULL CHECK (start_ms >= 0),
     end_ms           integer NOT NULL CHECK (end_ms >= start_ms),
@@ -28,7 +28,7 @@ CREATE TABLE omni.transcript_segment (
     sentiment        omni.sentiment_level,
     sentiment_score  real CHECK (sentiment_score BETWEEN -1 AND 1),
     profanity        smallint CHECK (profanity BETWEEN 0 AND 3),
-    message_id       bigint REFERENCES omni.message (id),
+    message_id       bigint,
     UNIQUE (conversation_id, seq),
     CHECK ((speaker = 'customer') = (sentiment_score IS NOT NULL))
 );
@@ -156,13 +156,13 @@ CREATE TRIGGER action_phrase_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCAT
 
 CREATE TABLE omni.term_mention (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    conversation_id  bigint NOT NULL REFERENCES omni.conversation (id),
-    segment_id       bigint NOT NULL REFERENCES omni.transcript_segment (id) ON DELETE CASCADE,
-    term_id          bigint REFERENCES omni.tracked_term (id) ON DELETE SET NULL,
+    conversation_id  bigint NOT NULL,
+    segment_id       bigint NOT NULL,
+    term_id          bigint,
     term             text NOT NULL,
     kind             omni.term_kind NOT NULL,
     speaker          omni.sender NOT NULL,
-    agent_id         bigint REFERENCES omni.agent (id),
+    agent_id         bigint,
     queue            text,
     at               timestamptz NOT NULL,
     sentiment        omni.sentiment_level,
@@ -175,7 +175,7 @@ COMMENT ON TABLE omni.term_mention IS 'Every match of a tracked term in a transc
 COMMENT ON COLUMN omni.term_mention.id IS 'Mention id.';
 COMMENT ON COLUMN omni.term_mention.conversation_id IS 'Conversation.';
 COMMENT ON COLUMN omni.term_mention.segment_id IS 'Segment it was said in.';
-COMMENT ON COLUMN omni.term_mention.term_id IS 'The tracked term (NULL once the term is deleted).';
+COMMENT ON COLUMN omni.term_mention.term_id IS 'The tracked term (it may have been deleted since; term keeps its text).';
 COMMENT ON COLUMN omni.term_mention.term IS 'The term as tracked when matched.';
 COMMENT ON COLUMN omni.term_mention.kind IS 'keyword or competitor.';
 COMMENT ON COLUMN omni.term_mention.speaker IS 'Who said it: agent or customer.';
@@ -187,9 +187,9 @@ COMMENT ON COLUMN omni.term_mention.sentiment_score IS 'Score of the segment.';
 
 CREATE TABLE omni.action_item (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    conversation_id  bigint NOT NULL REFERENCES omni.conversation (id),
-    segment_id       bigint NOT NULL REFERENCES omni.transcript_segment (id) ON DELETE CASCADE,
-    agent_id         bigint REFERENCES omni.agent (id),
+    conversation_id  bigint NOT NULL,
+    segment_id       bigint NOT NULL,
+    agent_id         bigint,
     queue            text,
     action           text NOT NULL,
     phrase           text NOT NULL,
@@ -285,8 +285,12 @@ BEGIN
                         (SELECT left(string_agg(e.v ->> 'body', ' '), 4000)
                            FROM jsonb_array_elements(segments) e(v)), '')));
 
+    -- Derived rows carry no per-row foreign keys (a load writes hundreds per
+    -- call); this function and omni._analyze_call keep them consistent under
+    -- the conversation's row lock.  Comments stay on the call.
     DELETE FROM omni.term_mention WHERE conversation_id = c.id;
     DELETE FROM omni.action_item WHERE conversation_id = c.id;
+    UPDATE omni.coaching_comment SET segment_id = NULL WHERE conversation_id = c.id AND segment_id IS NOT NULL;
     DELETE FROM omni.transcript_segment WHERE conversation_id = c.id;
     INSERT INTO omni.transcript_segment (conversation_id, seq, speaker, agent_id, queue, start_ms, end_ms, body,
                                          language, sentiment, sentiment_score, profanity, message_id)

@@ -218,7 +218,7 @@ COMMENT ON FUNCTION omni._team_min_calls() IS 'Calls a seller needs in the windo
 CREATE TABLE omni.coaching_comment (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     conversation_id  bigint NOT NULL REFERENCES omni.conversation (id),
-    segment_id       bigint REFERENCES omni.transcript_segment (id) ON DELETE SET NULL,
+    segment_id       bigint,
     author           name NOT NULL,
     body             text NOT NULL CHECK (btrim(body) <> '' AND length(body) <= 4000),
     created_at       timestamptz NOT NULL,
