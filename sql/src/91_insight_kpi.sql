@@ -249,6 +249,11 @@ BEGIN
         PERFORM omni._deny('comment on segment ' || coalesce(segment_id::text, 'NULL'),
                            'Only supervisors of the call''s queue and admins comment on its transcript.');
     END IF;
+    IF FOUND THEN
+        -- a transcript replaced meanwhile takes the segment away: lock the call, look again
+        PERFORM omni._lock_conversation(s.conversation_id);
+        SELECT * INTO s FROM omni.transcript_segment t WHERE t.id = add_coaching_comment.segment_id;
+    END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'transcript segment % does not exist', segment_id USING ERRCODE = 'invalid_parameter_value';
     END IF;

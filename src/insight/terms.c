@@ -344,11 +344,11 @@ omni_match_terms(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
+		return (Datum) 0;
 	it = insight_text();
 	ix = load_index();
 	if (ix->nterms == 0)
-		PG_RETURN_NULL();
+		return (Datum) 0;
 	lang = insight_lang(it, langcode);
 	arr = PG_GETARG_ARRAYTYPE_P(0);
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &bodies, &bnulls, &nb);
@@ -440,6 +440,7 @@ omni_match_terms(PG_FUNCTION_ARGS)
 							dup = true;
 					if (dup)
 						continue;
+					/* beyond 32 terms at one word, a duplicate is possible */
 					if (nfound < (int) lengthof(found))
 						found[nfound++] = e->terms[j];
 					MemoryContextSwitchTo(old);
@@ -453,5 +454,5 @@ omni_match_terms(PG_FUNCTION_ARGS)
 		MemoryContextReset(tmp);
 	}
 	MemoryContextDelete(tmp);
-	PG_RETURN_NULL();
+	return (Datum) 0;
 }
