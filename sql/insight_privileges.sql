@@ -136,6 +136,13 @@ SET ROLE regress_ins_admin;
 SELECT name, calls FROM omni.team_insight('2026-03-01', '2026-03-02') ORDER BY name;
 SET ROLE regress_ins_outsider;
 SELECT omni.seller_kpi(1, '2026-03-01', '2026-03-02');
+-- top_customer_terms counts only the calls the caller may read
+SET ROLE regress_ins_bob;
+SELECT term, mentions, calls FROM omni.top_customer_terms('2026-03-01', '2026-03-02');
+SET ROLE regress_ins_sup2;
+SELECT term, mentions, calls FROM omni.top_customer_terms('2026-03-01', '2026-03-02');
+SET ROLE regress_ins_admin;
+SELECT term, mentions, calls FROM omni.top_customer_terms('2026-03-01', '2026-03-02');
 
 -- tracked_terms: admins any; supervisors their queues' terms only; agents none
 SET ROLE regress_ins_ann;

@@ -84,6 +84,10 @@ SELECT string_agg(name, ' > ') FILTER (WHERE name IN ('Bo', 'Ana', 'Cy')) AS ran
 SELECT abs(team_sentiment_score - (SELECT avg(avg_sentiment_score) FROM omni.team_insight('2026-03-10', '2026-03-13', 'sel_team') WHERE calls >= 3)) < 1e-9
        AS team_mean FROM omni.team_insight('2026-03-10', '2026-03-13', 'sel_team') LIMIT 1;
 
+-- top_customer_terms: what customers said most (refund: one call each of Ana, Di and Ed; Acme: Cy's three)
+SELECT term, kind, mentions, calls, sellers FROM omni.top_customer_terms('2026-03-10', '2026-03-13');
+SELECT term, mentions FROM omni.top_customer_terms('2026-03-10', '2026-03-13', 'sel_team', 1);
+
 -- empty_and_reversed_windows_are_refused
 \set VERBOSITY terse
 SELECT * FROM omni.seller_kpi(811, '2026-03-13', '2026-03-10');

@@ -145,6 +145,25 @@ END $$;
 COMMENT ON FUNCTION omni.seller_mentions(bigint, timestamptz, timestamptz) IS
     'Tracked keywords and competitors said in a seller''s calls in [from, to), most frequent first: mentions, calls, said by the customer / the agent, mean sentiment of the customer segments they were said in.';
 
+-- Runs as the caller: row-level security of omni.term_mention decides what
+-- is counted (an agent its calls, a supervisor its queues, admins all).
+CREATE FUNCTION omni.top_customer_terms("from" timestamptz, "to" timestamptz, queue text DEFAULT NULL,
+                                        n integer DEFAULT 10)
+    RETURNS TABLE (term text, kind omni.term_kind, mentions integer, calls integer, sellers integer,
+                   avg_sentiment_score double precision)
+    LANGUAGE sql STABLE AS $$
+    SELECT m.term, m.kind, count(*)::integer, count(DISTINCT m.conversation_id)::integer,
+           count(DISTINCT m.agent_id)::integer, avg(m.sentiment_score)
+      FROM omni.term_mention m
+     WHERE m.speaker = 'customer' AND m.at >= "from" AND m.at < "to"
+       AND (top_customer_terms.queue IS NULL OR m.queue = top_customer_terms.queue)
+     GROUP BY m.term, m.kind
+     ORDER BY count(*) DESC, m.term
+     LIMIT greatest(n, 0)
+$$;
+COMMENT ON FUNCTION omni.top_customer_terms(timestamptz, timestamptz, text, integer) IS
+    'The tracked terms customers said most in [from, to) (optionally in one queue), among the calls the caller may read: mentions, calls, sellers, mean sentiment of the segments.';
+
 --- Team view ----------------------------------------------------------------------------
 
 CREATE FUNCTION omni.team_insight("from" timestamptz, "to" timestamptz, queue text DEFAULT NULL)
@@ -299,6 +318,9 @@ GRANT EXECUTE ON FUNCTION omni.seller_kpi(bigint, timestamptz, timestamptz),
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.team_insight(timestamptz, timestamptz, text)
     TO omnichannel_supervisor, omnichannel_service, omnichannel_admin;
+REVOKE ALL ON FUNCTION omni.top_customer_terms(timestamptz, timestamptz, text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION omni.top_customer_terms(timestamptz, timestamptz, text, integer)
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.add_coaching_comment(bigint, text) TO omnichannel_supervisor, omnichannel_admin;
 
 -- Internal helpers: for the functions above only.
