@@ -468,7 +468,7 @@ BEGIN
     SELECT DISTINCT ON (h.segment_id) conv, h.segment_id, coalesce(c.agent_id, c.last_agent_id), c.queue,
            p.action, p.phrase, t0 + h.start_ms * interval '1 millisecond'
       FROM hits h JOIN omni.action_phrase p ON p.id = h.ref_id
-     WHERE h.kind = 'action' AND h.speaker = 'agent' AND (SELECT count(*) FROM terms) >= 0
+     WHERE h.kind = 'action' AND h.speaker = 'agent'
      ORDER BY h.segment_id, h.seg, p.id;
 
     INSERT INTO omni.call_insight AS ci
