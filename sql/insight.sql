@@ -111,6 +111,18 @@ SELECT omni.load_transcript(:es, '[{"speaker": "customer", "start_ms": 0, "end_m
   {"speaker": "agent", "start_ms": 3000, "end_ms": 6000, "body": "Lo siento mucho, le envío el formulario del reembolso."}]');
 SELECT term, kind, speaker FROM omni.term_mention WHERE conversation_id = :es ORDER BY id;
 SELECT action, phrase FROM omni.action_item WHERE conversation_id = :es;
+-- mentions_in_german_and_french: stems meet (Kündigungen / Kündigung, garanties / garantie),
+-- umlauts folded (Verträge finds Vertrag); a French-only term is not looked for in German
+INSERT INTO omni.tracked_term (term, kind, language) VALUES ('Vertrag', 'keyword', NULL), ('Kündigung', 'keyword', 'de'),
+       ('garantie', 'keyword', 'fr');
+SELECT pg_temp.call(802, '{"language": "de"}') AS de \gset
+SELECT omni.load_transcript(:de, '[{"speaker": "customer", "start_ms": 0, "end_ms": 3000,
+   "body": "Ich möchte die Kündigungen beider VERTRÄGE, die Garantie ist mir egal."}]');
+SELECT term, speaker FROM omni.term_mention WHERE conversation_id = :de ORDER BY id;
+SELECT pg_temp.call(802, '{"language": "fr"}') AS fr \gset
+SELECT omni.load_transcript(:fr, '[{"speaker": "customer", "start_ms": 0, "end_ms": 3000,
+   "body": "Les garanties de mon contrat? Je veux une Kündigung."}]');
+SELECT term, speaker FROM omni.term_mention WHERE conversation_id = :fr ORDER BY id;
 -- per-queue terms: "upgrade" is tracked for ins_other only
 SELECT pg_temp.call(802, '{}', 'ins_other') AS other \gset
 SELECT omni.load_transcript(:other, '[{"speaker": "customer", "start_ms": 0, "end_ms": 1000, "body": "I want an upgrade, upgrading now"}]');
