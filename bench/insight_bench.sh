@@ -136,6 +136,11 @@ SELECT c.id, m.segment_id, m.term_id, m.term, m.kind, m.speaker, c.agent_id, c.q
   JOIN omni.conversation src ON src.id = 1 + (c.id - 1) % $LOADED
   JOIN omni.term_mention m ON m.conversation_id = src.id
  WHERE c.id > $LOADED;
+INSERT INTO omni.call_term
+SELECT c.id, t.term_id, t.term, t.kind, c.agent_id, c.queue, c.accepted_at, t.mentions, t.by_customer, t.by_agent,
+       t.sentiment_sum, t.sentiment_count
+  FROM omni.conversation c JOIN omni.call_term t ON t.conversation_id = 1 + (c.id - 1) % $LOADED
+ WHERE c.id > $LOADED;
 SQL
 fi
 q -At -c "SELECT format('history: %s calls with insight, %s segments stored, %s mentions, %s action items',

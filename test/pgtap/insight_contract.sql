@@ -7,10 +7,10 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
-SELECT plan(66);
+SELECT plan(67);
 
 SELECT has_table('omni', t, 'table omni.' || t) FROM unnest(ARRAY['transcript_segment', 'call_insight',
-       'tracked_term', 'term_mention', 'coaching_comment', 'action_phrase', 'action_item']) t;
+       'tracked_term', 'term_mention', 'coaching_comment', 'action_phrase', 'action_item', 'call_term']) t;
 SELECT has_column('omni', 'transcript_segment', c, 'transcript_segment.' || c) FROM unnest(ARRAY['id',
        'conversation_id', 'speaker', 'agent_id', 'start_ms', 'end_ms', 'body', 'language', 'sentiment',
        'sentiment_score']) c;
@@ -29,11 +29,11 @@ SELECT has_function('omni', 'seller_kpi', ARRAY['bigint', 'timestamp with time z
 SELECT has_function('omni', 'seller_sentiment_trend', ARRAY['bigint', 'timestamp with time zone', 'timestamp with time zone']);
 SELECT function_returns('omni', 'add_coaching_comment', ARRAY['bigint', 'text'], 'bigint');
 SELECT is((SELECT count(*)::int FROM pg_class WHERE relnamespace = 'omni'::regnamespace AND relrowsecurity
-             AND relname IN ('transcript_segment', 'call_insight', 'term_mention', 'action_item', 'coaching_comment',
-                             'tracked_term')), 6, 'row-level security on every insight table');
+             AND relname IN ('transcript_segment', 'call_insight', 'term_mention', 'call_term', 'action_item',
+                             'coaching_comment', 'tracked_term')), 7, 'row-level security on every insight table');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                  WHERE c.relnamespace = 'omni'::regnamespace AND c.relkind = 'r'
-                   AND c.relname IN ('transcript_segment', 'call_insight', 'tracked_term', 'term_mention',
+                   AND c.relname IN ('transcript_segment', 'call_insight', 'tracked_term', 'term_mention', 'call_term',
                                      'coaching_comment', 'action_phrase', 'action_item')
                    AND c.oid NOT IN (SELECT unnest(extconfig) FROM pg_extension WHERE extname = 'omnichannel')
                  ORDER BY 1), ARRAY[]::text[], 'every insight table is registered with pg_extension_config_dump');

@@ -290,6 +290,39 @@ COMMENT ON COLUMN omni.term_mention.at IS 'When it was said: call start plus the
 COMMENT ON COLUMN omni.term_mention.sentiment IS 'Sentiment of the segment (customer segments; NULL when the agent said it).';
 COMMENT ON COLUMN omni.term_mention.sentiment_score IS 'Score of the segment.';
 
+-- Per call and term: what the seller and team pages sum (a page reads one
+-- row per term and call instead of every mention).
+CREATE TABLE omni.call_term (
+    conversation_id  bigint NOT NULL,
+    term_id          bigint,
+    term             text NOT NULL,
+    kind             omni.term_kind NOT NULL,
+    agent_id         bigint,
+    queue            text,
+    started_at       timestamptz NOT NULL,
+    mentions         integer NOT NULL,
+    by_customer      integer NOT NULL,
+    by_agent         integer NOT NULL,
+    sentiment_sum    double precision NOT NULL,
+    sentiment_count  integer NOT NULL,
+    PRIMARY KEY (conversation_id, term, kind)
+);
+CREATE INDEX call_term_agent_idx ON omni.call_term (agent_id, started_at);
+CREATE INDEX call_term_started_idx ON omni.call_term (started_at);
+COMMENT ON TABLE omni.call_term IS 'Mentions of each tracked term in each call, summed (the seller and team pages read these).';
+COMMENT ON COLUMN omni.call_term.conversation_id IS 'Conversation.';
+COMMENT ON COLUMN omni.call_term.term_id IS 'The tracked term (it may have been deleted since).';
+COMMENT ON COLUMN omni.call_term.term IS 'The term as tracked when matched.';
+COMMENT ON COLUMN omni.call_term.kind IS 'keyword or competitor.';
+COMMENT ON COLUMN omni.call_term.agent_id IS 'Seller of the call.';
+COMMENT ON COLUMN omni.call_term.queue IS 'Queue of the call.';
+COMMENT ON COLUMN omni.call_term.started_at IS 'Start of the call (omni.call_insight.started_at); page windows use it.';
+COMMENT ON COLUMN omni.call_term.mentions IS 'Mentions in the call.';
+COMMENT ON COLUMN omni.call_term.by_customer IS 'Of those, said by the customer.';
+COMMENT ON COLUMN omni.call_term.by_agent IS 'Of those, said by the agent.';
+COMMENT ON COLUMN omni.call_term.sentiment_sum IS 'Sum of the sentiment scores of the customer segments it was said in.';
+COMMENT ON COLUMN omni.call_term.sentiment_count IS 'Number of scores in sentiment_sum.';
+
 CREATE TABLE omni.action_item (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     conversation_id  bigint NOT NULL,
@@ -394,6 +427,7 @@ BEGIN
     -- call); this function and omni._analyze_call keep them consistent under
     -- the conversation's row lock.  Comments stay on the call.
     DELETE FROM omni.term_mention WHERE conversation_id = c.id;
+    DELETE FROM omni.call_term WHERE conversation_id = c.id;
     DELETE FROM omni.action_item WHERE conversation_id = c.id;
     UPDATE omni.coaching_comment SET segment_id = NULL WHERE conversation_id = c.id AND segment_id IS NOT NULL;
     DELETE FROM omni.transcript_segment WHERE conversation_id = c.id;
@@ -450,6 +484,7 @@ BEGIN
                WHERE s.conversation_id = conv AND s.speaker = 'customer' ORDER BY s.seq DESC LIMIT 6));
 
     DELETE FROM omni.term_mention WHERE conversation_id = conv;
+    DELETE FROM omni.call_term WHERE conversation_id = conv;
     DELETE FROM omni.action_item WHERE conversation_id = conv;
     WITH hits AS MATERIALIZED (
         SELECT h.seg, h.word, h.kind, h.ref_id, s.id AS segment_id, s.speaker, s.start_ms, s.sentiment, s.sentiment_score
@@ -471,13 +506,21 @@ BEGIN
      WHERE h.kind = 'action' AND h.speaker = 'agent'
      ORDER BY h.segment_id, h.seg, p.id;
 
+    INSERT INTO omni.call_term (conversation_id, term_id, term, kind, agent_id, queue, started_at, mentions,
+                                by_customer, by_agent, sentiment_sum, sentiment_count)
+    SELECT conv, min(tm.term_id), tm.term, tm.kind, coalesce(c.agent_id, c.last_agent_id), c.queue, t0, count(*),
+           count(*) FILTER (WHERE tm.speaker = 'customer'), count(*) FILTER (WHERE tm.speaker = 'agent'),
+           coalesce(sum(tm.sentiment_score), 0), count(tm.sentiment_score)
+      FROM omni.term_mention tm WHERE tm.conversation_id = conv
+     GROUP BY tm.term, tm.kind;
+
     INSERT INTO omni.call_insight AS ci
     SELECT conv, coalesce(c.agent_id, c.last_agent_id), c.queue, c.channel, t0, lang, cardinality(bodies),
            m.duration_s, m.agent_talk_s, m.customer_talk_s, m.talk_to_listen_ratio, m.agent_talk_share, m.switches,
            m.avg_pause_ms, m.longest_customer_monologue_s, m.agent_words, m.agent_words_per_minute, m.interruptions,
            m.agent_interruptions, m.silence_s, sent.level, sent.score,
-           (SELECT count(*) FROM omni.term_mention tm WHERE tm.conversation_id = conv AND tm.kind = 'keyword'),
-           (SELECT count(*) FROM omni.term_mention tm WHERE tm.conversation_id = conv AND tm.kind = 'competitor'),
+           (SELECT coalesce(sum(ct.mentions), 0) FROM omni.call_term ct WHERE ct.conversation_id = conv AND ct.kind = 'keyword'),
+           (SELECT coalesce(sum(ct.mentions), 0) FROM omni.call_term ct WHERE ct.conversation_id = conv AND ct.kind = 'competitor'),
            (SELECT count(*) FROM omni.action_item a WHERE a.conversation_id = conv),
            omni.now()
     ON CONFLICT (conversation_id) DO UPDATE
@@ -608,7 +651,7 @@ DO $insight_rls$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['transcript_segment', 'call_insight', 'term_mention', 'action_item'] LOOP
+    FOREACH t IN ARRAY ARRAY['transcript_segment', 'call_insight', 'term_mention', 'call_term', 'action_item'] LOOP
         EXECUTE format('REVOKE ALL ON omni.%I FROM PUBLIC', t);
         EXECUTE format('GRANT SELECT ON omni.%I TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin', t);
         EXECUTE format('ALTER TABLE omni.%I ENABLE ROW LEVEL SECURITY', t);
@@ -644,4 +687,5 @@ SELECT pg_catalog.pg_extension_config_dump('omni.action_phrase', 'WHERE NOT buil
 SELECT pg_catalog.pg_extension_config_dump('omni.transcript_segment', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.call_insight', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.term_mention', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.call_term', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.action_item', '');

@@ -5,7 +5,7 @@
 -- over a window with the previous window beside them, sentiment per day,
 -- mentions, the team view for managers, and coaching comments (SPEC §8,
 -- docs/conversation-intelligence.md).  Everything reads omni.call_insight
--- and omni.term_mention, computed once at load; nothing recomputes a call.
+-- and omni.call_term, computed once at load; nothing recomputes a call.
 
 --- Who may read what -------------------------------------------------------------
 
@@ -132,37 +132,35 @@ DECLARE
 BEGIN
     PERFORM omni._kpi_check_window("from", "to");
     RETURN QUERY
-    SELECT m.term, m.kind, count(*)::integer, count(DISTINCT m.conversation_id)::integer,
-           count(*) FILTER (WHERE m.speaker = 'customer')::integer,
-           count(*) FILTER (WHERE m.speaker = 'agent')::integer,
-           avg(m.sentiment_score)
-      FROM omni.term_mention m
-     WHERE m.agent_id = seller_mentions.agent_id AND m.at >= "from" AND m.at < "to"
+    SELECT m.term, m.kind, sum(m.mentions)::integer, count(*)::integer, sum(m.by_customer)::integer,
+           sum(m.by_agent)::integer, sum(m.sentiment_sum) / nullif(sum(m.sentiment_count), 0)
+      FROM omni.call_term m
+     WHERE m.agent_id = seller_mentions.agent_id AND m.started_at >= "from" AND m.started_at < "to"
        AND (queues IS NULL OR m.queue = ANY (queues))
      GROUP BY m.term, m.kind
-     ORDER BY count(*) DESC, m.term;
+     ORDER BY sum(m.mentions) DESC, m.term;
 END $$;
 COMMENT ON FUNCTION omni.seller_mentions(bigint, timestamptz, timestamptz) IS
-    'Tracked keywords and competitors said in a seller''s calls in [from, to), most frequent first: mentions, calls, said by the customer / the agent, mean sentiment of the customer segments they were said in.';
+    'Tracked keywords and competitors said in a seller''s calls started in [from, to), most frequent first: mentions, calls, said by the customer / the agent, mean sentiment of the customer segments they were said in.';
 
--- Runs as the caller: row-level security of omni.term_mention decides what
+-- Runs as the caller: row-level security of omni.call_term decides what
 -- is counted (an agent its calls, a supervisor its queues, admins all).
 CREATE FUNCTION omni.top_customer_terms("from" timestamptz, "to" timestamptz, queue text DEFAULT NULL,
                                         n integer DEFAULT 10)
     RETURNS TABLE (term text, kind omni.term_kind, mentions integer, calls integer, sellers integer,
                    avg_sentiment_score double precision)
     LANGUAGE sql STABLE AS $$
-    SELECT m.term, m.kind, count(*)::integer, count(DISTINCT m.conversation_id)::integer,
-           count(DISTINCT m.agent_id)::integer, avg(m.sentiment_score)
-      FROM omni.term_mention m
-     WHERE m.speaker = 'customer' AND m.at >= "from" AND m.at < "to"
+    SELECT m.term, m.kind, sum(m.by_customer)::integer, count(*)::integer,
+           count(DISTINCT m.agent_id)::integer, sum(m.sentiment_sum) / nullif(sum(m.sentiment_count), 0)
+      FROM omni.call_term m
+     WHERE m.by_customer > 0 AND m.started_at >= "from" AND m.started_at < "to"
        AND (top_customer_terms.queue IS NULL OR m.queue = top_customer_terms.queue)
      GROUP BY m.term, m.kind
-     ORDER BY count(*) DESC, m.term
+     ORDER BY sum(m.by_customer) DESC, m.term
      LIMIT greatest(n, 0)
 $$;
 COMMENT ON FUNCTION omni.top_customer_terms(timestamptz, timestamptz, text, integer) IS
-    'The tracked terms customers said most in [from, to) (optionally in one queue), among the calls the caller may read: mentions, calls, sellers, mean sentiment of the segments.';
+    'The tracked terms customers said most in calls started in [from, to) (optionally in one queue), among the calls the caller may read: mentions, calls, sellers, mean sentiment of the segments.';
 
 --- Team view ----------------------------------------------------------------------------
 
