@@ -148,15 +148,20 @@ q -At -c "SELECT format('history: %s calls with insight, %s segments stored, %s 
           (SELECT count(*) FROM omni.term_mention), (SELECT count(*) FROM omni.action_item))"
 q -c "GRANT SELECT ON omni.call_insight TO bench_manager" >/dev/null
 FROM="timestamptz '$NOW' - interval '90 days'"
-SELLER="PERFORM * FROM omni.seller_kpi(3, $FROM, '$NOW');
-        PERFORM * FROM omni.seller_sentiment_trend(3, $FROM, '$NOW');
-        PERFORM * FROM omni.seller_mentions(3, $FROM, '$NOW');
-        PERFORM * FROM omni.call_insight WHERE agent_id = 3 AND started_at >= $FROM AND started_at < '$NOW'
-          ORDER BY started_at DESC LIMIT 50;"
+KPI="PERFORM * FROM omni.seller_kpi(3, $FROM, '$NOW');"
+TREND="PERFORM * FROM omni.seller_sentiment_trend(3, $FROM, '$NOW');"
+MENTIONS="PERFORM * FROM omni.seller_mentions(3, $FROM, '$NOW');"
+LIST="PERFORM * FROM omni.call_insight WHERE agent_id = 3 AND started_at >= $FROM AND started_at < '$NOW'
+        ORDER BY started_at DESC LIMIT 50;"
+SELLER="$KPI $TREND $MENTIONS $LIST"
 TEAM="PERFORM * FROM omni.team_insight($FROM, '$NOW');"
 calls3=$(q -At -c "SELECT count(*) FROM omni.call_insight WHERE agent_id = 3 AND started_at >= $FROM AND started_at < '$NOW'")
-printf 'seller page, 90 days (%s calls of the seller), as its supervisor, no ANALYZE: %s ms\n' "$calls3" "$(ms bench_manager "$SELLER")"
-printf 'team page, 90 days (10 sellers), as the supervisor, no ANALYZE: %s ms\n' "$(ms bench_manager "$TEAM")"
+pages() {
+	printf 'seller page, 90 days (%s calls of the seller), as its supervisor, %s: %s ms (seller_kpi %s, trend %s, mentions %s, call list %s)\n' \
+		"$calls3" "$1" "$(ms bench_manager "$SELLER")" "$(ms bench_manager "$KPI")" "$(ms bench_manager "$TREND")" \
+		"$(ms bench_manager "$MENTIONS")" "$(ms bench_manager "$LIST")"
+	printf 'team page, 90 days (10 sellers), as the supervisor, %s: %s ms\n' "$1" "$(ms bench_manager "$TEAM")"
+}
+pages "no ANALYZE"
 q -c 'ANALYZE'
-printf 'seller page after ANALYZE: %s ms\n' "$(ms bench_manager "$SELLER")"
-printf 'team page after ANALYZE: %s ms\n' "$(ms bench_manager "$TEAM")"
+pages "after ANALYZE"

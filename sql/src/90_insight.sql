@@ -48,7 +48,6 @@ COMMENT ON COLUMN omni.transcript_segment.sentiment IS 'Sentiment level of a cus
 COMMENT ON COLUMN omni.transcript_segment.sentiment_score IS 'Sentiment score in [-1, 1] of a customer segment.';
 COMMENT ON COLUMN omni.transcript_segment.profanity IS 'Highest profanity severity in a customer segment (0 none, 1..3).';
 COMMENT ON COLUMN omni.transcript_segment.message_id IS 'The message this segment comes from (chat, SMS, e-mail); NULL for calls.';
-CREATE INDEX transcript_segment_message_idx ON omni.transcript_segment (message_id) WHERE message_id IS NOT NULL;
 
 CREATE TABLE omni.call_insight (
     conversation_id               bigint PRIMARY KEY REFERENCES omni.conversation (id),
@@ -79,7 +78,6 @@ CREATE TABLE omni.call_insight (
     computed_at                   timestamptz NOT NULL
 );
 CREATE INDEX call_insight_agent_idx ON omni.call_insight (agent_id, started_at);
-CREATE INDEX call_insight_queue_idx ON omni.call_insight (queue, started_at);
 COMMENT ON TABLE omni.call_insight IS
     'One row per conversation with a transcript: its conversation-style figures, computed once when the transcript is stored (definitions in docs/conversation-intelligence.md).';
 COMMENT ON COLUMN omni.call_insight.conversation_id IS 'Conversation (call).';
@@ -170,7 +168,6 @@ CREATE TABLE omni.term_mention (
 );
 CREATE INDEX term_mention_conversation_idx ON omni.term_mention (conversation_id);
 CREATE INDEX term_mention_agent_idx ON omni.term_mention (agent_id, at);
-CREATE INDEX term_mention_queue_idx ON omni.term_mention (queue, at);
 COMMENT ON TABLE omni.term_mention IS 'Every match of a tracked term in a transcript, with the sentiment of the segment it was said in.';
 COMMENT ON COLUMN omni.term_mention.id IS 'Mention id.';
 COMMENT ON COLUMN omni.term_mention.conversation_id IS 'Conversation.';

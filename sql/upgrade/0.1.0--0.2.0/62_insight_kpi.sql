@@ -108,17 +108,22 @@ DECLARE
 BEGIN
     PERFORM omni._kpi_check_window("from", "to");
     RETURN QUERY
-    SELECT d.day::date, count(ci.conversation_id)::integer,
-           count(*) FILTER (WHERE ci.sentiment > 'neutral')::integer,
-           count(*) FILTER (WHERE ci.sentiment = 'neutral')::integer,
-           count(*) FILTER (WHERE ci.sentiment < 'neutral')::integer,
-           avg(ci.sentiment_score)
+    -- the seller's calls first (one index range scan whatever the statistics), then days
+    WITH calls AS MATERIALIZED (
+        SELECT date_trunc('day', ci.started_at) AS day, ci.sentiment, ci.sentiment_score
+          FROM omni.call_insight ci
+         WHERE ci.agent_id = seller_sentiment_trend.agent_id AND ci.started_at >= "from" AND ci.started_at < "to"
+           AND (queues IS NULL OR ci.queue = ANY (queues))),
+    per_day AS (
+        SELECT c.day, count(*) AS calls, count(*) FILTER (WHERE c.sentiment > 'neutral') AS positive,
+               count(*) FILTER (WHERE c.sentiment = 'neutral') AS neutral,
+               count(*) FILTER (WHERE c.sentiment < 'neutral') AS negative, avg(c.sentiment_score) AS score
+          FROM calls c GROUP BY c.day)
+    SELECT d.day::date, coalesce(p.calls, 0)::integer, coalesce(p.positive, 0)::integer,
+           coalesce(p.neutral, 0)::integer, coalesce(p.negative, 0)::integer, p.score
       FROM generate_series(date_trunc('day', "from"), "to" - interval '1 microsecond', interval '1 day') d(day)
-      LEFT JOIN omni.call_insight ci
-        ON ci.agent_id = seller_sentiment_trend.agent_id
-       AND ci.started_at >= greatest(d.day, "from") AND ci.started_at < least(d.day + interval '1 day', "to")
-       AND (queues IS NULL OR ci.queue = ANY (queues))
-     GROUP BY d.day ORDER BY d.day;
+      LEFT JOIN per_day p ON p.day = d.day
+     ORDER BY d.day;
 END $$;
 COMMENT ON FUNCTION omni.seller_sentiment_trend(bigint, timestamptz, timestamptz) IS
     'A seller''s customer sentiment per day (days of the session time zone, every day of the window): calls, positive / neutral / negative calls and the mean score.';
