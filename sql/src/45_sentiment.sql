@@ -207,6 +207,39 @@ COMMENT ON COLUMN omni.sentiment_history.message_id IS 'The customer message who
 COMMENT ON COLUMN omni.sentiment_history.alerted IS 'true when this change sent omni_sentiment_alert.';
 GRANT SELECT ON omni.sentiment_history TO omnichannel_admin;
 
+-- The sentiment of a conversation (and of a call, 90_insight.sql) from the
+-- scores of its customer messages or segments, newest first: the
+-- recency-weighted mean of the latest six (weights 6, 5, ... 1); profanity
+-- in the window caps it like a profane message (severity 3: below negative,
+-- 1-2: below slightly_negative).  NULL when there is no score.
+CREATE FUNCTION omni._sentiment_of_latest(scores real[], severities integer[],
+                                          OUT score real, OUT level omni.sentiment_level)
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    max_sev integer;
+BEGIN
+    SELECT sum(x.sc * (7 - x.n)) / sum(7 - x.n), max(x.sv)
+      INTO score, max_sev
+      FROM unnest(scores, severities) WITH ORDINALITY x(sc, sv, n)
+     WHERE x.n <= 6 AND x.sc IS NOT NULL;
+    IF score IS NULL THEN
+        RETURN;
+    END IF;
+    IF max_sev >= 3 THEN
+        score := least(score,
+            (SELECT min_score FROM omni.sentiment_threshold WHERE sentiment_threshold.level = 'negative') - 0.01);
+    ELSIF max_sev >= 1 THEN
+        score := least(score,
+            (SELECT min_score FROM omni.sentiment_threshold WHERE sentiment_threshold.level = 'slightly_negative') - 0.01);
+    END IF;
+    score := greatest(-1, least(1, score));
+    level := omni.sentiment_level(score);
+END
+$$;
+COMMENT ON FUNCTION omni._sentiment_of_latest(real[], integer[]) IS
+    'The sentiment rule of a conversation (and a call): recency-weighted mean of the latest six customer scores, newest first, capped by profanity.';
+REVOKE ALL ON FUNCTION omni._sentiment_of_latest(real[], integer[]) FROM PUBLIC;
+
 CREATE FUNCTION omni._score_customer_message(message_id bigint) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -215,7 +248,6 @@ DECLARE
     q          omni.queue;
     ev         jsonb;
     conv_score real;
-    max_sev    integer;
     new_level  omni.sentiment_level;
     alert      boolean := false;
 BEGIN
@@ -241,28 +273,19 @@ BEGIN
            evidence = ev
      WHERE id = message_id;
 
-    -- The conversation: recency-weighted mean of its latest six scored
-    -- customer messages (weights 6, 5, ... 1, newest first); profanity in
-    -- the window caps it like a profane message.
-    SELECT sum(w.sentiment_score * (7 - w.rn)) / sum(7 - w.rn), max(w.sev)
-      INTO conv_score, max_sev
-      FROM (SELECT mm.sentiment_score,
-                   coalesce((mm.evidence ->> 'severity')::integer, CASE WHEN mm.profane THEN 2 ELSE 0 END) AS sev,
-                   row_number() OVER (ORDER BY mm.id DESC) AS rn
-              FROM omni.message mm
-             WHERE mm.conversation_id = c.id AND mm.sender = 'customer'
-               AND mm.sentiment_score IS NOT NULL
-             ORDER BY mm.id DESC
-             LIMIT 6) w;
-    IF max_sev >= 3 THEN
-        conv_score := least(conv_score,
-            (SELECT min_score FROM omni.sentiment_threshold WHERE level = 'negative') - 0.01);
-    ELSIF max_sev >= 1 THEN
-        conv_score := least(conv_score,
-            (SELECT min_score FROM omni.sentiment_threshold WHERE level = 'slightly_negative') - 0.01);
-    END IF;
-    conv_score := greatest(-1, least(1, conv_score));
-    new_level := omni.sentiment_level(conv_score);
+    -- The conversation: the rule of omni._sentiment_of_latest over its
+    -- scored customer messages, newest first.
+    SELECT r.score, r.level INTO conv_score, new_level
+      FROM (SELECT array_agg(w.sentiment_score ORDER BY w.id DESC) AS scores,
+                   array_agg(w.sev ORDER BY w.id DESC) AS sevs
+              FROM (SELECT mm.id, mm.sentiment_score,
+                           coalesce((mm.evidence ->> 'severity')::integer, CASE WHEN mm.profane THEN 2 ELSE 0 END) AS sev
+                      FROM omni.message mm
+                     WHERE mm.conversation_id = c.id AND mm.sender = 'customer'
+                       AND mm.sentiment_score IS NOT NULL
+                     ORDER BY mm.id DESC
+                     LIMIT 6) w) a
+     CROSS JOIN LATERAL omni._sentiment_of_latest(a.scores, a.sevs) r;
 
     UPDATE omni.conversation SET sentiment = new_level, sentiment_score = conv_score WHERE id = c.id;
 
