@@ -78,7 +78,7 @@ SELECT omni.load_transcripts(jsonb_agg(jsonb_build_object('conversation_id', c.i
 -- The manager of the team.
 DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'demo_sales_manager') THEN
-        CREATE ROLE demo_sales_manager IN ROLE omnichannel_supervisor;
+        CREATE ROLE demo_sales_manager LOGIN IN ROLE omnichannel_supervisor;
     END IF;
 END $$;
 INSERT INTO omni.queue_supervisor (queue, db_role) VALUES ('inside-sales', 'demo_sales_manager');

@@ -14,12 +14,12 @@ DO $$ DECLARE r text; BEGIN
                              'regress_ins_admin', 'regress_ins_service', 'regress_ins_outsider'] LOOP
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN EXECUTE format('DROP ROLE %I', r); END IF;
     END LOOP; END $$;
-CREATE ROLE regress_ins_ann IN ROLE omnichannel_agent;
-CREATE ROLE regress_ins_bob IN ROLE omnichannel_agent;
-CREATE ROLE regress_ins_sup1 IN ROLE omnichannel_supervisor;
-CREATE ROLE regress_ins_sup2 IN ROLE omnichannel_supervisor;
-CREATE ROLE regress_ins_admin IN ROLE omnichannel_admin;
-CREATE ROLE regress_ins_service IN ROLE omnichannel_service;
+CREATE ROLE regress_ins_ann LOGIN IN ROLE omnichannel_agent;
+CREATE ROLE regress_ins_bob LOGIN IN ROLE omnichannel_agent;
+CREATE ROLE regress_ins_sup1 LOGIN IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_ins_sup2 LOGIN IN ROLE omnichannel_supervisor;
+CREATE ROLE regress_ins_admin LOGIN IN ROLE omnichannel_admin;
+CREATE ROLE regress_ins_service LOGIN IN ROLE omnichannel_service;
 CREATE ROLE regress_ins_outsider;
 
 SET ROLE regress_ins_admin;
@@ -33,9 +33,10 @@ RESET ROLE;
 INSERT INTO omni.customer (name) VALUES ('ic');
 -- calls: 1 = ann in iq1, 2 = bob in iq1, 3 = ann in iq2
 INSERT INTO omni.conversation (workstream, channel, queue, customer, customer_id, state, agent_id,
-                               created_at, accepted_at, closed_at, last_activity_at)
+                               created_at, accepted_at, closed_at, last_activity_at, created_by)
 SELECT 'ivoice', 'voice', q, 'ic', (SELECT id FROM omni.customer), 'closed', a,
-       '2026-03-01 10:00+00', '2026-03-01 10:00+00', '2026-03-01 10:10+00', '2026-03-01 10:10+00'
+       '2026-03-01 10:00+00', '2026-03-01 10:00+00', '2026-03-01 10:10+00', '2026-03-01 10:10+00',
+       'regress_ins_service'   -- the connector that created the calls loads their transcripts
   FROM (VALUES (1, 'iq1'), (2, 'iq1'), (1, 'iq2')) v(a, q);
 \set t '[{"speaker": "agent", "start_ms": 0, "end_ms": 2000, "body": "I will send you the price list."}, {"speaker": "customer", "start_ms": 2000, "end_ms": 4000, "body": "The price is too high."}]'
 

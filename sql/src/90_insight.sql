@@ -443,6 +443,8 @@ BEGIN
         PERFORM omni._deny('load transcripts', 'Only channel services (omnichannel_service) and admins load transcripts.');
     END IF;
     c := omni._lock_conversation(conversation_id);
+    -- a connector loads the calls it created (docs/security.md)
+    PERFORM omni._authorize_service(c, 'load the transcript of');
     n := omni._store_transcript(c, segments);
     PERFORM omni._analyze_call(c.id);
     RETURN n;
@@ -454,6 +456,7 @@ CREATE FUNCTION omni.load_transcripts(calls jsonb) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     t     record;
+    c     omni.conversation;
     total integer := 0;
 BEGIN
     IF NOT omni._is_service() THEN
@@ -475,7 +478,9 @@ BEGIN
     FOR t IN SELECT (e.v ->> 'conversation_id')::bigint AS id, e.v -> 'segments' AS segments
                FROM jsonb_array_elements(calls) e(v) ORDER BY 1
     LOOP
-        total := total + omni._store_transcript(omni._lock_conversation(t.id), t.segments);
+        c := omni._lock_conversation(t.id);
+        PERFORM omni._authorize_service(c, 'load the transcript of');
+        total := total + omni._store_transcript(c, t.segments);
         PERFORM omni._analyze_call(t.id);
     END LOOP;
     RETURN total;

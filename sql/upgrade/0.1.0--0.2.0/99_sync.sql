@@ -54,6 +54,73 @@ BEGIN
     END LOOP;
     RETURN NULL;
 END $function$;
+CREATE OR REPLACE FUNCTION omni._score_customer_message(message_id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    m          omni.message;
+    c          omni.conversation;
+    q          omni.queue;
+    ev         jsonb;
+    conv_score real;
+    new_level  omni.sentiment_level;
+    alert      boolean := false;
+BEGIN
+    SELECT * INTO m FROM omni.message WHERE id = message_id;
+    IF NOT FOUND OR m.sender <> 'customer' THEN
+        RETURN;
+    END IF;
+    SELECT * INTO c FROM omni.conversation WHERE id = m.conversation_id FOR UPDATE;
+    IF c.queue IS NOT NULL THEN
+        SELECT * INTO q FROM omni.queue WHERE name = c.queue;
+        IF NOT q.sentiment_enabled THEN
+            RETURN;
+        END IF;
+    END IF;
+
+    -- The message: a language given in the conversation context wins over detection.
+    ev := omni.sentiment_evidence(m.body, c.context ->> 'language');
+    UPDATE omni.message
+       SET language = ev ->> 'language',
+           sentiment = (ev ->> 'level')::omni.sentiment_level,
+           sentiment_score = (ev ->> 'score')::real,
+           profane = (ev ->> 'profane')::boolean,
+           evidence = ev
+     WHERE id = message_id;
+
+    -- The conversation: the rule of omni._sentiment_of_latest over its
+    -- scored customer messages, newest first.
+    SELECT r.score, r.level INTO conv_score, new_level
+      FROM (SELECT array_agg(w.sentiment_score ORDER BY w.id DESC) AS scores,
+                   array_agg(w.sev ORDER BY w.id DESC) AS sevs
+              FROM (SELECT mm.id, mm.sentiment_score,
+                           coalesce((mm.evidence ->> 'severity')::integer, CASE WHEN mm.profane THEN 2 ELSE 0 END) AS sev
+                      FROM omni.message mm
+                     WHERE mm.conversation_id = c.id AND mm.sender = 'customer'
+                       AND mm.sentiment_score IS NOT NULL
+                     ORDER BY mm.id DESC
+                     LIMIT 6) w) a
+     CROSS JOIN LATERAL omni._sentiment_of_latest(a.scores, a.sevs) r;
+
+    UPDATE omni.conversation SET sentiment = new_level, sentiment_score = conv_score WHERE id = c.id;
+
+    IF new_level IS DISTINCT FROM c.sentiment THEN
+        alert := c.queue IS NOT NULL
+                 AND new_level <= q.sentiment_alert_level
+                 AND c.sentiment > q.sentiment_alert_level;
+        INSERT INTO omni.sentiment_history (conversation_id, at, level, score, previous_level, message_id, alerted)
+        VALUES (c.id, omni.now(), new_level, conv_score, c.sentiment, message_id, alert);
+        IF alert THEN
+            -- Ids and levels only (SPEC §3): anyone may LISTEN; the queue, score
+            -- and text are read through row-level security.
+            PERFORM pg_notify('omni_sentiment_alert', json_build_object(
+                'conversation_id', c.id, 'level', new_level, 'previous_level', c.sentiment,
+                'message_id', message_id, 'agent_id', c.agent_id)::text);
+        END IF;
+    END IF;
+END
+$function$;
 CREATE OR REPLACE FUNCTION omni._sees_everything()
  RETURNS boolean
  LANGUAGE sql
@@ -223,6 +290,63 @@ BEGIN
     VALUES (omni.now(), 'customer_linked', omni._caller_name(),
             jsonb_build_object('customer_id', customer_id, 'channel', channel, 'address', address,
                                'merged', CASE WHEN old <> customer_id THEN old END));
+END $function$;
+CREATE OR REPLACE FUNCTION omni.load_transcript(conversation_id bigint, segments jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    c omni.conversation;
+    n integer;
+BEGIN
+    IF NOT omni._is_service() THEN
+        PERFORM omni._deny('load transcripts', 'Only channel services (omnichannel_service) and admins load transcripts.');
+    END IF;
+    c := omni._lock_conversation(conversation_id);
+    -- a connector loads the calls it created (docs/security.md)
+    PERFORM omni._authorize_service(c, 'load the transcript of');
+    n := omni._store_transcript(c, segments);
+    PERFORM omni._analyze_call(c.id);
+    RETURN n;
+END $function$;
+CREATE OR REPLACE FUNCTION omni.load_transcripts(calls jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    t     record;
+    c     omni.conversation;
+    total integer := 0;
+BEGIN
+    IF NOT omni._is_service() THEN
+        PERFORM omni._deny('load transcripts', 'Only channel services (omnichannel_service) and admins load transcripts.');
+    END IF;
+    IF calls IS NULL OR jsonb_typeof(calls) <> 'array' THEN
+        RAISE EXCEPTION 'calls must be a JSON array of {"conversation_id": ..., "segments": [...]}'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM jsonb_array_elements(calls) e(v)
+                WHERE jsonb_typeof(e.v) <> 'object' OR jsonb_typeof(e.v -> 'conversation_id') IS DISTINCT FROM 'number') THEN
+        RAISE EXCEPTION 'every element of calls needs a numeric conversation_id'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (SELECT count(*) <> count(DISTINCT e.v -> 'conversation_id') FROM jsonb_array_elements(calls) e(v)) THEN
+        RAISE EXCEPTION 'a conversation appears twice in calls' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- in id order, so concurrent bulk loads lock conversations in the same order
+    FOR t IN SELECT (e.v ->> 'conversation_id')::bigint AS id, e.v -> 'segments' AS segments
+               FROM jsonb_array_elements(calls) e(v) ORDER BY 1
+    LOOP
+        c := omni._lock_conversation(t.id);
+        PERFORM omni._authorize_service(c, 'load the transcript of');
+        total := total + omni._store_transcript(c, t.segments);
+        PERFORM omni._analyze_call(t.id);
+    END LOOP;
+    RETURN total;
 END $function$;
 CREATE OR REPLACE FUNCTION omni.pick(agent_id bigint, conversation_id bigint)
  RETURNS void
