@@ -591,3 +591,7 @@ SELECT pg_catalog.pg_extension_config_dump('omni.call_insight', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.term_mention', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.call_term', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.action_item', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.action_phrase_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.transcript_segment_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.term_mention_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.action_item_id_seq', '');

@@ -306,6 +306,7 @@ CREATE POLICY agent_own ON omni.coaching_comment FOR SELECT TO omnichannel_agent
 CREATE POLICY supervisor_queues ON omni.coaching_comment FOR SELECT TO omnichannel_supervisor
     USING (queue IN (SELECT omni.supervised_queues()));
 SELECT pg_catalog.pg_extension_config_dump('omni.coaching_comment', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.coaching_comment_id_seq', '');
 
 REVOKE ALL ON FUNCTION omni.seller_kpi(bigint, timestamptz, timestamptz),
     omni.seller_sentiment_trend(bigint, timestamptz, timestamptz),

@@ -91,9 +91,10 @@ BEGIN
         INSERT INTO omni.sentiment_history (conversation_id, at, level, score, previous_level, message_id, alerted)
         VALUES (c.id, omni.now(), new_level, conv_score, c.sentiment, message_id, alert);
         IF alert THEN
+            -- Ids and levels only (SPEC §3): anyone may LISTEN; the queue, score
+            -- and text are read through row-level security.
             PERFORM pg_notify('omni_sentiment_alert', json_build_object(
-                'conversation_id', c.id, 'queue', c.queue, 'level', new_level,
-                'previous_level', c.sentiment, 'score', round(conv_score::numeric, 4),
+                'conversation_id', c.id, 'level', new_level, 'previous_level', c.sentiment,
                 'message_id', message_id, 'agent_id', c.agent_id)::text);
         END IF;
     END IF;
@@ -548,6 +549,8 @@ BEGIN
         PERFORM omni._deny('load transcripts', 'Only channel services (omnichannel_service) and admins load transcripts.');
     END IF;
     c := omni._lock_conversation(conversation_id);
+    -- a connector loads the calls it created (docs/security.md)
+    PERFORM omni._authorize_service(c, 'load the transcript of');
     n := omni._store_transcript(c, segments);
     PERFORM omni._analyze_call(c.id);
     RETURN n;
@@ -559,6 +562,7 @@ CREATE FUNCTION omni.load_transcripts(calls jsonb) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
     t     record;
+    c     omni.conversation;
     total integer := 0;
 BEGIN
     IF NOT omni._is_service() THEN
@@ -580,7 +584,9 @@ BEGIN
     FOR t IN SELECT (e.v ->> 'conversation_id')::bigint AS id, e.v -> 'segments' AS segments
                FROM jsonb_array_elements(calls) e(v) ORDER BY 1
     LOOP
-        total := total + omni._store_transcript(omni._lock_conversation(t.id), t.segments);
+        c := omni._lock_conversation(t.id);
+        PERFORM omni._authorize_service(c, 'load the transcript of');
+        total := total + omni._store_transcript(c, t.segments);
         PERFORM omni._analyze_call(t.id);
     END LOOP;
     RETURN total;
@@ -691,3 +697,7 @@ SELECT pg_catalog.pg_extension_config_dump('omni.call_insight', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.term_mention', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.call_term', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.action_item', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.action_phrase_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.transcript_segment_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.term_mention_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.action_item_id_seq', '');

@@ -16,12 +16,12 @@ CREATE FUNCTION omni._insight_scope(a bigint) RETURNS text[]
     LANGUAGE plpgsql STABLE AS $$
 BEGIN
     IF a IS NULL OR NOT EXISTS (SELECT 1 FROM omni.agent WHERE id = a) THEN
-        IF omni._is_service() THEN
+        IF omni._is_admin() THEN
             RAISE EXCEPTION 'agent % does not exist', a USING ERRCODE = 'invalid_parameter_value';
         END IF;
         PERFORM omni._deny('read the insight of agent ' || coalesce(a::text, 'NULL'));
     END IF;
-    IF omni._is_agent(a) OR omni._is_service() THEN
+    IF omni._is_agent(a) OR omni._is_admin() THEN
         RETURN NULL;
     END IF;
     IF omni._supervises_agent(a) THEN
@@ -32,7 +32,7 @@ BEGIN
                        format('Role "%s" is neither agent %s nor a supervisor of its queues.', omni._caller_name(), a));
 END $$;
 COMMENT ON FUNCTION omni._insight_scope(bigint) IS
-    'Queues whose calls of agent a the caller may read (NULL: all); raises insufficient_privilege for anyone but the agent, its supervisors, services and admins.';
+    'Queues whose calls of agent a the caller may read (NULL: all); raises insufficient_privilege for anyone but the agent, its supervisors and admins.';
 
 --- Seller figures --------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ DECLARE
     queues text[];
 BEGIN
     PERFORM omni._kpi_check_window("from", "to");
-    IF omni._is_service() THEN
+    IF omni._is_admin() THEN
         queues := CASE WHEN queue IS NULL THEN NULL ELSE ARRAY[queue] END;
     ELSE
         queues := ARRAY(SELECT DISTINCT s.queue FROM omni.queue_supervisor s
@@ -309,6 +309,7 @@ CREATE POLICY agent_own ON omni.coaching_comment FOR SELECT TO omnichannel_agent
 CREATE POLICY supervisor_queues ON omni.coaching_comment FOR SELECT TO omnichannel_supervisor
     USING (queue IN (SELECT omni.supervised_queues()));
 SELECT pg_catalog.pg_extension_config_dump('omni.coaching_comment', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.coaching_comment_id_seq', '');
 
 REVOKE ALL ON FUNCTION omni.seller_kpi(bigint, timestamptz, timestamptz),
     omni.seller_sentiment_trend(bigint, timestamptz, timestamptz),

@@ -27,29 +27,6 @@ BEGIN
                                jsonb_build_object('conversation_id', c.id));
     RETURN c;
 END $function$;
-CREATE OR REPLACE FUNCTION omni._insight_scope(a bigint)
- RETURNS text[]
- LANGUAGE plpgsql
- STABLE
-AS $function$
-BEGIN
-    IF a IS NULL OR NOT EXISTS (SELECT 1 FROM omni.agent WHERE id = a) THEN
-        IF omni._is_admin() THEN
-            RAISE EXCEPTION 'agent % does not exist', a USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        PERFORM omni._deny('read the insight of agent ' || coalesce(a::text, 'NULL'));
-    END IF;
-    IF omni._is_agent(a) OR omni._is_admin() THEN
-        RETURN NULL;
-    END IF;
-    IF omni._supervises_agent(a) THEN
-        RETURN ARRAY(SELECT DISTINCT s.queue FROM omni.queue_supervisor s
-                      WHERE pg_has_role(omni.caller(), s.db_role, 'MEMBER'));
-    END IF;
-    PERFORM omni._deny('read the insight of agent ' || a,
-                       format('Role "%s" is neither agent %s nor a supervisor of its queues.', omni._caller_name(), a));
-END $function$;
-COMMENT ON FUNCTION omni._insight_scope(bigint) IS 'Queues whose calls of agent a the caller may read (NULL: all); raises insufficient_privilege for anyone but the agent, its supervisors and admins.';
 CREATE OR REPLACE FUNCTION omni._kpi_percentile(counts double precision[], p double precision)
  RETURNS double precision
  LANGUAGE plpgsql
@@ -314,63 +291,6 @@ BEGIN
             jsonb_build_object('customer_id', customer_id, 'channel', channel, 'address', address,
                                'merged', CASE WHEN old <> customer_id THEN old END));
 END $function$;
-CREATE OR REPLACE FUNCTION omni.load_transcript(conversation_id bigint, segments jsonb)
- RETURNS integer
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
-AS $function$
-DECLARE
-    c omni.conversation;
-    n integer;
-BEGIN
-    IF NOT omni._is_service() THEN
-        PERFORM omni._deny('load transcripts', 'Only channel services (omnichannel_service) and admins load transcripts.');
-    END IF;
-    c := omni._lock_conversation(conversation_id);
-    -- a connector loads the calls it created (docs/security.md)
-    PERFORM omni._authorize_service(c, 'load the transcript of');
-    n := omni._store_transcript(c, segments);
-    PERFORM omni._analyze_call(c.id);
-    RETURN n;
-END $function$;
-CREATE OR REPLACE FUNCTION omni.load_transcripts(calls jsonb)
- RETURNS integer
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
-AS $function$
-DECLARE
-    t     record;
-    c     omni.conversation;
-    total integer := 0;
-BEGIN
-    IF NOT omni._is_service() THEN
-        PERFORM omni._deny('load transcripts', 'Only channel services (omnichannel_service) and admins load transcripts.');
-    END IF;
-    IF calls IS NULL OR jsonb_typeof(calls) <> 'array' THEN
-        RAISE EXCEPTION 'calls must be a JSON array of {"conversation_id": ..., "segments": [...]}'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF EXISTS (SELECT 1 FROM jsonb_array_elements(calls) e(v)
-                WHERE jsonb_typeof(e.v) <> 'object' OR jsonb_typeof(e.v -> 'conversation_id') IS DISTINCT FROM 'number') THEN
-        RAISE EXCEPTION 'every element of calls needs a numeric conversation_id'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF (SELECT count(*) <> count(DISTINCT e.v -> 'conversation_id') FROM jsonb_array_elements(calls) e(v)) THEN
-        RAISE EXCEPTION 'a conversation appears twice in calls' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    -- in id order, so concurrent bulk loads lock conversations in the same order
-    FOR t IN SELECT (e.v ->> 'conversation_id')::bigint AS id, e.v -> 'segments' AS segments
-               FROM jsonb_array_elements(calls) e(v) ORDER BY 1
-    LOOP
-        c := omni._lock_conversation(t.id);
-        PERFORM omni._authorize_service(c, 'load the transcript of');
-        total := total + omni._store_transcript(c, t.segments);
-        PERFORM omni._analyze_call(t.id);
-    END LOOP;
-    RETURN total;
-END $function$;
 CREATE OR REPLACE FUNCTION omni.pick(agent_id bigint, conversation_id bigint)
  RETURNS void
  LANGUAGE plpgsql
@@ -498,63 +418,6 @@ BEGIN
           ORDER BY r.a;
     END IF;
     RETURN mid;
-END $function$;
-CREATE OR REPLACE FUNCTION omni.team_insight("from" timestamp with time zone, "to" timestamp with time zone, queue text DEFAULT NULL::text)
- RETURNS TABLE(agent_id bigint, name text, calls integer, avg_sentiment_score double precision, positive_share double precision, negative_share double precision, talk_to_listen_ratio double precision, agent_talk_share double precision, switches double precision, avg_pause_ms double precision, longest_customer_monologue_s double precision, agent_words_per_minute double precision, agent_interruptions double precision, team_sentiment_score double precision, team_agent_talk_share double precision, team_agent_interruptions double precision, needs_coaching boolean, leads boolean, reasons text[])
- LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
-AS $function$
-DECLARE
-    queues text[];
-BEGIN
-    PERFORM omni._kpi_check_window("from", "to");
-    IF omni._is_admin() THEN
-        queues := CASE WHEN queue IS NULL THEN NULL ELSE ARRAY[queue] END;
-    ELSE
-        queues := ARRAY(SELECT DISTINCT s.queue FROM omni.queue_supervisor s
-                         WHERE pg_has_role(omni.caller(), s.db_role, 'MEMBER')
-                           AND (team_insight.queue IS NULL OR s.queue = team_insight.queue));
-        IF cardinality(queues) = 0 THEN
-            PERFORM omni._deny('read the team insight',
-                               format('Role "%s" supervises no queue%s.', omni._caller_name(),
-                                      coalesce(' named ' || team_insight.queue, '')));
-        END IF;
-    END IF;
-    RETURN QUERY
-    WITH sellers AS (
-        SELECT a.id, a.name FROM omni.agent a
-         WHERE a.id IN (SELECT m.agent_id FROM omni.queue_member m WHERE queues IS NULL OR m.queue = ANY (queues))
-            OR (queues IS NULL AND a.id IN (SELECT ci.agent_id FROM omni.call_insight ci
-                                             WHERE ci.started_at >= "from" AND ci.started_at < "to"))),
-    per AS (
-        SELECT s.id, s.name, f.*
-          FROM sellers s CROSS JOIN LATERAL omni._seller_figures(s.id, "from", "to", queues) f),
-    team AS (
-        SELECT avg(p.avg_sentiment_score) AS sent, avg(p.avg_agent_talk_share) AS share,
-               avg(p.avg_agent_interruptions) AS intr
-          FROM per p WHERE p.calls >= omni._team_min_calls()),
-    judged AS (
-        SELECT p.*, t.sent AS t_sent, t.share AS t_share, t.intr AS t_intr,
-               array_remove(ARRAY[
-                   CASE WHEN p.avg_sentiment_score <= t.sent - 0.2 THEN 'low customer sentiment' END,
-                   CASE WHEN p.avg_agent_talk_share >= 0.65 OR p.avg_agent_talk_share >= t.share + 0.15
-                        THEN 'talks more than listens' END,
-                   CASE WHEN p.avg_agent_interruptions >= 1 AND p.avg_agent_interruptions >= 2 * t.intr
-                        THEN 'interrupts the customer' END], NULL) AS why
-          FROM per p CROSS JOIN team t)
-    SELECT j.id, j.name, j.calls, j.avg_sentiment_score, j.positive_share, j.negative_share,
-           j.avg_talk_to_listen_ratio, j.avg_agent_talk_share, j.avg_switches, j.avg_pause_ms,
-           j.avg_longest_customer_monologue_s, j.avg_agent_words_per_minute, j.avg_agent_interruptions,
-           j.t_sent, j.t_share, j.t_intr,
-           j.calls >= omni._team_min_calls() AND cardinality(j.why) > 0,
-           j.calls >= omni._team_min_calls() AND cardinality(j.why) = 0
-             AND j.avg_sentiment_score >= j.t_sent + 0.1
-             AND j.avg_sentiment_score = (SELECT max(k.avg_sentiment_score) FROM judged k
-                                           WHERE k.calls >= omni._team_min_calls() AND cardinality(k.why) = 0),
-           CASE WHEN j.calls >= omni._team_min_calls() THEN j.why ELSE ARRAY['fewer calls than ' || omni._team_min_calls()] END
-      FROM judged j
-     ORDER BY j.avg_sentiment_score DESC NULLS LAST, j.id;
 END $function$;
 CREATE OR REPLACE FUNCTION omni.transfer_to_agent(id bigint, agent_id bigint)
  RETURNS void
