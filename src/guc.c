@@ -18,6 +18,10 @@ int			omni_tick_interval_ms = 5000;
 int			omni_launcher_naptime_ms = 10000;
 int			omni_kpi_refresh_interval_ms = 15000;
 
+/* Routing (src/routing/) */
+int			omni_route_batch_size = 500;
+bool		omni_route_count_eligible = true;
+
 /* Parsed value of omnichannel.mock_now; valid when omni_mock_now_set. */
 bool		omni_mock_now_set = false;
 TimestampTz omni_mock_now_value = 0;

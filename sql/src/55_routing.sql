@@ -1,6 +1,6 @@
 -- 55_routing.sql — the unified routing engine (SPEC §2, §3, §5; docs/routing.md):
 -- custom assignment rules, overflow and operating hours, percentage split,
--- the assignment cycle omni.route() (C, src/routing.c), the time-driven
+-- the assignment cycle omni.route() (C, src/routing/), the time-driven
 -- omni.tick(), the decision log, the wake-up at commit and the worker status.
 
 -- Custom assignment rules ---------------------------------------------------------
