@@ -20,14 +20,15 @@
  *	   again: one that changed since step 2 or that another session holds
  *	   gets nothing this cycle.  Once locked nobody else can add load to an
  *	   agent, so what was decided for it stays true until we commit;
- *	5. write every offer of the cycle with one statement (offers, capacity
- *	   holds, rotation, agent clocks, 'offered' events carrying the decision,
- *	   NOTIFY omni_offer), then let omni._follow_load() move the presence of
- *	   agents whose load crossed a threshold.
+ *	5. write every offer of the cycle with one call of omni._write_offers(),
+ *	   the one path that writes offers (omni._make_offer() uses it too):
+ *	   offers, capacity holds, rotation, agent clocks, 'offered' events,
+ *	   decisions, NOTIFY omni_offer and the agent channel, presence following
+ *	   load.
  *
- * The semantics are those of omni._make_offer() and
- * omni._eligibility_refusal() (sql/src/50_conversation.sql); the lock order
- * is the same (conversation rows before agent rows).
+ * Eligibility has the semantics of omni._eligibility_refusal()
+ * (sql/src/50_conversation.sql); the lock order is the same as everywhere
+ * (conversation rows before agent rows).
  *
  *-------------------------------------------------------------------------
  */
@@ -54,6 +55,8 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
+#include "utils/guc.h"
+
 #include "omnichannel.h"
 #include "routing/routing.h"
 
@@ -62,6 +65,39 @@ const char *const routing_method_names[ROUTING_NMETHODS] = {
 };
 
 uint64		routing_cycle_no = 0;
+
+/*
+ * Planner settings of a routing cycle.  The cycle's statements are written
+ * so that a plan made of index lookups exists for each (statements.c); with
+ * these settings the planner takes it whatever the statistics say, so a burst
+ * right after set-up (no ANALYZE yet) or a worker whose generic plans were
+ * made when the tables were empty never gets a plan that scans a whole
+ * table per row; the index paths are switched on in case the session turned
+ * them off.  JIT would only add compile time to such plans.  They apply
+ * to the cycle's statements only and are restored when it ends (or fails).
+ */
+static const char *const cycle_settings[][2] = {
+	{"enable_indexscan", "on"},
+	{"enable_indexonlyscan", "on"},
+	{"enable_nestloop", "on"},
+	{"enable_seqscan", "off"},
+	{"enable_bitmapscan", "off"},
+	{"enable_hashjoin", "off"},
+	{"enable_mergejoin", "off"},
+	{"jit", "off"},
+};
+
+/* Apply the cycle's planner settings; returns the GUC nest level to restore. */
+static int
+apply_cycle_settings(void)
+{
+	int			level = NewGUCNestLevel();
+
+	for (int i = 0; i < lengthof(cycle_settings); i++)
+		(void) set_config_option(cycle_settings[i][0], cycle_settings[i][1],
+								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
 
 /*
  * omni_route_cycle runs one assignment cycle inside the current transaction.
@@ -79,6 +115,7 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 	MemoryContext old;
 	bool		skipped = false;
 	int			noffers = 0;
+	int			guc_level;
 
 	*more = false;
 	*min_expiry = 0;
@@ -102,6 +139,8 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "omnichannel: SPI_connect failed");
+	guc_level = apply_cycle_settings();
+	rt_find_pending_index();
 
 	rt_load_config(&rc);
 	if (rc.nws > 0 && rt_lock_and_load_conversations(&rc, &skipped))
@@ -159,6 +198,8 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 			*more = true;
 	}
 
+	AtEOXact_GUC(true, guc_level);
+	rt_forget_pending_index();
 	SPI_finish();
 	MemoryContextDelete(cxt);
 	if (message_level_is_interesting(DEBUG2))

@@ -9,6 +9,18 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
+#include "executor/tuptable.h"
+#include "utils/fmgroids.h"
+#include "utils/inval.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
 #include <math.h>
 
 #include "access/xact.h"
@@ -38,149 +50,6 @@
  * ---------------------------------------------------------------------------
  */
 
-static RMethod
-parse_method(const char *s)
-{
-	for (int i = 0; i < ROUTING_NMETHODS; i++)
-		if (strcmp(s, routing_method_names[i]) == 0)
-			return (RMethod) i;
-	return M_HIGHEST_CAPACITY;
-}
-
-static void
-parse_order_key(OrderKey *k, const char *item)
-{
-	char	   *s = pstrdup(item);
-	char	   *sp = strchr(s, ' ');
-	char	   *colon;
-
-	k->label = pstrdup(item);
-	k->arg = NULL;
-	if (sp)
-		*sp = '\0';
-	colon = strchr(s, ':');
-	if (colon)
-	{
-		*colon = '\0';
-		k->arg = pstrdup(colon + 1);
-	}
-	if (strcmp(s, "proficiency") == 0)
-		k->kind = OK_PROFICIENCY, k->desc = true;
-	else if (strcmp(s, "free_capacity") == 0)
-		k->kind = OK_FREE_CAPACITY, k->desc = true;
-	else if (strcmp(s, "idle_time") == 0)
-		k->kind = OK_IDLE_TIME, k->desc = true;
-	else if (strcmp(s, "least_active") == 0)
-		k->kind = OK_LEAST_ACTIVE, k->desc = true;
-	else if (strcmp(s, "round_robin") == 0)
-		k->kind = OK_ROUND_ROBIN, k->desc = false;
-	else if (strcmp(s, "skill_count") == 0)
-		k->kind = OK_SKILL_COUNT, k->desc = true;
-	else
-		k->kind = OK_ATTRIBUTE, k->desc = false;
-	if (sp)
-		k->desc = (strcmp(sp + 1, "desc") == 0);
-}
-
-/* rt_load_config reads skills, queues, workstreams and custom rules. */
-void
-rt_load_config(RCycle *rc)
-{
-	MemoryContext old;
-
-	rt_run(P_SKILLS, NULL, NULL);
-	old = MemoryContextSwitchTo(rc->cxt);
-	rc->nskills = SPI_processed;
-	rc->skills = palloc(sizeof(char *) * Max(rc->nskills, 1));
-	for (int i = 0; i < rc->nskills; i++)
-		rc->skills[i] = rt_col_text(i, 1);
-	MemoryContextSwitchTo(old);
-
-	rt_run(P_QUEUES, NULL, NULL);
-	old = MemoryContextSwitchTo(rc->cxt);
-	rc->nqueues = SPI_processed;
-	rc->queues = palloc0(sizeof(RQueue) * Max(rc->nqueues, 1));
-	for (int i = 0; i < rc->nqueues; i++)
-	{
-		RQueue	   *q = &rc->queues[i];
-
-		q->name = rt_col_text(i, 1);
-		q->priority = rt_col_int4(i, 2);
-		q->method = parse_method(rt_col_text(i, 3));
-	}
-	MemoryContextSwitchTo(old);
-
-	rt_run(P_WORKSTREAMS, NULL, NULL);
-	old = MemoryContextSwitchTo(rc->cxt);
-	rc->nws = SPI_processed;
-	rc->ws = palloc0(sizeof(RWorkstream) * Max(rc->nws, 1));
-	rc->min_units = INT_MAX;
-	for (int i = 0; i < rc->nws; i++)
-	{
-		RWorkstream *w = &rc->ws[i];
-
-		w->name = rt_col_text(i, 1);
-		w->units = rt_col_int4(i, 2);
-		w->profile = rt_col_text(i, 3);
-		w->allowed_mask = rt_col_int4(i, 4);
-		w->timeout_us = rt_col_int8(i, 5);
-		w->max_declines = rt_col_int4(i, 6);
-		w->closest = rt_col_bool(i, 7);
-		rc->min_units = Min(rc->min_units, w->units);
-	}
-	if (rc->nws == 0)
-		rc->min_units = 0;
-	MemoryContextSwitchTo(old);
-
-	rt_run(P_RULES, NULL, NULL);
-	old = MemoryContextSwitchTo(rc->cxt);
-	for (uint64 i = 0; i < SPI_processed;)
-	{
-		char	   *qname = rt_col_text(i, 1);
-		int			qi = rt_find_queue(rc, qname);
-		uint64		j = i;
-
-		while (j < SPI_processed && strcmp(rt_col_text(j, 1), qname) == 0)
-			j++;
-		if (qi >= 0)
-		{
-			RQueue	   *q = &rc->queues[qi];
-
-			q->nrules = j - i;
-			q->rules = palloc0(sizeof(CustomRule) * q->nrules);
-			for (uint64 r = i; r < j; r++)
-			{
-				CustomRule *cr = &q->rules[r - i];
-				bool		isnull;
-				Datum		cond = rt_col(r, 3, &isnull);
-				ArrayType  *ob;
-				Datum	   *elems;
-				bool	   *enulls;
-				int			nelems;
-
-				cr->position = rt_col_int4(r, 2);
-				cr->condition = isnull ? (Datum) 0 : datumCopy(cond, false, -1);
-				cr->dynamic = !isnull && strstr(rt_col_text(r, 4), "$conversation") != NULL;
-				ob = DatumGetArrayTypeP(rt_col(r, 5, &isnull));
-				deconstruct_array(ob, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &nelems);
-				if (nelems > MAX_ORDER_KEYS)
-					ereport(ERROR,
-							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							 errmsg("assignment rule %d of queue \"%s\" has %d order-by keys; at most %d are allowed",
-									cr->position, q->name, nelems, MAX_ORDER_KEYS),
-							 errhint("Shorten omni.assignment_rule.order_by.")));
-				cr->nkeys = nelems;
-				cr->keys = palloc0(sizeof(OrderKey) * Max(nelems, 1));
-				for (int k = 0; k < nelems; k++)
-					parse_order_key(&cr->keys[k], TextDatumGetCString(elems[k]));
-			}
-			rc->any_custom = true;
-		}
-		i = j;
-	}
-	MemoryContextSwitchTo(old);
-}
-
 /*
  * rt_lock_and_load_conversations locks the candidates and reads them again with
  * a fresh snapshot (a concurrent offer committed between our snapshot and our
@@ -189,12 +58,23 @@ rt_load_config(RCycle *rc)
 bool
 rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
 {
-	Datum		args[2];
+	Datum		args[3];
 	int64	   *ids;
 	int			n;
 	MemoryContext old;
+	char	  **names;
 
+	old = MemoryContextSwitchTo(rc->cxt);
 	args[0] = Int32GetDatum(omni_route_batch_size);
+	names = palloc(sizeof(char *) * Max(rc->nqueues, 1));
+	for (int i = 0; i < rc->nqueues; i++)
+		names[i] = rc->queues[i].name;
+	args[1] = rt_text_array(names, rc->nqueues);
+	names = palloc(sizeof(char *) * Max(rc->nws, 1));
+	for (int i = 0; i < rc->nws; i++)
+		names[i] = rc->ws[i].name;
+	args[2] = rt_text_array(names, rc->nws);
+	MemoryContextSwitchTo(old);
 	rt_run(P_LOCK_CONVS, args, NULL);
 	n = SPI_processed;
 	if (n == 0)
@@ -472,4 +352,101 @@ rt_load_declines(RCycle *rc)
 		}
 	}
 	MemoryContextSwitchTo(old);
+}
+
+/* ---------------------------------------------------------------------------
+ * The pending-offer probe
+ * ---------------------------------------------------------------------------
+ *
+ * "Has this conversation a pending offer?" is asked once per candidate
+ * conversation, thousands of times a cycle after a burst.  Planned as a
+ * sub-select it is only as good as the statistics the plan was made with:
+ * with plans made while omni.offer was empty the planner may walk another
+ * index of pending offers for every conversation (O(conversations x
+ * offers)).  So the probe goes through the one index that answers it,
+ * offer_one_pending_idx (conversation_id WHERE state = 'pending'), from C.
+ */
+static Oid	pending_heap = InvalidOid;
+static Oid	pending_index = InvalidOid;
+static bool pending_cached = false;		/* set for the duration of a cycle */
+static bool pending_callback = false;
+
+/* A dropped or changed omni.offer (DROP EXTENSION, ...) forgets the OIDs. */
+static void
+pending_relcache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == pending_heap || relid == pending_index)
+		pending_cached = false;
+}
+
+static void
+lookup_pending_index(Oid *heap, Oid *index)
+{
+	Oid			nsp = get_namespace_oid("omni", false);
+
+	*heap = get_relname_relid("offer", nsp);
+	*index = get_relname_relid("offer_one_pending_idx", nsp);
+	if (!OidIsValid(*heap) || !OidIsValid(*index))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("omni.offer or its index offer_one_pending_idx is missing"),
+				 errhint("Reinstall the extension: DROP EXTENSION omnichannel; CREATE EXTENSION omnichannel.")));
+}
+
+/* rt_find_pending_index looks up omni.offer and its pending index for a cycle. */
+void
+rt_find_pending_index(void)
+{
+	if (!pending_callback)
+	{
+		CacheRegisterRelcacheCallback(pending_relcache_callback, (Datum) 0);
+		pending_callback = true;
+	}
+	lookup_pending_index(&pending_heap, &pending_index);
+	pending_cached = true;
+}
+
+/* rt_forget_pending_index: outside a cycle the probe looks the index up each time. */
+void
+rt_forget_pending_index(void)
+{
+	pending_cached = false;
+}
+
+static bool
+pending_offer_exists(int64 conversation_id)
+{
+	Relation	heap;
+	Relation	index;
+	IndexScanDesc scan;
+	ScanKeyData key;
+	TupleTableSlot *slot;
+	bool		found;
+	Oid			heap_oid = pending_heap;
+	Oid			index_oid = pending_index;
+
+	if (!pending_cached)
+		lookup_pending_index(&heap_oid, &index_oid);
+	heap = table_open(heap_oid, AccessShareLock);
+	index = index_open(index_oid, AccessShareLock);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(conversation_id));
+	slot = table_slot_create(heap, NULL);
+	scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	/* a version found through the partial index is one with state 'pending' */
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, AccessShareLock);
+	table_close(heap, AccessShareLock);
+	return found;
+}
+
+PG_FUNCTION_INFO_V1(omni_has_pending_offer);
+
+/* omni._has_pending_offer(conversation_id): an index probe, whatever the statistics. */
+Datum
+omni_has_pending_offer(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(pending_offer_exists(PG_GETARG_INT64(0)));
 }

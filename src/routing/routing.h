@@ -8,8 +8,10 @@
  * A cycle runs in the caller's transaction, one file per phase:
  *
  *	statements.c	the prepared statements and SPI result helpers;
- *	load.c			configuration, candidate conversations (locked, SKIP
- *					LOCKED), the logged-in members of their queues, declines;
+ *	config.c		the configuration (skills, queues, rules, workstreams),
+ *					cached per backend, invalidated when it changes;
+ *	load.c			candidate conversations (locked, SKIP LOCKED), the
+ *					logged-in members of their queues, declines;
  *	eligibility.c	whether an agent may take a conversation now (mirrors
  *					omni._eligibility_refusal and omni._capacity_refusal);
  *	keys.c			sort keys of the assignment methods and custom rules, and
@@ -222,7 +224,8 @@ typedef struct ROffer
 	int			units;
 	char	   *profile;
 	char	   *channel;
-	char	   *why;
+	char	   *event;			/* detail of the agent's 'offered' event */
+	char	   *decision;		/* the full decision (omni.offer_decision) */
 	TimestampTz stamp;
 } ROffer;
 
@@ -273,7 +276,6 @@ enum
 	P_PROFILES,
 	P_DECLINES,
 	P_WRITE,
-	P_FOLLOW,
 	P_COUNT
 };
 
@@ -299,11 +301,15 @@ extern int rt_agent_rows(RCycle *rc, uint64 i, uint64 *end);
 extern Datum rt_int8_array(int64 *v, int n);
 extern Datum rt_text_array(char **v, int n);
 
-/* load.c */
+/* config.c */
 extern void rt_load_config(RCycle *rc);
+
+/* load.c */
 extern bool rt_lock_and_load_conversations(RCycle *rc, bool *skipped);
 extern void rt_load_agents(RCycle *rc);
 extern void rt_load_declines(RCycle *rc);
+extern void rt_find_pending_index(void);
+extern void rt_forget_pending_index(void);
 
 /* eligibility.c */
 extern int rt_agent_prof(RAgent *a, int skill);

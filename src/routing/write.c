@@ -68,38 +68,53 @@ rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 	int			ai = q->member_agent[ch->best];
 	RAgent	   *a = &rc->agents[ai];
 	ROffer	   *o = &rc->offers[rc->noffers++];
-	StringInfoData why;
+	StringInfoData common;
+	StringInfoData event;
+	StringInfoData decision;
 	TimestampTz stamp = Max(rc->now, rc->stamp + 1);
 
 	rc->stamp = stamp;
-	initStringInfo(&why);
-	appendStringInfo(&why, "{\"method\": \"%s\", \"skill_match\": \"%s\", \"eligible\": ",
+
+	/*
+	 * What the agent's own 'offered' event says (its own key values only)
+	 * and the full decision with the colleagues it was compared with, which
+	 * only supervisors of the queue and admins read (omni.offer_decision).
+	 */
+	initStringInfo(&common);
+	appendStringInfo(&common, "\"method\": \"%s\", \"skill_match\": \"%s\"",
 					 routing_method_names[q->method], w->closest ? "closest" : "exact");
-	if (ch->eligible >= 0)
-		appendStringInfo(&why, "%d", ch->eligible);
-	else
-		appendStringInfoString(&why, "null");
 	if (ch->rule >= 0)
-		appendStringInfo(&why, ", \"rule\": %d", ch->rule);
-	appendStringInfoString(&why, ", \"order_by\": [");
+		appendStringInfo(&common, ", \"rule\": %d", ch->rule);
+	appendStringInfoString(&common, ", \"order_by\": [");
 	for (int i = 0; i < ch->best_key.n; i++)
 	{
 		if (i > 0)
-			appendStringInfoString(&why, ", ");
-		escape_json(&why, ch->best_key.name[i]);
+			appendStringInfoString(&common, ", ");
+		escape_json(&common, ch->best_key.name[i]);
 	}
-	appendStringInfoString(&why, "], \"key\": ");
-	rt_key_json(&why, &ch->best_key);
+	appendStringInfoString(&common, "], \"key\": ");
+	rt_key_json(&common, &ch->best_key);
+	appendStringInfo(&common, ", \"cycle\": " UINT64_FORMAT, routing_cycle_no);
+
+	initStringInfo(&event);
+	appendStringInfo(&event, "{%s}", common.data);
+
+	initStringInfo(&decision);
+	appendStringInfo(&decision, "{%s, \"eligible\": ", common.data);
+	if (ch->eligible >= 0)
+		appendStringInfo(&decision, "%d", ch->eligible);
+	else
+		appendStringInfoString(&decision, "null");
 	if (ch->runner >= 0)
 	{
-		appendStringInfo(&why, ", \"runner_up\": {\"agent_id\": " INT64_FORMAT ", \"key\": ",
+		appendStringInfo(&decision, ", \"runner_up\": {\"agent_id\": " INT64_FORMAT ", \"key\": ",
 						 rc->agents[q->member_agent[ch->runner]].id);
-		rt_key_json(&why, &ch->runner_key);
-		appendStringInfoChar(&why, '}');
+		rt_key_json(&decision, &ch->runner_key);
+		appendStringInfoString(&decision, "}}");
 	}
 	else
-		appendStringInfoString(&why, ", \"runner_up\": null");
-	appendStringInfo(&why, ", \"cycle\": " UINT64_FORMAT "}", routing_cycle_no);
+		appendStringInfoString(&decision, ", \"runner_up\": null}");
+	pfree(common.data);
 
 	o->conv = c->id;
 	o->agent = a->id;
@@ -108,7 +123,8 @@ rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 	o->units = w->units;
 	o->profile = w->profile;
 	o->channel = c->channel;
-	o->why = why.data;
+	o->event = event.data;
+	o->decision = decision.data;
 	o->stamp = stamp;
 
 	/* The agent's load, clocks and presence as the SQL helpers will leave them. */
@@ -212,7 +228,12 @@ rt_check_chosen_agents(RCycle *rc)
 	return all_ok;
 }
 
-/* rt_write_offers writes every offer of the cycle in one statement. */
+/*
+ * rt_write_offers writes every offer of the cycle with one call of
+ * omni._write_offers(), the one path that writes offers (omni._make_offer
+ * uses it too): offers, holds, clocks, events, decisions, notifications and
+ * presence following load for the agents whose presence changes.
+ */
 void
 rt_write_offers(RCycle *rc)
 {
@@ -224,11 +245,12 @@ rt_write_offers(RCycle *rc)
 	Datum	   *units = palloc(sizeof(Datum) * n);
 	char	  **profile = palloc(sizeof(char *) * n);
 	char	  **channel = palloc(sizeof(char *) * n);
-	char	  **why = palloc(sizeof(char *) * n);
 	Datum	   *stamps = palloc(sizeof(Datum) * n);
-	Datum		args[10];
-	int64	   *dirty;
+	char	  **event = palloc(sizeof(char *) * n);
+	char	  **decision = palloc(sizeof(char *) * n);
+	int64	   *dirty = palloc(sizeof(int64) * Max(rc->nagents, 1));
 	int			ndirty = 0;
+	Datum		args[11];
 
 	for (int i = 0; i < n; i++)
 	{
@@ -241,9 +263,16 @@ rt_write_offers(RCycle *rc)
 		units[i] = Int32GetDatum(o->units);
 		profile[i] = o->profile;
 		channel[i] = o->channel;
-		why[i] = o->why;
 		stamps[i] = TimestampTzGetDatum(o->stamp);
+		event[i] = o->event;
+		decision[i] = o->decision;
 	}
+	/* Presence follows load, through the one SQL helper that does it. */
+	for (int i = 0; i < rc->nagents; i++)
+		if (rc->agents[i].presence_dirty)
+			dirty[ndirty++] = rc->agents[i].id;
+	elog(DEBUG1, "omnichannel routing: %d agents change presence", ndirty);
+
 	args[0] = rt_int8_array(conv, n);
 	args[1] = rt_int8_array(agent, n);
 	args[2] = rt_text_array(queue, n);
@@ -251,22 +280,11 @@ rt_write_offers(RCycle *rc)
 	args[4] = PointerGetDatum(construct_array(units, n, INT4OID, 4, true, TYPALIGN_INT));
 	args[5] = rt_text_array(profile, n);
 	args[6] = rt_text_array(channel, n);
-	args[7] = rt_text_array(why, n);
-	args[8] = PointerGetDatum(construct_array(stamps, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[9] = TimestampTzGetDatum(rc->now);
+	args[7] = PointerGetDatum(construct_array(stamps, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[8] = rt_text_array(event, n);
+	args[9] = rt_text_array(decision, n);
+	args[10] = rt_int8_array(dirty, ndirty);
 	rt_run(P_WRITE, args, NULL);
 	if ((int) SPI_processed != n)
 		elog(ERROR, "omnichannel: routing wrote %d offers instead of %d", (int) SPI_processed, n);
-
-	/* Presence follows load, through the one SQL helper that does it. */
-	dirty = palloc(sizeof(int64) * rc->nagents);
-	for (int i = 0; i < rc->nagents; i++)
-		if (rc->agents[i].presence_dirty)
-			dirty[ndirty++] = rc->agents[i].id;
-	elog(DEBUG1, "omnichannel routing: %d agents change presence", ndirty);
-	if (ndirty > 0)
-	{
-		args[0] = rt_int8_array(dirty, ndirty);
-		rt_run(P_FOLLOW, args, NULL);
-	}
 }
