@@ -213,7 +213,13 @@ read_config(RCycle *rc)
 
 				cr->position = rt_col_int4(r, 2);
 				cr->condition = isnull ? (Datum) 0 : datumCopy(cond, false, -1);
-				cr->dynamic = !isnull && strstr(rt_col_text(r, 4), "$conversation") != NULL;
+				/*
+				 * A condition that reads a variable reads the conversation
+				 * (the only variable a condition may use): it is evaluated per
+				 * (agent, conversation).  jsonpath prints variables quoted,
+				 * $"conversation", whatever was written.
+				 */
+				cr->dynamic = !isnull && strstr(rt_col_text(r, 4), "$\"") != NULL;
 				ob = DatumGetArrayTypeP(rt_col(r, 5, &isnull));
 				deconstruct_array(ob, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &nelems);
 				if (nelems > MAX_ORDER_KEYS)

@@ -83,7 +83,7 @@ rt_method_key(RCycle *rc, RQueue *q, int member, RKey *k)
 			key_add(k, "last_assigned_at", a->last_assigned, a->last_assigned, SHOW_TIME);
 			break;
 		case M_ROUND_ROBIN:
-			key_add(k, "rotation_at", q->member_rot[member], q->member_rot[member], SHOW_TIME);
+			key_add(k, "rotation_at", q->member_rot[member], q->member_rot_at[member], SHOW_TIME);
 			break;
 		case M_LEAST_ACTIVE:
 			key_add(k, "last_released_at", a->last_released, a->last_released, SHOW_TIME);
@@ -157,6 +157,7 @@ rt_custom_key(RCycle *rc, RQueue *q, CustomRule *r, int member, RConv *c, RKey *
 	{
 		OrderKey   *ok = &r->keys[i];
 		double		val = 0;
+		double		shown = NAN;	/* shown value when it differs from val */
 		bool		missing = false;
 		KeyShow		show = SHOW_NUMBER;
 
@@ -188,6 +189,7 @@ rt_custom_key(RCycle *rc, RQueue *q, CustomRule *r, int member, RConv *c, RKey *
 				break;
 			case OK_ROUND_ROBIN:
 				val = q->member_rot[member];
+				shown = q->member_rot_at[member];
 				show = SHOW_TIME;
 				break;
 			case OK_SKILL_COUNT:
@@ -205,9 +207,10 @@ rt_custom_key(RCycle *rc, RQueue *q, CustomRule *r, int member, RConv *c, RKey *
 				}
 		}
 		/* Missing attributes sort last whatever the direction. */
-		key_add(k, ok->label, missing ? MISSING_LAST : (ok->desc ? -val : val), missing ? NAN : val, show);
+		key_add(k, ok->label, missing ? MISSING_LAST : (ok->desc ? -val : val),
+				missing ? NAN : isnan(shown) ? val : shown, show);
 	}
-	key_add(k, "rotation_at", q->member_rot[member], q->member_rot[member], SHOW_TIME);
+	key_add(k, "rotation_at", q->member_rot[member], q->member_rot_at[member], SHOW_TIME);
 }
 
 void

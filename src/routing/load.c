@@ -210,6 +210,7 @@ rt_load_agents(RCycle *rc)
 		int		   *rq = palloc(sizeof(int) * Max(rows, 1));
 		int		   *ra = palloc(sizeof(int) * Max(rows, 1));
 		double	   *rt = palloc(sizeof(double) * Max(rows, 1));
+		bool	   *rotated = palloc(sizeof(bool) * Max(rows, 1));
 
 		for (int i = 0; i < rows; i++)
 		{
@@ -218,13 +219,20 @@ rt_load_agents(RCycle *rc)
 			rt[i] = rt_col_time(i, 3);
 			if (rq[i] >= 0 && ra[i] >= 0)
 				count[rq[i]]++;
-			if (rt[i] > (double) rc->stamp)
+			/*
+			 * Offer stamps follow the rotation clocks the router wrote (one
+			 * clock, omni.now()), never a member's added_at, which may come
+			 * from another clock (issue 11, defect 5).
+			 */
+			rotated[i] = rt_col_bool(i, 4);
+			if (rotated[i] && rt[i] > (double) rc->stamp)
 				rc->stamp = (TimestampTz) rt[i];
 		}
 		for (int q = 0; q < rc->nqueues; q++)
 		{
 			rc->queues[q].member_agent = palloc(sizeof(int) * Max(count[q], 1));
 			rc->queues[q].member_rot = palloc(sizeof(double) * Max(count[q], 1));
+			rc->queues[q].member_rot_at = palloc(sizeof(double) * Max(count[q], 1));
 			rc->queues[q].nmembers = 0;
 		}
 		for (int i = 0; i < rows; i++)
@@ -235,7 +243,8 @@ rt_load_agents(RCycle *rc)
 				continue;
 			q = &rc->queues[rq[i]];
 			q->member_agent[q->nmembers] = ra[i];
-			q->member_rot[q->nmembers] = rt[i];
+			q->member_rot[q->nmembers] = rotated[i] ? rt[i] : rt[i] - NEVER_ROTATED_LEAD;
+			q->member_rot_at[q->nmembers] = rt[i];
 			q->nmembers++;
 		}
 	}

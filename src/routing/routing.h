@@ -68,6 +68,13 @@ extern const char *const routing_method_names[];
 /* Sort value of a missing attribute: after every real value in either direction. */
 #define MISSING_LAST 1e300
 
+/*
+ * Round robin: a member never offered work from the queue ranks before every
+ * member that was, in the order they joined (its added_at, which may come
+ * from another clock than omni.now(), moved this far back: ~3,000 years).
+ */
+#define NEVER_ROTATED_LEAD 1e17
+
 /* Initial sizes of arrays that grow by doubling. */
 #define HEAP_INITIAL_SIZE 16
 #define ASIDE_INITIAL_SIZE 8
@@ -177,7 +184,8 @@ typedef struct RQueue
 	CustomRule *rules;
 	int			nmembers;
 	int		   *member_agent;	/* agent index */
-	double	   *member_rot;		/* per-queue rotation time */
+	double	   *member_rot;		/* per-queue rotation: sort value */
+	double	   *member_rot_at;	/* per-queue rotation: the time shown */
 	bool		heap_built;
 	int			hsize;
 	int			hcap;

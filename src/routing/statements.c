@@ -126,10 +126,11 @@ static const PlanDef plan_defs[P_COUNT] = {
 		" ORDER BY s.agent_id",
 	1, {INT8ARRAYOID}},
 	[P_MEMBERS] = {
-		"SELECT m.queue, m.agent_id,"
-		"       coalesce((SELECT r.last_assigned_at FROM omni.queue_rotation r"
-		"                  WHERE r.queue = m.queue AND r.agent_id = m.agent_id), m.added_at)"
-		"  FROM omni.queue_member m WHERE m.queue = ANY ($1)",
+		"SELECT m.queue, m.agent_id, coalesce(r.last_assigned_at, m.added_at), r.last_assigned_at IS NOT NULL"
+		"  FROM omni.queue_member m"
+		"  LEFT JOIN LATERAL (SELECT r.last_assigned_at FROM omni.queue_rotation r"
+		"                      WHERE r.queue = m.queue AND r.agent_id = m.agent_id OFFSET 0) r ON true"
+		" WHERE m.queue = ANY ($1)",
 	1, {TEXTARRAYOID}},
 	[P_AGENT_SKILLS] = {
 		"SELECT agent_id, skill, proficiency FROM omni.agent_skill WHERE agent_id = ANY ($1)"

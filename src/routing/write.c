@@ -130,7 +130,7 @@ rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 	/* The agent's load, clocks and presence as the SQL helpers will leave them. */
 	a->used += w->units;
 	a->last_assigned = (double) stamp;
-	q->member_rot[ch->best] = (double) stamp;
+	q->member_rot[ch->best] = q->member_rot_at[ch->best] = (double) stamp;
 	if (w->profile)
 		for (int i = 0; i < a->nprofiles; i++)
 			if (strcmp(a->profiles[i].name, w->profile) == 0 && !a->profiles[i].end_of_day)
