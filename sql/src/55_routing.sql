@@ -488,16 +488,20 @@ CREATE FUNCTION omni.routing_invariant_violations(
       FROM omni.offer o WHERE o.state = 'pending' AND o.expires_at <= omni.now()
     UNION ALL
     -- 6. no open push conversation left while an eligible agent has room
-    SELECT 'open_with_eligible_agent', c.id, m.agent_id, 'queue ' || c.queue
+    SELECT 'open_with_eligible_agent', c.id, m.agent_id,
+           'queue ' || c.queue || CASE WHEN q.assignment_method = 'custom'
+                                       THEN ' (custom: no assignment rule matches the agent, or it is being routed)'
+                                       ELSE '' END
       FROM omni.conversation c
       JOIN omni.workstream w ON w.name = c.workstream AND w.mode = 'push'
+      JOIN omni.queue q ON q.name = c.queue
       JOIN omni.queue_member m ON m.queue = c.queue
      WHERE c.state = 'open'
        AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending')
        AND omni._eligibility_refusal(m.agent_id, c) IS NULL
 $$;
 COMMENT ON FUNCTION omni.routing_invariant_violations() IS
-    'Rows that break a routing invariant (empty when all hold): two live offers, an offer for an assigned conversation, capacity held by the wrong agent, an agent over capacity or over a profile without a supervisor override, an expired offer still pending, an open conversation while an eligible agent has room (call omni.route() first).';
+    'Rows that break a routing invariant (empty when all hold): two live offers, an offer for an assigned conversation, capacity held by the wrong agent, an agent over capacity or over a profile without a supervisor override, an expired offer still pending, an open conversation while an eligible agent has room (call omni.route() first; in a custom queue this also lists agents no assignment rule matches, whose work stays queued by design).';
 
 -- Decision log -------------------------------------------------------------------
 

@@ -210,3 +210,58 @@ COMMENT ON FUNCTION omni._make_offer(bigint, bigint, jsonb) IS
 
 REVOKE ALL ON FUNCTION omni._write_offers(bigint[], bigint[], text[], timestamptz[], integer[], text[], text[],
                                            timestamptz[], jsonb[], jsonb[], bigint[]) FROM PUBLIC;
+
+-- Invariants: a custom queue whose rules match nobody is named as such (issue 11, defect 8).
+CREATE OR REPLACE FUNCTION omni.routing_invariant_violations(
+    OUT invariant text, OUT conversation_id bigint, OUT agent_id bigint, OUT detail text)
+    RETURNS SETOF record
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+    -- 1. at most one live offer per conversation
+    SELECT 'two_live_offers', o.conversation_id, NULL::bigint, count(*) || ' pending offers'
+      FROM omni.offer o WHERE o.state = 'pending' GROUP BY o.conversation_id HAVING count(*) > 1
+    UNION ALL
+    -- 2. a pending offer only for an open conversation, never one already with an agent
+    SELECT 'offer_for_assigned', o.conversation_id, o.agent_id, 'conversation is ' || c.state
+      FROM omni.offer o JOIN omni.conversation c ON c.id = o.conversation_id
+     WHERE o.state = 'pending' AND (c.state <> 'open' OR c.agent_id IS NOT NULL)
+    UNION ALL
+    -- 3. capacity is held by the conversation's own agent (or its offered agent)
+    SELECT 'hold_mismatch', h.conversation_id, h.agent_id,
+           format('held by %s, conversation %s with %s', h.agent_id, c.state, coalesce(c.agent_id::text, 'no agent'))
+      FROM omni.capacity_hold h JOIN omni.conversation c ON c.id = h.conversation_id
+     WHERE (h.kind = 'work' AND (c.agent_id IS DISTINCT FROM h.agent_id OR c.state NOT IN ('active', 'wrap_up')))
+        OR (h.kind = 'offer' AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = h.conversation_id
+                                                AND o.state = 'pending' AND o.agent_id = h.agent_id))
+    UNION ALL
+    -- 4. no agent over capacity unless a supervisor override is recorded
+    SELECT 'over_capacity', NULL, a.id, format('%s of %s units', sum(h.units), a.capacity_units)
+      FROM omni.agent a JOIN omni.capacity_hold h ON h.agent_id = a.id
+     GROUP BY a.id, a.capacity_units
+    HAVING sum(h.units) > a.capacity_units AND NOT bool_or(h.override)
+    UNION ALL
+    SELECT 'over_profile', NULL, acp.agent_id, format('%s of %s items of %s', count(*), coalesce(acp.max_items, cp.max_items), cp.name)
+      FROM omni.agent_capacity_profile acp JOIN omni.capacity_profile cp ON cp.name = acp.profile
+      JOIN omni.capacity_hold h ON h.agent_id = acp.agent_id AND h.profile = cp.name
+     GROUP BY acp.agent_id, cp.name, acp.max_items, cp.max_items
+    HAVING count(*) > coalesce(acp.max_items, cp.max_items) AND NOT bool_or(h.override)
+    UNION ALL
+    -- 5. no expired offer left pending
+    SELECT 'expired_offer_pending', o.conversation_id, o.agent_id, 'expired at ' || o.expires_at
+      FROM omni.offer o WHERE o.state = 'pending' AND o.expires_at <= omni.now()
+    UNION ALL
+    -- 6. no open push conversation left while an eligible agent has room
+    SELECT 'open_with_eligible_agent', c.id, m.agent_id,
+           'queue ' || c.queue || CASE WHEN q.assignment_method = 'custom'
+                                       THEN ' (custom: no assignment rule matches the agent, or it is being routed)'
+                                       ELSE '' END
+      FROM omni.conversation c
+      JOIN omni.workstream w ON w.name = c.workstream AND w.mode = 'push'
+      JOIN omni.queue q ON q.name = c.queue
+      JOIN omni.queue_member m ON m.queue = c.queue
+     WHERE c.state = 'open'
+       AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending')
+       AND omni._eligibility_refusal(m.agent_id, c) IS NULL
+$$;
+COMMENT ON FUNCTION omni.routing_invariant_violations() IS
+    'Rows that break a routing invariant (empty when all hold): two live offers, an offer for an assigned conversation, capacity held by the wrong agent, an agent over capacity or over a profile without a supervisor override, an expired offer still pending, an open conversation while an eligible agent has room (call omni.route() first; in a custom queue this also lists agents no assignment rule matches, whose work stays queued by design).';
+
