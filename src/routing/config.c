@@ -264,10 +264,14 @@ reload_config(void)
 	start = config_invalidations;
 
 	/*
-	 * Until the 0.2.0 update has installed the invalidation triggers, read
-	 * the configuration every cycle (the old behaviour).
+	 * Until the 0.2.0 update has installed the invalidation triggers and the
+	 * offer path, read the configuration every cycle and use the 0.1.0
+	 * statements (the old behaviour).
 	 */
-	if (SPI_execute("SELECT to_regprocedure('omni._routing_config_changed()') IS NOT NULL", true, 1) != SPI_OK_SELECT)
+	if (SPI_execute("SELECT to_regprocedure('omni._routing_config_changed()') IS NOT NULL"
+					"   AND to_regprocedure('omni._write_offers(bigint[], bigint[], text[], timestamptz[],"
+					" integer[], text[], text[], timestamptz[], jsonb[], jsonb[], bigint[])') IS NOT NULL",
+					true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "omnichannel: could not check the routing configuration triggers");
 	cacheable = rt_col_bool(0, 1);
 
@@ -313,6 +317,7 @@ rt_load_config(RCycle *rc)
 	rc->ws = config.ws;
 	rc->min_units = config.min_units;
 	rc->any_custom = config.any_custom;
+	rc->legacy_sql = !config.cacheable;
 	rc->nqueues = config.nqueues;
 	old = MemoryContextSwitchTo(rc->cxt);
 	rc->queues = palloc(sizeof(RQueue) * Max(config.nqueues, 1));

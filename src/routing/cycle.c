@@ -139,10 +139,11 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "omnichannel: SPI_connect failed");
-	guc_level = apply_cycle_settings();
+	rt_load_config(&rc);
+	/* the 0.1.0 SQL (before ALTER EXTENSION UPDATE): plans as 0.1.0 made them */
+	guc_level = rc.legacy_sql ? NewGUCNestLevel() : apply_cycle_settings();
 	rt_find_pending_index();
 
-	rt_load_config(&rc);
 	if (rc.nws > 0 && rt_lock_and_load_conversations(&rc, &skipped))
 	{
 		TimestampTz t0 = GetCurrentTimestamp();

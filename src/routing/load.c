@@ -75,7 +75,7 @@ rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
 		names[i] = rc->ws[i].name;
 	args[2] = rt_text_array(names, rc->nws);
 	MemoryContextSwitchTo(old);
-	rt_run(P_LOCK_CONVS, args, NULL);
+	rt_run(rc->legacy_sql ? P_LOCK_CONVS_V1 : P_LOCK_CONVS, args, NULL);
 	n = SPI_processed;
 	if (n == 0)
 		return false;
@@ -87,7 +87,7 @@ rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
 	args[1] = BoolGetDatum(rc->any_custom);
 	MemoryContextSwitchTo(old);
 
-	rt_run(P_LOAD_CONVS, args, NULL);
+	rt_run(rc->legacy_sql ? P_LOAD_CONVS_V1 : P_LOAD_CONVS, args, NULL);
 	old = MemoryContextSwitchTo(rc->cxt);
 	rc->convs = palloc0(sizeof(RConv) * Max(SPI_processed, 1));
 	rc->nconvs = 0;

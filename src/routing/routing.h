@@ -256,6 +256,7 @@ typedef struct RCycle
 	int			noffers;
 	ROffer	   *offers;
 	bool		any_custom;
+	bool		legacy_sql;		/* the 0.1.0 SQL objects: 0.1.0 statements */
 } RCycle;
 
 typedef struct Choice
@@ -284,6 +285,10 @@ enum
 	P_PROFILES,
 	P_DECLINES,
 	P_WRITE,
+	P_LOCK_CONVS_V1,
+	P_LOAD_CONVS_V1,
+	P_WRITE_V1,
+	P_FOLLOW_V1,
 	P_COUNT
 };
 

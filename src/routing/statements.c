@@ -156,6 +156,65 @@ static const PlanDef plan_defs[P_COUNT] = {
 		"SELECT omni._write_offers($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[], $11)",
 		11, {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
 		TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8ARRAYOID}},
+
+	/*
+	 * The 0.1.0 statements, used until ALTER EXTENSION UPDATE has created
+	 * omni._write_offers() and omni._has_pending_offer() (the library must
+	 * keep working with the 0.1.0 SQL): planned with the session's settings,
+	 * as 0.1.0 did.
+	 */
+	[P_LOCK_CONVS_V1] = {
+		"SELECT c.id FROM (SELECT DISTINCT cv.queue FROM omni.conversation cv WHERE cv.state = 'open') q"
+		" CROSS JOIN LATERAL ("
+		"   SELECT c.id FROM omni.conversation c"
+		"    WHERE c.state = 'open' AND c.queue = q.queue"
+		"      AND EXISTS (SELECT 1 FROM omni.workstream w WHERE w.name = c.workstream AND w.mode = 'push')"
+		"      AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending')"
+		"    ORDER BY c.priority, c.queued_at, c.id LIMIT $1"
+		"    FOR NO KEY UPDATE OF c SKIP LOCKED) c"
+		" WHERE EXISTS (SELECT 1 FROM omni.queue_member m JOIN omni.agent_state s ON s.agent_id = m.agent_id"
+		"                WHERE m.queue = q.queue AND s.logged_in)",
+	1, {INT4OID}},
+	[P_LOAD_CONVS_V1] = {
+		"SELECT c.id, c.queue, c.workstream, c.channel,"
+		"       ARRAY(SELECT k FROM jsonb_each_text(c.required_skills) r(k, v) ORDER BY k COLLATE \"C\"),"
+		"       ARRAY(SELECT v::numeric::integer FROM jsonb_each_text(c.required_skills) r(k, v) ORDER BY k COLLATE \"C\"),"
+		"       CASE WHEN $2 THEN jsonb_build_object('conversation', jsonb_build_object("
+		"            'id', c.id, 'priority', c.priority, 'required_skills', c.required_skills,"
+		"            'context', c.context, 'queue', c.queue, 'workstream', c.workstream, 'channel', c.channel)) END"
+		"  FROM omni.conversation c JOIN omni.queue q ON q.name = c.queue"
+		" WHERE c.id = ANY ($1) AND c.state = 'open'"
+		"   AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending')"
+		" ORDER BY q.priority, c.priority, c.queued_at, c.id",
+	2, {INT8ARRAYOID, BOOLOID}},
+	[P_WRITE_V1] = {
+		"WITH u AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[],"
+		"                                $5::integer[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])"
+		"                  AS u(c, a, q, e, n, p, ch, d, st)),"
+		" o AS (INSERT INTO omni.offer (conversation_id, agent_id, queue, created_at, expires_at)"
+		"       SELECT u.c, u.a, u.q, $10, u.e FROM u ORDER BY u.st"
+		"       RETURNING id, conversation_id, agent_id, queue, expires_at),"
+		" h AS (INSERT INTO omni.capacity_hold (conversation_id, agent_id, units, profile, since, kind, override)"
+		"       SELECT u.c, u.a, u.n, u.p, $10, 'offer', false FROM u"
+		"       ON CONFLICT (conversation_id) DO UPDATE"
+		"          SET agent_id = EXCLUDED.agent_id, units = EXCLUDED.units, profile = EXCLUDED.profile,"
+		"              since = EXCLUDED.since, kind = EXCLUDED.kind, override = EXCLUDED.override),"
+		" s AS (UPDATE omni.agent_state s SET last_assigned_at = m.st"
+		"         FROM (SELECT u.a, max(u.st) AS st FROM u GROUP BY u.a) m WHERE s.agent_id = m.a),"
+		" r AS (INSERT INTO omni.queue_rotation (queue, agent_id, last_assigned_at)"
+		"       SELECT u.q, u.a, max(u.st) FROM u GROUP BY u.q, u.a"
+		"       ON CONFLICT (queue, agent_id) DO UPDATE SET last_assigned_at = EXCLUDED.last_assigned_at),"
+		" ev AS (INSERT INTO omni.event (at, kind, conversation_id, agent_id, offer_id, queue, channel,"
+		"                                from_state, to_state, actor, detail)"
+		"        SELECT $10, 'offered', o.conversation_id, o.agent_id, o.id, o.queue, u.ch, 'open', 'open',"
+		"               omni._caller_name(), u.d::jsonb"
+		"          FROM o JOIN u ON u.c = o.conversation_id ORDER BY o.id)"
+		" SELECT o.id, pg_notify('omni_offer', json_build_object('offer_id', o.id, 'agent_id', o.agent_id,"
+		"        'conversation_id', o.conversation_id, 'expires_at', o.expires_at)::text)"
+		"   FROM o ORDER BY o.id",
+	10, {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
+		TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID}},
+	[P_FOLLOW_V1] = {"SELECT omni._follow_load(a) FROM unnest($1::bigint[]) a ORDER BY a", 1, {INT8ARRAYOID}},
 };
 
 static SPIPlanPtr plans[P_COUNT];

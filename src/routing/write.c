@@ -280,6 +280,22 @@ rt_write_offers(RCycle *rc)
 	args[4] = PointerGetDatum(construct_array(units, n, INT4OID, 4, true, TYPALIGN_INT));
 	args[5] = rt_text_array(profile, n);
 	args[6] = rt_text_array(channel, n);
+	if (rc->legacy_sql)
+	{
+		/* 0.1.0: the decision goes into the event; presence follows separately */
+		args[7] = rt_text_array(decision, n);
+		args[8] = PointerGetDatum(construct_array(stamps, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[9] = TimestampTzGetDatum(rc->now);
+		rt_run(P_WRITE_V1, args, NULL);
+		if ((int) SPI_processed != n)
+			elog(ERROR, "omnichannel: routing wrote %d offers instead of %d", (int) SPI_processed, n);
+		if (ndirty > 0)
+		{
+			args[0] = rt_int8_array(dirty, ndirty);
+			rt_run(P_FOLLOW_V1, args, NULL);
+		}
+		return;
+	}
 	args[7] = PointerGetDatum(construct_array(stamps, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[8] = rt_text_array(event, n);
 	args[9] = rt_text_array(decision, n);
