@@ -5,7 +5,8 @@
 # ends and closes each conversation HOLD s later (bench/routing_latency.c).
 # Prints p50/p90/p99/p99.9/max of enqueue-commit -> offer NOTIFY, at each
 # rate of RATES.  Run as root from the repository:
-#   bash bench/routing_latency.sh   (RATES="200 1000" SECONDS_LAT=60 HOLD=2 BENCH_PORT=54341 NO_BUILD=1)
+#   bash bench/routing_latency.sh   (RATES="200 1000" SECONDS_LAT=60 HOLD=2 BENCH_PORT=54341 NO_BUILD=1
+#                                    KPI_INTERVAL=15s: omnichannel.kpi_refresh_interval)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
@@ -17,7 +18,8 @@ if [ -z "${NO_BUILD:-}" ]; then
 	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
 fi
 log "cluster (worker on)"
-CLUSTER_EXTRA_CONF="max_wal_size = 4GB
+CLUSTER_EXTRA_CONF="omnichannel.kpi_refresh_interval = '${KPI_INTERVAL:-15s}'
+max_wal_size = 4GB
 checkpoint_timeout = 30min" start_cluster "${BENCH_PORT:-54341}"
 gcc -O2 -o "$RUN/routing_latency" bench/routing_latency.c -I"$($PG_CONFIG --includedir)" -lpq -lpthread || exit 1
 P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }

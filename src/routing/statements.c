@@ -65,10 +65,15 @@ static const PlanDef plan_defs[P_COUNT] = {
 	 * (omni._has_pending_offer(), load.c).
 	 */
 	[P_LOCK_CONVS] = {
-		/* $2: the queues, $3: the push workstreams (configuration cache) */
+		/*
+		 * $2: the queues, $3: the push workstreams (configuration cache).
+		 * The queues with open work come from the partial index of open
+		 * conversations (nothing open: one empty index probe).
+		 */
 		"SELECT c.id"
-		"  FROM (SELECT q.queue FROM unnest($2::text[]) q(queue)"
-		"         WHERE EXISTS (SELECT 1 FROM omni.queue_member m JOIN omni.agent_state s ON s.agent_id = m.agent_id"
+		"  FROM (SELECT q.queue FROM (SELECT DISTINCT cv.queue FROM omni.conversation cv"
+		"                              WHERE cv.state = 'open' OFFSET 0) q"
+		"         WHERE q.queue = ANY ($2::text[]) AND EXISTS (SELECT 1 FROM omni.queue_member m JOIN omni.agent_state s ON s.agent_id = m.agent_id"
 		"                        WHERE m.queue = q.queue AND s.logged_in OFFSET 0)"
 		"        OFFSET 0) q"
 		" CROSS JOIN LATERAL ("
