@@ -1,13 +1,17 @@
 /*
- * routing_latency.c — enqueue-commit → offer latency with the worker on.
+ * routing_latency.c — enqueue-commit → offer latency with the worker on,
+ * with the whole agent loop running.
  *
  * One thread enqueues at a fixed rate (autocommit: PQexec returns after the
  * commit) and notes when each enqueue returned; another LISTENs on
- * omni_offer, notes when each offer's NOTIFY arrived (NOTIFY is delivered
- * when the router commits) and accepts the offer on a third connection, as
- * an agent would.  Prints p50/p99/max over the conversations offered.
+ * omni_offer and notes when each offer's NOTIFY arrived (NOTIFY is delivered
+ * when the router commits); an acceptor accepts each offer on its own
+ * connection, as an agent would, and a finisher ends and closes each
+ * conversation HOLD seconds after it was accepted (the agent's handling
+ * time), which frees the capacity again.  Prints p50/p90/p99/p99.9/max over
+ * the conversations offered.
  *
- * usage: routing_latency "conninfo" rate_per_s seconds
+ * usage: routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +27,15 @@ static long first_id = -1, last_id = -1;
 static volatile int done = 0;
 static const char *conninfo;
 static int rate, seconds;
+static double hold = 2.0;
+
+/* Accepted conversations to end and close, with the time they are due. */
+#define FINISH_RING (1 << 20)
+static long fin_conv[FINISH_RING];
+static double fin_due[FINISH_RING];
+static long fin_head = 0, fin_tail = 0;
+static long finished = 0, accepted = 0, failed = 0;
+static pthread_mutex_t fin_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Offers to accept, handed from the listener to the acceptor thread. */
 static long ring[1 << 16];
@@ -74,9 +87,85 @@ acceptor(void *arg)
 		offer = ring[ring_tail++ % (1 << 16)];
 		pthread_mutex_unlock(&ring_lock);
 		snprintf(sql, sizeof(sql), "SELECT omni.accept(%ld)", offer);
-		PQclear(PQexec(acc, sql));
+		{
+			PGresult   *r = PQexec(acc, sql);
+
+			if (PQresultStatus(r) == PGRES_TUPLES_OK)
+			{
+				long		conv = atol(PQgetvalue(r, 0, 0));
+
+				pthread_mutex_lock(&fin_lock);
+				fin_conv[fin_head % FINISH_RING] = conv;
+				fin_due[fin_head % FINISH_RING] = now() + hold;
+				fin_head++;
+				accepted++;
+				pthread_mutex_unlock(&fin_lock);
+			}
+			else
+				__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED);
+			PQclear(r);
+		}
 	}
 	PQfinish(acc);
+	return NULL;
+}
+
+/* finisher ends and closes each accepted conversation once its time is up. */
+static void *
+finisher(void *arg)
+{
+	PGconn	   *fc = connect_or_die();
+
+	for (;;)
+	{
+		long		conv = -1;
+		double		due = 0;
+		int			empty;
+
+		pthread_mutex_lock(&fin_lock);
+		empty = (fin_tail == fin_head);
+		if (!empty)
+		{
+			conv = fin_conv[fin_tail % FINISH_RING];
+			due = fin_due[fin_tail % FINISH_RING];
+		}
+		pthread_mutex_unlock(&fin_lock);
+		if (empty)
+		{
+			struct timespec ts = {0, 1000000};
+
+			if (done)
+				break;
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (now() < due)
+		{
+			struct timespec ts = {0, 1000000};
+
+			if (done)
+				break;			/* the rest stay active: the run is over */
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		{
+			char		sql[160];
+			PGresult   *r;
+
+			snprintf(sql, sizeof(sql),
+					 "SELECT omni.end_conversation(%ld), omni.close_conversation(%ld)", conv, conv);
+			r = PQexec(fc, sql);
+			if (PQresultStatus(r) == PGRES_TUPLES_OK)
+				finished++;
+			else
+				__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED);
+			PQclear(r);
+		}
+		pthread_mutex_lock(&fin_lock);
+		fin_tail++;
+		pthread_mutex_unlock(&fin_lock);
+	}
+	PQfinish(fc);
 	return NULL;
 }
 
@@ -137,7 +226,7 @@ cmp(const void *a, const void *b)
 int
 main(int argc, char **argv)
 {
-	pthread_t	th, th2;
+	pthread_t	th, th2, th3;
 	PGconn	   *c;
 	double		start, next;
 	long		n = 0, k = 0, missing = 0;
@@ -151,10 +240,13 @@ main(int argc, char **argv)
 	conninfo = argv[1];
 	rate = atoi(argv[2]);
 	seconds = atoi(argv[3]);
+	if (argc > 4)
+		hold = atof(argv[4]);
 	t_commit = calloc(MAXC, sizeof(double));
 	t_offer = calloc(MAXC, sizeof(double));
 	pthread_create(&th, NULL, listener, NULL);
 	pthread_create(&th2, NULL, acceptor, NULL);
+	pthread_create(&th3, NULL, finisher, NULL);
 	c = connect_or_die();
 	{
 		struct timespec ts = {0, 300000000};
@@ -201,6 +293,7 @@ main(int argc, char **argv)
 	done = 1;
 	pthread_join(th, NULL);
 	pthread_join(th2, NULL);
+	pthread_join(th3, NULL);
 	lat = malloc(sizeof(double) * (last_id - first_id + 1));
 	for (long id = first_id; id <= last_id; id++)
 	{
@@ -212,11 +305,13 @@ main(int argc, char **argv)
 		lat[k++] = (t_offer[id] - t_commit[id]) * 1000.0;
 	}
 	qsort(lat, k, sizeof(double), cmp);
-	printf("latency: %ld enqueued in %.1f s (%.0f/s), %ld offered, %ld not offered\n",
-		   n, now() - start - 2, n / (double) seconds, k, missing);
+	printf("latency: %ld enqueued in %d s (%.0f/s asked %d/s), %ld offered, %ld not offered; "
+		   "%ld accepted, %ld ended and closed after %.1f s, %ld calls failed\n",
+		   n, seconds, n / (double) seconds, rate, k, missing, accepted, finished, hold, failed);
 	if (k > 0)
-		printf("latency enqueue-commit -> offer NOTIFY: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-			   lat[k / 2], lat[(long) (k * 0.90)], lat[(long) (k * 0.99)], lat[k - 1]);
+		printf("latency enqueue-commit -> offer NOTIFY: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
+			   "p99.9 %.2f ms, max %.2f ms\n",
+			   lat[k / 2], lat[(long) (k * 0.90)], lat[(long) (k * 0.99)], lat[(long) (k * 0.999)], lat[k - 1]);
 	PQfinish(c);
 	return 0;
 }

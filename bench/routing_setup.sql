@@ -1,10 +1,15 @@
--- bench/routing_setup.sql — 1,000 agents in 50 queues with skills (psql -v agents=.. -v queues=..).
+-- bench/routing_setup.sql — 1,000 agents in 50 queues with skills
+-- (psql -v agents=.. -v queues=.. [-v skills=..], default 20 skills).
 \set ON_ERROR_STOP 1
+\if :{?skills}
+\else
+\set skills 20
+\endif
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
 SELECT setseed(0.42);
-INSERT INTO omni.skill (name) SELECT 'skill' || g FROM generate_series(1, 20) g;
+INSERT INTO omni.skill (name) SELECT 'skill' || g FROM generate_series(1, :skills) g;
 INSERT INTO omni.queue (name, priority, assignment_method)
 SELECT 'q' || g, 100 + (g % 3),
        (ARRAY['highest_capacity', 'round_robin', 'least_active'])[1 + g % 3]::omni.assignment_method
@@ -23,7 +28,7 @@ SELECT 'agent' || g, 1000 FROM generate_series(1, :agents) g;
 INSERT INTO omni.agent_skill (agent_id, skill, proficiency)
 SELECT id, 'skill1', 3 + (id % 8) FROM omni.agent;
 INSERT INTO omni.agent_skill (agent_id, skill, proficiency)
-SELECT DISTINCT id, 'skill' || (2 + (id * 7 + k) % 19), 1 + (id + k) % 10 FROM omni.agent, generate_series(0, 1) k;
+SELECT DISTINCT id, 'skill' || (2 + (id * 7 + k) % (:skills - 1)), 1 + (id + k) % 10 FROM omni.agent, generate_series(0, 1) k;
 INSERT INTO omni.queue_member (queue, agent_id)
 SELECT DISTINCT 'q' || (1 + (id * k * 13) % :queues), id FROM omni.agent, generate_series(1, 3) k;
 SELECT count(*) FROM (SELECT omni.login(id) FROM omni.agent) s;

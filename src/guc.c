@@ -30,6 +30,10 @@ int			omni_max_message_bytes = 1048576;
 int			omni_max_messages_per_conversation = 10000;
 int			omni_kpi_refresh_min_interval_ms = 1000;
 
+/* Routing (src/routing/) */
+int			omni_route_batch_size = 500;
+bool		omni_route_count_eligible = true;
+
 /* Parsed value of omnichannel.mock_now; valid when omni_mock_now_set. */
 bool		omni_mock_now_set = false;
 TimestampTz omni_mock_now_value = 0;

@@ -37,7 +37,7 @@ extern void omni_define_gucs(void);
 /* clock.c: "now" as omnichannel sees it (a mock clock in tests) */
 extern TimestampTz omni_now(void);
 
-/* routing.c: one assignment cycle in the current transaction */
+/* routing/cycle.c: one assignment cycle in the current transaction */
 extern int	omni_route_cycle(bool *more, TimestampTz *min_expiry);
 
 /* shmem.c: shared state of the workers, wake-up at commit */

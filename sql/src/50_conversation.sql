@@ -454,8 +454,66 @@ COMMENT ON FUNCTION omni._routing_block(bigint) IS
 
 -- Offers ------------------------------------------------------------------------------
 
--- Offer conversation conv to agent a: the router's one way to make an offer.
--- Holds the agent's capacity until the offer ends.
+-- The one path that writes offers, used by the router (C, one call per cycle
+-- with every offer of the cycle) and by omni._make_offer (one offer): the
+-- offer rows, the capacity holds (kind offer), the agents' and the queues'
+-- rotation clocks, the 'offered' events, the routing decisions (restricted
+-- to supervisors and admins: omni.offer_decision), NOTIFY omni_offer with ids
+-- and state only, the agent's own channel (omni._notify_agent 'offer_made'), and
+-- presence following load for the agents in follow.  The caller has locked
+-- the conversations, then the agents, and checked eligibility.  Offer ids are
+-- taken from the sequence first so that every write is driven by the input
+-- rows alone (no join between the written rows: the cost is linear in the
+-- number of offers whatever plan is chosen).  Returns the offer ids.
+CREATE FUNCTION omni._write_offers(conversations bigint[], agents bigint[], queues text[],
+                                   expires timestamptz[], units integer[], profiles text[],
+                                   channels text[], stamps timestamptz[], events jsonb[],
+                                   decisions jsonb[], follow bigint[]) RETURNS SETOF bigint
+    LANGUAGE plpgsql AS $$
+DECLARE
+    t timestamptz := omni.now();
+BEGIN
+    RETURN QUERY
+    WITH u AS MATERIALIZED (
+        SELECT nextval('omni.offer_id_seq'::regclass) AS id, i.*
+          FROM (SELECT * FROM unnest(conversations, agents, queues, expires, units, profiles, channels,
+                                     stamps, events, decisions) AS i(c, a, q, e, n, p, ch, st, ev, d)
+                 ORDER BY i.st, i.c) i),
+    o AS (INSERT INTO omni.offer (id, conversation_id, agent_id, queue, created_at, expires_at)
+          OVERRIDING SYSTEM VALUE
+          SELECT u.id, u.c, u.a, u.q, t, u.e FROM u),
+    h AS (INSERT INTO omni.capacity_hold (conversation_id, agent_id, units, profile, since, kind, override)
+          SELECT u.c, u.a, u.n, u.p, t, 'offer', false FROM u
+          ON CONFLICT (conversation_id) DO UPDATE
+             SET agent_id = EXCLUDED.agent_id, units = EXCLUDED.units, profile = EXCLUDED.profile,
+                 since = EXCLUDED.since, kind = EXCLUDED.kind, override = EXCLUDED.override),
+    s AS (UPDATE omni.agent_state s SET last_assigned_at = m.st
+            FROM (SELECT u.a, max(u.st) AS st FROM u GROUP BY u.a) m WHERE s.agent_id = m.a),
+    r AS (INSERT INTO omni.queue_rotation (queue, agent_id, last_assigned_at)
+          SELECT u.q, u.a, max(u.st) FROM u GROUP BY u.q, u.a
+          ON CONFLICT (queue, agent_id) DO UPDATE SET last_assigned_at = EXCLUDED.last_assigned_at),
+    ev AS (INSERT INTO omni.event (at, kind, conversation_id, agent_id, offer_id, queue, channel,
+                                   from_state, to_state, actor, detail)
+           SELECT t, 'offered', u.c, u.a, u.id, u.q, u.ch, 'open', 'open', omni._caller_name(),
+                  coalesce(u.ev, '{}') FROM u ORDER BY u.id),
+    d AS (INSERT INTO omni.offer_decision (offer_id, conversation_id, agent_id, queue, at, detail)
+          SELECT u.id, u.c, u.a, u.q, t, u.d FROM u WHERE u.d IS NOT NULL)
+    SELECT u.id FROM u
+     CROSS JOIN LATERAL (SELECT pg_notify('omni_offer', json_build_object('offer_id', u.id, 'agent_id', u.a,
+                                          'conversation_id', u.c, 'expires_at', u.e)::text),
+                                omni._notify_agent(u.a, 'offer_made',
+                                                   jsonb_build_object('offer_id', u.id, 'conversation_id', u.c))) n
+     ORDER BY u.id;
+    -- Presence follows load (after the holds above are visible).
+    PERFORM omni._follow_load(f) FROM unnest(follow) f ORDER BY f;
+END $$;
+COMMENT ON FUNCTION omni._write_offers(bigint[], bigint[], text[], timestamptz[], integer[], text[], text[],
+                                       timestamptz[], jsonb[], jsonb[], bigint[]) IS
+    'The one path that writes offers (router and omni._make_offer): offers, capacity holds, rotation clocks, offered events, routing decisions, NOTIFY omni_offer (ids and state) and the agent channel, presence following load. Returns the offer ids.';
+
+-- Offer conversation conv to agent a (tests, scripts and the benchmark's
+-- hand-written router): locks, checks eligibility and writes the offer
+-- through omni._write_offers, as the router does.
 CREATE FUNCTION omni._make_offer(conv bigint, a bigint, why jsonb DEFAULT '{}') RETURNS bigint
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -464,11 +522,10 @@ DECLARE
     refusal text;
     oid_ bigint;
     t timestamptz := omni.now();
-    exp timestamptz;
 BEGIN
     c := omni._lock_conversation(conv);
     PERFORM omni._next_state(c, 'offer');
-    IF EXISTS (SELECT 1 FROM omni.offer WHERE conversation_id = c.id AND state = 'pending') THEN
+    IF omni._has_pending_offer(c.id) THEN
         RAISE EXCEPTION 'conversation % already has a pending offer', c.id
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
@@ -479,19 +536,13 @@ BEGIN
         RAISE EXCEPTION 'agent % cannot be offered conversation %', a, c.id
             USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = refusal || '.';
     END IF;
-    exp := t + w.offer_timeout;
-    INSERT INTO omni.offer (conversation_id, agent_id, queue, created_at, expires_at)
-    VALUES (c.id, a, c.queue, t, exp) RETURNING id INTO oid_;
-    PERFORM omni._hold_capacity(a, c, 'offer');
-    UPDATE omni.agent_state SET last_assigned_at = t WHERE agent_id = a;
-    PERFORM omni._log('offered', c, agent => a, offer => oid_, from_state => c.state, detail => why);
-    PERFORM pg_notify('omni_offer', json_build_object('offer_id', oid_, 'agent_id', a,
-                                                      'conversation_id', c.id, 'expires_at', exp)::text);
-    PERFORM omni._follow_load(a);
+    SELECT w_ INTO oid_ FROM omni._write_offers(ARRAY[c.id], ARRAY[a], ARRAY[c.queue], ARRAY[t + w.offer_timeout],
+                              ARRAY[w.capacity_units], ARRAY[w.capacity_profile], ARRAY[c.channel],
+                              ARRAY[t], ARRAY[coalesce(why, '{}')], ARRAY[NULL::jsonb], ARRAY[a]) w_;
     RETURN oid_;
 END $$;
 COMMENT ON FUNCTION omni._make_offer(bigint, bigint, jsonb) IS
-    'Offers an open conversation to an eligible agent (router use): holds capacity, logs, NOTIFY omni_offer.';
+    'Offers an open conversation to an eligible agent: locks, checks eligibility, then writes through omni._write_offers (the router''s path).';
 
 -- End a pending offer as rejected, expired or rescinded: capacity released,
 -- the conversation keeps its place in the queue.  The conversation must be

@@ -1,6 +1,6 @@
 -- 55_routing.sql — the unified routing engine (SPEC §2, §3, §5; docs/routing.md):
 -- custom assignment rules, overflow and operating hours, percentage split,
--- the assignment cycle omni.route() (C, src/routing.c), the time-driven
+-- the assignment cycle omni.route() (C, src/routing/), the time-driven
 -- omni.tick(), the decision log, the wake-up at commit and the worker status.
 
 -- Custom assignment rules ---------------------------------------------------------
@@ -302,6 +302,42 @@ COMMENT ON COLUMN omni.queue_rotation.queue IS 'Queue.';
 COMMENT ON COLUMN omni.queue_rotation.agent_id IS 'Agent.';
 COMMENT ON COLUMN omni.queue_rotation.last_assigned_at IS 'Last offer from this queue (strictly increasing per cycle, so ties never happen).';
 
+-- Routing configuration cache (src/routing/config.c) ----------------------------------
+
+-- Each backend keeps the routing configuration (skills, queues, custom rules,
+-- push workstreams) in memory; a change to these tables invalidates every
+-- backend's copy when it commits (relcache invalidation), so the next cycle
+-- reads it again and an idle cycle reads no configuration at all.
+CREATE FUNCTION omni._routing_config_changed() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_routing_config_changed';
+COMMENT ON FUNCTION omni._routing_config_changed() IS
+    'Statement trigger on the routing configuration tables: invalidates every backend''s cached routing configuration at commit.';
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.skill
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.queue
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.workstream
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.assignment_rule
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+
+CREATE FUNCTION omni._routing_cache_loads() RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'omni_routing_cache_loads';
+COMMENT ON FUNCTION omni._routing_cache_loads() IS
+    'How many times this backend has read the routing configuration (tests: an idle cycle reads none).';
+REVOKE ALL ON FUNCTION omni._routing_config_changed(), omni._routing_cache_loads() FROM PUBLIC;
+
+CREATE FUNCTION omni._has_pending_offer(conversation_id bigint) RETURNS boolean
+    LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'omni_has_pending_offer';
+COMMENT ON FUNCTION omni._has_pending_offer(bigint) IS
+    'Whether the conversation has a pending offer: one probe of offer_one_pending_idx from C, so the routing cycle''s candidate scan costs the same whatever the planner statistics say.';
+REVOKE ALL ON FUNCTION omni._has_pending_offer(bigint) FROM PUBLIC;
+
+-- The candidate scan of a routing cycle walks this index in queue order and
+-- stops after a batch; ties on queued_at (a burst enqueued in one
+-- transaction) are broken by id without a sort.
+CREATE INDEX conversation_route_idx ON omni.conversation (queue, priority, queued_at, id) WHERE state = 'open';
+
 -- The assignment cycle ------------------------------------------------------------
 
 CREATE FUNCTION omni.route() RETURNS integer
@@ -460,38 +496,70 @@ CREATE FUNCTION omni.routing_invariant_violations(
       FROM omni.offer o WHERE o.state = 'pending' AND o.expires_at <= omni.now()
     UNION ALL
     -- 6. no open push conversation left while an eligible agent has room
-    SELECT 'open_with_eligible_agent', c.id, m.agent_id, 'queue ' || c.queue
+    SELECT 'open_with_eligible_agent', c.id, m.agent_id,
+           'queue ' || c.queue || CASE WHEN q.assignment_method = 'custom'
+                                       THEN ' (custom: no assignment rule matches the agent, or it is being routed)'
+                                       ELSE '' END
       FROM omni.conversation c
       JOIN omni.workstream w ON w.name = c.workstream AND w.mode = 'push'
+      JOIN omni.queue q ON q.name = c.queue
       JOIN omni.queue_member m ON m.queue = c.queue
      WHERE c.state = 'open'
        AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending')
        AND omni._eligibility_refusal(m.agent_id, c) IS NULL
 $$;
 COMMENT ON FUNCTION omni.routing_invariant_violations() IS
-    'Rows that break a routing invariant (empty when all hold): two live offers, an offer for an assigned conversation, capacity held by the wrong agent, an agent over capacity or over a profile without a supervisor override, an expired offer still pending, an open conversation while an eligible agent has room (call omni.route() first).';
+    'Rows that break a routing invariant (empty when all hold): two live offers, an offer for an assigned conversation, capacity held by the wrong agent, an agent over capacity or over a profile without a supervisor override, an expired offer still pending, an open conversation while an eligible agent has room (call omni.route() first; in a custom queue this also lists agents no assignment rule matches, whose work stays queued by design).';
 
 -- Decision log -------------------------------------------------------------------
 
+-- Why each offer went to its agent, with the colleagues it was compared with
+-- (the runner-up's id and key values, custom-rule attribute values, how many
+-- were eligible): routing data about other agents, so it is kept apart from
+-- the agent's own 'offered' event and only the queue's supervisors and
+-- admins read it (issue 10, finding 2).  Written by omni._write_offers.
+CREATE TABLE omni.offer_decision (
+    offer_id         bigint PRIMARY KEY,
+    conversation_id  bigint NOT NULL,
+    agent_id         bigint NOT NULL,
+    queue            text NOT NULL,
+    at               timestamptz NOT NULL,
+    detail           jsonb NOT NULL
+);
+COMMENT ON TABLE omni.offer_decision IS
+    'The routing decision behind each offer the router made (read it through omni.routing_decision): supervisors of the queue and admins only, since it compares the chosen agent with its colleagues.';
+COMMENT ON COLUMN omni.offer_decision.offer_id IS 'Offer (omni.offer.id).';
+COMMENT ON COLUMN omni.offer_decision.conversation_id IS 'Conversation offered.';
+COMMENT ON COLUMN omni.offer_decision.agent_id IS 'Agent chosen.';
+COMMENT ON COLUMN omni.offer_decision.queue IS 'Queue the conversation was in.';
+COMMENT ON COLUMN omni.offer_decision.at IS 'When the offer was made.';
+COMMENT ON COLUMN omni.offer_decision.detail IS
+    '{method, skill_match, eligible, rule, order_by, key, runner_up: {agent_id, key}, cycle}.';
+SELECT pg_catalog.pg_extension_config_dump('omni.offer_decision', '');
+ALTER TABLE omni.offer_decision ENABLE ROW LEVEL SECURITY;
+CREATE POLICY admin_all ON omni.offer_decision FOR SELECT TO omnichannel_admin USING (true);
+CREATE POLICY supervisor_queues ON omni.offer_decision FOR SELECT TO omnichannel_supervisor
+    USING (EXISTS (SELECT 1 FROM omni.queue_supervisor s
+                    WHERE s.queue = offer_decision.queue AND pg_has_role(current_user, s.db_role, 'MEMBER')));
+
 CREATE VIEW omni.routing_decision WITH (security_invoker = true) AS
-SELECT e.offer_id,
-       e.conversation_id,
-       e.agent_id,
-       e.queue,
-       e.at,
-       e.detail ->> 'method' AS method,
-       e.detail ->> 'skill_match' AS skill_match,
-       (e.detail ->> 'rule')::integer AS rule_position,
-       (e.detail ->> 'eligible')::integer AS eligible_count,
-       ARRAY(SELECT jsonb_array_elements_text(e.detail -> 'order_by')) AS order_by,
-       e.detail -> 'key' AS chosen_key,
-       (e.detail #>> '{runner_up,agent_id}')::bigint AS runner_up_agent_id,
-       e.detail #> '{runner_up,key}' AS runner_up_key,
-       (e.detail ->> 'cycle')::bigint AS cycle
-  FROM omni.event e
- WHERE e.kind = 'offered';
+SELECT d.offer_id,
+       d.conversation_id,
+       d.agent_id,
+       d.queue,
+       d.at,
+       d.detail ->> 'method' AS method,
+       d.detail ->> 'skill_match' AS skill_match,
+       (d.detail ->> 'rule')::integer AS rule_position,
+       (d.detail ->> 'eligible')::integer AS eligible_count,
+       ARRAY(SELECT jsonb_array_elements_text(d.detail -> 'order_by')) AS order_by,
+       d.detail -> 'key' AS chosen_key,
+       (d.detail #>> '{runner_up,agent_id}')::bigint AS runner_up_agent_id,
+       d.detail #> '{runner_up,key}' AS runner_up_key,
+       (d.detail ->> 'cycle')::bigint AS cycle
+  FROM omni.offer_decision d;
 COMMENT ON VIEW omni.routing_decision IS
-    'Why each offer went to its agent: the assignment method, the key values compared for the chosen agent and the runner-up, and how many agents were eligible (from the detail of the ''offered'' events).';
+    'Why each offer the router made went to its agent: the assignment method, the key values compared for the chosen agent and the runner-up, and how many agents were eligible (omni.offer_decision; supervisors of the queue and admins).';
 COMMENT ON COLUMN omni.routing_decision.offer_id IS 'Offer.';
 COMMENT ON COLUMN omni.routing_decision.conversation_id IS 'Conversation offered.';
 COMMENT ON COLUMN omni.routing_decision.agent_id IS 'Agent chosen.';
@@ -516,9 +584,11 @@ GRANT SELECT ON omni.assignment_rule, omni.queue_overflow, omni.queue_hours, omn
     TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
 GRANT INSERT, UPDATE, DELETE ON omni.assignment_rule, omni.queue_overflow, omni.queue_hours,
                                 omni.route_rule_split TO omnichannel_admin;
-REVOKE ALL ON omni.routing_decision FROM PUBLIC;
-GRANT SELECT ON omni.routing_decision TO omnichannel_supervisor, omnichannel_admin;
+REVOKE ALL ON omni.routing_decision, omni.offer_decision FROM PUBLIC;
+GRANT SELECT ON omni.routing_decision, omni.offer_decision TO omnichannel_supervisor, omnichannel_admin;
 
+REVOKE ALL ON FUNCTION omni._write_offers(bigint[], bigint[], text[], timestamptz[], integer[], text[], text[],
+                                           timestamptz[], jsonb[], jsonb[], bigint[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION omni.route(), omni.tick(), omni.next_deadline(),
                        omni._wake_router(), omni._wake_launcher() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION omni.route(), omni.tick(), omni.next_deadline() TO omnichannel_admin;

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# bench/routing_latency.sh — live latency with the whole agent loop (issue 8):
+# the routing worker on, KPI refresh at its default interval; a client
+# enqueues at RATE/s for SECONDS s, LISTENs on omni_offer, accepts each offer,
+# ends and closes each conversation HOLD s later (bench/routing_latency.c).
+# Prints p50/p90/p99/p99.9/max of enqueue-commit -> offer NOTIFY, at each
+# rate of RATES.  Run as root from the repository:
+#   bash bench/routing_latency.sh   (RATES="200 1000" SECONDS_LAT=60 HOLD=2 BENCH_PORT=54341 NO_BUILD=1
+#                                    KPI_INTERVAL=15s: omnichannel.kpi_refresh_interval)
+# Never part of the test suite (it measures time).
+cd "$(dirname "$0")/.."
+. test/cluster.sh
+set +e
+RATES=${RATES:-"200 1000"}; SECONDS_LAT=${SECONDS_LAT:-60}; HOLD=${HOLD:-2}
+AGENTS=${AGENTS:-1000}; QUEUES=${QUEUES:-50}
+if [ -z "${NO_BUILD:-}" ]; then
+	log "build + install"
+	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
+fi
+log "cluster (worker on)"
+CLUSTER_EXTRA_CONF="omnichannel.kpi_refresh_interval = '${KPI_INTERVAL:-15s}'
+max_wal_size = 4GB
+checkpoint_timeout = 30min" start_cluster "${BENCH_PORT:-54341}"
+gcc -O2 -o "$RUN/routing_latency" bench/routing_latency.c -I"$($PG_CONFIG --includedir)" -lpq -lpthread || exit 1
+P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
+for rate in $RATES; do
+	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'
+	P -v agents="$AGENTS" -v queues="$QUEUES" -f bench/routing_setup.sql >/dev/null
+	sleep 2		# the launcher starts the database's worker
+	log "latency at $rate/s for ${SECONDS_LAT}s, hold ${HOLD}s"
+	"$RUN/routing_latency" "host=$PGHOST port=$PGPORT dbname=bench user=postgres" "$rate" "$SECONDS_LAT" "$HOLD"
+	P -At -c "SELECT 'worker: cycles=' || cycles || ' offers=' || offers || ' wakeups=' || wakeups || ' kpi_refreshes=' || kpi_refreshes || ' errors=' || errors FROM omni.worker_status"
+	P -At -c "SELECT 'invariant violations: ' || count(*) FROM omni.routing_invariant_violations()"
+done
+stop_cluster
+trap - EXIT

@@ -1,0 +1,461 @@
+/*-------------------------------------------------------------------------
+ *
+ * load.c
+ *	  Loading phase of a routing cycle: configuration, the candidate
+ *	  conversations (locked), the logged-in members of their queues (not
+ *	  locked), their skills, capacity profiles and declines.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
+#include "executor/tuptable.h"
+#include "utils/fmgroids.h"
+#include "utils/inval.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include <math.h>
+
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/json.h"
+#include "utils/fmgrprotos.h"
+#include "utils/jsonb.h"
+#include "utils/jsonpath.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#include "omnichannel.h"
+#include "routing/routing.h"
+
+/* ---------------------------------------------------------------------------
+ * Loading
+ * ---------------------------------------------------------------------------
+ */
+
+/*
+ * rt_lock_and_load_conversations locks the candidates and reads them again with
+ * a fresh snapshot (a concurrent offer committed between our snapshot and our
+ * lock would otherwise be missed).  Returns false when there is nothing to do.
+ */
+bool
+rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
+{
+	Datum		args[3];
+	int64	   *ids;
+	int			n;
+	MemoryContext old;
+	char	  **names;
+
+	old = MemoryContextSwitchTo(rc->cxt);
+	args[0] = Int32GetDatum(omni_route_batch_size);
+	names = palloc(sizeof(char *) * Max(rc->nqueues, 1));
+	for (int i = 0; i < rc->nqueues; i++)
+		names[i] = rc->queues[i].name;
+	args[1] = rt_text_array(names, rc->nqueues);
+	names = palloc(sizeof(char *) * Max(rc->nws, 1));
+	for (int i = 0; i < rc->nws; i++)
+		names[i] = rc->ws[i].name;
+	args[2] = rt_text_array(names, rc->nws);
+	MemoryContextSwitchTo(old);
+	rt_run(rc->legacy_sql ? P_LOCK_CONVS_V1 : P_LOCK_CONVS, args, NULL);
+	n = SPI_processed;
+	if (n == 0)
+		return false;
+	old = MemoryContextSwitchTo(rc->cxt);
+	ids = palloc(sizeof(int64) * n);
+	for (int i = 0; i < n; i++)
+		ids[i] = rt_col_int8(i, 1);
+	args[0] = rt_int8_array(ids, n);
+	args[1] = BoolGetDatum(rc->any_custom);
+	MemoryContextSwitchTo(old);
+
+	rt_run(rc->legacy_sql ? P_LOAD_CONVS_V1 : P_LOAD_CONVS, args, NULL);
+	old = MemoryContextSwitchTo(rc->cxt);
+	rc->convs = palloc0(sizeof(RConv) * Max(SPI_processed, 1));
+	rc->nconvs = 0;
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		RConv	   *c = &rc->convs[rc->nconvs];
+		bool		isnull;
+		Datum		d;
+		char	   *qname = rt_col_text(i, 2);
+		char	   *wname = rt_col_text(i, 3);
+
+		c->id = rt_col_int8(i, 1);
+		c->queue = rt_find_queue(rc, qname);
+		c->ws = rt_find_ws(rc, wname);
+		if (c->queue < 0 || c->ws < 0)
+			continue;			/* configuration changed under us */
+		c->channel = rt_col_text(i, 4);
+		d = rt_col(i, 5, &isnull);
+		if (!isnull)
+		{
+			Datum	   *names,
+					   *levels;
+			bool	   *nn;
+			int			nn1,
+						nn2;
+
+			deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT, &names, &nn, &nn1);
+			deconstruct_array(DatumGetArrayTypeP(rt_col(i, 6, &isnull)), INT4OID, 4, true, TYPALIGN_INT,
+							  &levels, &nn, &nn2);
+			c->nreq = Min(nn1, nn2);
+			c->req_skill = palloc(sizeof(int) * Max(c->nreq, 1));
+			c->req_level = palloc(sizeof(int) * Max(c->nreq, 1));
+			for (int k = 0; k < c->nreq; k++)
+			{
+				c->req_skill[k] = rt_find_skill(rc, TextDatumGetCString(names[k]));
+				c->req_level[k] = DatumGetInt32(levels[k]);
+			}
+		}
+		d = rt_col(i, 7, &isnull);
+		c->vars = isnull ? NULL : DatumGetJsonbPCopy(d);
+		rc->nconvs++;
+	}
+	MemoryContextSwitchTo(old);
+	if (rc->nconvs < n)
+		*skipped = true;
+	return rc->nconvs > 0;
+}
+
+/* rt_load_agents reads the logged-in members of the queues in play (no locks). */
+void
+rt_load_agents(RCycle *rc)
+{
+	char	  **qnames;
+	int			nq = 0;
+	int64	   *ids;
+	int			n;
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+	MemoryContext old;
+	bool	   *inplay;
+
+	old = MemoryContextSwitchTo(rc->cxt);
+	inplay = palloc0(sizeof(bool) * Max(rc->nqueues, 1));
+	for (int i = 0; i < rc->nconvs; i++)
+		inplay[rc->convs[i].queue] = true;
+	qnames = palloc(sizeof(char *) * Max(rc->nqueues, 1));
+	for (int i = 0; i < rc->nqueues; i++)
+		if (inplay[i])
+			qnames[nq++] = rc->queues[i].name;
+	args[0] = rt_text_array(qnames, nq);
+	args[1] = BoolGetDatum(rc->any_custom);
+	MemoryContextSwitchTo(old);
+
+	/*
+	 * Read without locking: only the agents chosen are locked, just before
+	 * the write, and checked to be as we read them (rt_check_chosen_agents).
+	 */
+	rt_run(P_LOAD_AGENTS, args, nulls);
+	old = MemoryContextSwitchTo(rc->cxt);
+	rc->nagents = n = SPI_processed;
+	rc->agents = palloc0(sizeof(RAgent) * Max(rc->nagents, 1));
+	ids = palloc(sizeof(int64) * Max(n, 1));
+	for (int i = 0; i < rc->nagents; i++)
+	{
+		RAgent	   *a = &rc->agents[i];
+		bool		isnull;
+		Datum		d;
+
+		a->id = rt_col_int8(i, 1);
+		a->total = rt_col_int4(i, 2);
+		a->presence = rt_col_text(i, 3);
+		a->base = rt_col_int4(i, 4);
+		a->chosen = rt_col_text(i, 5);
+		a->chosen_base = rt_col_int4(i, 6);
+		a->chosen_system = rt_col_bool(i, 7);
+		a->logged_in = rt_col_bool(i, 8);
+		a->last_assigned = rt_col_time(i, 9);
+		a->last_released = rt_col_time(i, 10);
+		a->used = rt_col_int4(i, 11);
+		d = rt_col(i, 12, &isnull);
+		a->doc = isnull ? NULL : DatumGetJsonbPCopy(d);
+		a->read_used = a->used;
+		a->read_presence = a->presence;
+		a->read_chosen = a->chosen;
+		ids[i] = a->id;
+		if (a->last_assigned > (double) rc->stamp)
+			rc->stamp = (TimestampTz) a->last_assigned;
+	}
+	MemoryContextSwitchTo(old);
+	if (n == 0)
+		return;
+
+	/* Queue memberships with the per-queue rotation clock. */
+	args[0] = rt_text_array(qnames, nq);
+	rt_run(P_MEMBERS, args, NULL);		/* members not loaded above are skipped */
+	old = MemoryContextSwitchTo(rc->cxt);
+	{
+		int		   *count = palloc0(sizeof(int) * Max(rc->nqueues, 1));
+		int			rows = SPI_processed;
+		int		   *rq = palloc(sizeof(int) * Max(rows, 1));
+		int		   *ra = palloc(sizeof(int) * Max(rows, 1));
+		double	   *rt = palloc(sizeof(double) * Max(rows, 1));
+		bool	   *rotated = palloc(sizeof(bool) * Max(rows, 1));
+
+		for (int i = 0; i < rows; i++)
+		{
+			rq[i] = rt_find_queue(rc, rt_col_text(i, 1));
+			ra[i] = rt_find_agent(rc, rt_col_int8(i, 2));
+			rt[i] = rt_col_time(i, 3);
+			if (rq[i] >= 0 && ra[i] >= 0)
+				count[rq[i]]++;
+			/*
+			 * Offer stamps follow the rotation clocks the router wrote (one
+			 * clock, omni.now()), never a member's added_at, which may come
+			 * from another clock (issue 11, defect 5).
+			 */
+			rotated[i] = rt_col_bool(i, 4);
+			if (rotated[i] && rt[i] > (double) rc->stamp)
+				rc->stamp = (TimestampTz) rt[i];
+		}
+		for (int q = 0; q < rc->nqueues; q++)
+		{
+			rc->queues[q].member_agent = palloc(sizeof(int) * Max(count[q], 1));
+			rc->queues[q].member_rot = palloc(sizeof(double) * Max(count[q], 1));
+			rc->queues[q].member_rot_at = palloc(sizeof(double) * Max(count[q], 1));
+			rc->queues[q].nmembers = 0;
+		}
+		for (int i = 0; i < rows; i++)
+		{
+			RQueue	   *q;
+
+			if (rq[i] < 0 || ra[i] < 0)
+				continue;
+			q = &rc->queues[rq[i]];
+			q->member_agent[q->nmembers] = ra[i];
+			q->member_rot[q->nmembers] = rotated[i] ? rt[i] : rt[i] - NEVER_ROTATED_LEAD;
+			q->member_rot_at[q->nmembers] = rt[i];
+			q->nmembers++;
+		}
+	}
+	MemoryContextSwitchTo(old);
+
+	/* Skills: only when a conversation requires some or custom rules may use them */
+	{
+		bool		need = rc->any_custom;
+
+		for (int i = 0; i < rc->nconvs && !need; i++)
+			need = rc->convs[i].nreq > 0;
+		if (!need)
+			goto profiles;
+	}
+	args[0] = rt_int8_array(ids, n);
+	rt_run(P_AGENT_SKILLS, args, NULL);
+	old = MemoryContextSwitchTo(rc->cxt);
+	for (uint64 i = 0, j; i < SPI_processed; i = j)
+	{
+		int			ai = rt_agent_rows(rc, i, &j);
+
+		if (ai >= 0)
+		{
+			RAgent	   *a = &rc->agents[ai];
+
+			a->nskills = j - i;
+			a->skill = palloc(sizeof(int) * a->nskills);
+			a->prof = palloc(sizeof(int) * a->nskills);
+			for (uint64 k = i; k < j; k++)
+			{
+				a->skill[k - i] = rt_find_skill(rc, rt_col_text(k, 2));
+				a->prof[k - i] = rt_col_int4(k, 3);
+			}
+		}
+	}
+	MemoryContextSwitchTo(old);
+
+profiles:
+	/* Capacity profiles */
+	args[0] = rt_int8_array(ids, n);
+	args[1] = TimestampTzGetDatum(rc->now);
+	rt_run(P_PROFILES, args, NULL);
+	old = MemoryContextSwitchTo(rc->cxt);
+	for (uint64 i = 0, j; i < SPI_processed; i = j)
+	{
+		int			ai = rt_agent_rows(rc, i, &j);
+
+		if (ai >= 0)
+		{
+			RAgent	   *a = &rc->agents[ai];
+
+			a->nprofiles = j - i;
+			a->profiles = palloc0(sizeof(AgentProfile) * a->nprofiles);
+			for (uint64 k = i; k < j; k++)
+			{
+				AgentProfile *p = &a->profiles[k - i];
+
+				p->name = rt_col_text(k, 2);
+				p->limit = rt_col_int4(k, 3);
+				p->blocking = rt_col_bool(k, 4);
+				p->end_of_day = rt_col_bool(k, 5);
+				p->held = rt_col_int4(k, 6);
+				p->used_today = rt_col_int4(k, 7);
+			}
+			a->read_held = palloc(sizeof(int) * a->nprofiles);
+			a->read_used_today = palloc(sizeof(int) * a->nprofiles);
+			for (int k = 0; k < a->nprofiles; k++)
+			{
+				a->read_held[k] = a->profiles[k].held;
+				a->read_used_today[k] = a->profiles[k].used_today;
+			}
+		}
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* rt_load_declines reads how often each agent declined each candidate conversation. */
+void
+rt_load_declines(RCycle *rc)
+{
+	int64	   *ids;
+	Datum		args[1];
+	MemoryContext old;
+
+	old = MemoryContextSwitchTo(rc->cxt);
+	ids = palloc(sizeof(int64) * Max(rc->nconvs, 1));
+	for (int i = 0; i < rc->nconvs; i++)
+		ids[i] = rc->convs[i].id;
+	args[0] = rt_int8_array(ids, rc->nconvs);
+	MemoryContextSwitchTo(old);
+	rt_run(P_DECLINES, args, NULL);
+	old = MemoryContextSwitchTo(rc->cxt);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		int64		cid = rt_col_int8(i, 1);
+		int			ai = rt_find_agent(rc, rt_col_int8(i, 2));
+
+		if (ai < 0)
+			continue;
+		for (int k = 0; k < rc->nconvs; k++)
+		{
+			RConv	   *c = &rc->convs[k];
+
+			if (c->id != cid)
+				continue;
+			if (c->declines == NULL)
+				c->declines = palloc(sizeof(Decline) * DECLINES_CHUNK);
+			else if (c->ndeclines % DECLINES_CHUNK == 0)
+				c->declines = repalloc(c->declines, sizeof(Decline) * (c->ndeclines + DECLINES_CHUNK));
+			c->declines[c->ndeclines].agent = ai;
+			c->declines[c->ndeclines].count = rt_col_int4(i, 3);
+			c->ndeclines++;
+			break;
+		}
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* ---------------------------------------------------------------------------
+ * The pending-offer probe
+ * ---------------------------------------------------------------------------
+ *
+ * "Has this conversation a pending offer?" is asked once per candidate
+ * conversation, thousands of times a cycle after a burst.  Planned as a
+ * sub-select it is only as good as the statistics the plan was made with:
+ * with plans made while omni.offer was empty the planner may walk another
+ * index of pending offers for every conversation (O(conversations x
+ * offers)).  So the probe goes through the one index that answers it,
+ * offer_one_pending_idx (conversation_id WHERE state = 'pending'), from C.
+ */
+static Oid	pending_heap = InvalidOid;
+static Oid	pending_index = InvalidOid;
+static bool pending_cached = false;		/* set for the duration of a cycle */
+static bool pending_callback = false;
+
+/* A dropped or changed omni.offer (DROP EXTENSION, ...) forgets the OIDs. */
+static void
+pending_relcache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == pending_heap || relid == pending_index)
+		pending_cached = false;
+}
+
+static void
+lookup_pending_index(Oid *heap, Oid *index)
+{
+	Oid			nsp = get_namespace_oid("omni", false);
+
+	*heap = get_relname_relid("offer", nsp);
+	*index = get_relname_relid("offer_one_pending_idx", nsp);
+	if (!OidIsValid(*heap) || !OidIsValid(*index))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("omni.offer or its index offer_one_pending_idx is missing"),
+				 errhint("Reinstall the extension: DROP EXTENSION omnichannel; CREATE EXTENSION omnichannel.")));
+}
+
+/* rt_find_pending_index looks up omni.offer and its pending index for a cycle. */
+void
+rt_find_pending_index(void)
+{
+	if (!pending_callback)
+	{
+		CacheRegisterRelcacheCallback(pending_relcache_callback, (Datum) 0);
+		pending_callback = true;
+	}
+	lookup_pending_index(&pending_heap, &pending_index);
+	pending_cached = true;
+}
+
+/* rt_forget_pending_index: outside a cycle the probe looks the index up each time. */
+void
+rt_forget_pending_index(void)
+{
+	pending_cached = false;
+}
+
+static bool
+pending_offer_exists(int64 conversation_id)
+{
+	Relation	heap;
+	Relation	index;
+	IndexScanDesc scan;
+	ScanKeyData key;
+	TupleTableSlot *slot;
+	bool		found;
+	Oid			heap_oid = pending_heap;
+	Oid			index_oid = pending_index;
+
+	if (!pending_cached)
+		lookup_pending_index(&heap_oid, &index_oid);
+	heap = table_open(heap_oid, AccessShareLock);
+	index = index_open(index_oid, AccessShareLock);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(conversation_id));
+	slot = table_slot_create(heap, NULL);
+	scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	/* a version found through the partial index is one with state 'pending' */
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, AccessShareLock);
+	table_close(heap, AccessShareLock);
+	return found;
+}
+
+PG_FUNCTION_INFO_V1(omni_has_pending_offer);
+
+/* omni._has_pending_offer(conversation_id): an index probe, whatever the statistics. */
+Datum
+omni_has_pending_offer(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(pending_offer_exists(PG_GETARG_INT64(0)));
+}

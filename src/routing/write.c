@@ -1,0 +1,306 @@
+/*-------------------------------------------------------------------------
+ *
+ * write.c
+ *	  Writing phase of a routing cycle: apply each choice in memory,
+ *	  lock and re-check the chosen agents, write every offer of the cycle.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/json.h"
+#include "utils/fmgrprotos.h"
+#include "utils/jsonb.h"
+#include "utils/jsonpath.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#include "omnichannel.h"
+#include "routing/routing.h"
+
+/* follow_load mirrors omni._follow_load so later choices see the new presence. */
+static void
+follow_load(RAgent *a)
+{
+	const char *target;
+	int			tbase;
+
+	if (!a->logged_in || a->chosen_system || (a->chosen_base != BASE_AVAILABLE && a->chosen_base != BASE_BUSY))
+		return;
+	if (a->used >= a->total || rt_blocked(a, true))
+		target = "Busy - DND", tbase = BASE_BUSY_DND;
+	else if (a->used > 0)
+	{
+		target = a->chosen_base == BASE_BUSY ? a->chosen : "Busy";
+		tbase = BASE_BUSY;
+	}
+	else
+	{
+		target = a->chosen_base == BASE_AVAILABLE ? a->chosen : "Available";
+		tbase = BASE_AVAILABLE;
+	}
+	if (strcmp(target, a->presence) != 0)
+	{
+		a->presence = (char *) target;
+		a->base = tbase;
+		a->presence_dirty = true;
+	}
+}
+
+/* rt_record_offer applies an offer to the in-memory state and queues its write. */
+void
+rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
+{
+	int			ai = q->member_agent[ch->best];
+	RAgent	   *a = &rc->agents[ai];
+	ROffer	   *o = &rc->offers[rc->noffers++];
+	StringInfoData common;
+	StringInfoData event;
+	StringInfoData decision;
+	TimestampTz stamp = Max(rc->now, rc->stamp + 1);
+
+	rc->stamp = stamp;
+
+	/*
+	 * What the agent's own 'offered' event says (its own key values only)
+	 * and the full decision with the colleagues it was compared with, which
+	 * only supervisors of the queue and admins read (omni.offer_decision).
+	 */
+	initStringInfo(&common);
+	appendStringInfo(&common, "\"method\": \"%s\", \"skill_match\": \"%s\"",
+					 routing_method_names[q->method], w->closest ? "closest" : "exact");
+	if (ch->rule >= 0)
+		appendStringInfo(&common, ", \"rule\": %d", ch->rule);
+	appendStringInfoString(&common, ", \"order_by\": [");
+	for (int i = 0; i < ch->best_key.n; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&common, ", ");
+		escape_json(&common, ch->best_key.name[i]);
+	}
+	appendStringInfoString(&common, "], \"key\": ");
+	rt_key_json(&common, &ch->best_key);
+	appendStringInfo(&common, ", \"cycle\": " UINT64_FORMAT, routing_cycle_no);
+
+	initStringInfo(&event);
+	appendStringInfo(&event, "{%s}", common.data);
+
+	initStringInfo(&decision);
+	appendStringInfo(&decision, "{%s, \"eligible\": ", common.data);
+	if (ch->eligible >= 0)
+		appendStringInfo(&decision, "%d", ch->eligible);
+	else
+		appendStringInfoString(&decision, "null");
+	if (ch->runner >= 0)
+	{
+		appendStringInfo(&decision, ", \"runner_up\": {\"agent_id\": " INT64_FORMAT ", \"key\": ",
+						 rc->agents[q->member_agent[ch->runner]].id);
+		rt_key_json(&decision, &ch->runner_key);
+		appendStringInfoString(&decision, "}}");
+	}
+	else
+		appendStringInfoString(&decision, ", \"runner_up\": null}");
+	pfree(common.data);
+
+	o->conv = c->id;
+	o->agent = a->id;
+	o->queue = q->name;
+	o->expires = rc->now + w->timeout_us;
+	o->units = w->units;
+	o->profile = w->profile;
+	o->channel = c->channel;
+	o->event = event.data;
+	o->decision = decision.data;
+	o->stamp = stamp;
+
+	/* The agent's load, clocks and presence as the SQL helpers will leave them. */
+	a->used += w->units;
+	a->last_assigned = (double) stamp;
+	q->member_rot[ch->best] = q->member_rot_at[ch->best] = (double) stamp;
+	if (w->profile)
+		for (int i = 0; i < a->nprofiles; i++)
+			if (strcmp(a->profiles[i].name, w->profile) == 0 && !a->profiles[i].end_of_day)
+				a->profiles[i].held++;
+	follow_load(a);
+	/* Its heap entries (in every queue) are stale now and re-ranked when popped. */
+	a->version++;
+}
+
+/*
+ * rt_check_chosen_agents locks the agents that got offers (SKIP LOCKED) and
+ * reads them again: an agent whose load, presence or profile counts changed
+ * since the cycle read them, or that another session holds, gets no offer
+ * this cycle (its conversations stay queued for the next one).  Once locked,
+ * nobody else can add load to it until we commit.  Returns false when an
+ * offer was dropped.
+ */
+bool
+rt_check_chosen_agents(RCycle *rc)
+{
+	int64	   *ids = palloc(sizeof(int64) * Max(rc->nagents, 1));
+	int			n = 0;
+	Datum		args[2];
+	bool	   *locked = palloc0(sizeof(bool) * Max(rc->nagents, 1));
+	bool		all_ok = true;
+	int			kept = 0;
+
+	for (int i = 0; i < rc->nagents; i++)
+		if (rc->agents[i].version > 0)
+			ids[n++] = rc->agents[i].id;
+	if (n == 0)
+		return true;
+	args[0] = rt_int8_array(ids, n);
+	rt_run(P_LOCK_AGENTS, args, NULL);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		int			ai = rt_find_agent(rc, rt_col_int8(i, 1));
+
+		if (ai >= 0)
+			locked[ai] = true;
+	}
+	rt_run(P_CHECK_AGENTS, args, NULL);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		int			ai = rt_find_agent(rc, rt_col_int8(i, 1));
+		RAgent	   *a;
+		char	   *presence = rt_col_text(i, 2);
+		char	   *chosen = rt_col_text(i, 3);
+
+		if (ai < 0)
+			continue;
+		a = &rc->agents[ai];
+		if (!locked[ai] || !rt_col_bool(i, 4) || rt_col_int4(i, 5) != a->read_used ||
+			strcmp(presence, a->read_presence) != 0 || strcmp(chosen, a->read_chosen) != 0)
+			a->dropped = true;
+	}
+	for (int i = 0; i < rc->nagents; i++)
+		if (rc->agents[i].version > 0 && !locked[i])
+			rc->agents[i].dropped = true;
+	args[1] = TimestampTzGetDatum(rc->now);
+	rt_run(P_PROFILES, args, NULL);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		int			ai = rt_find_agent(rc, rt_col_int8(i, 1));
+		char	   *name = rt_col_text(i, 2);
+		RAgent	   *a;
+		bool		same = false;
+
+		if (ai < 0)
+			continue;
+		a = &rc->agents[ai];
+		for (int k = 0; k < a->nprofiles; k++)
+			if (strcmp(a->profiles[k].name, name) == 0)
+				same = (a->profiles[k].limit == rt_col_int4(i, 3) &&
+						a->read_held[k] == rt_col_int4(i, 6) && a->read_used_today[k] == rt_col_int4(i, 7));
+		if (!same)
+			a->dropped = true;
+	}
+
+	for (int i = 0; i < rc->noffers; i++)
+	{
+		int			ai = rt_find_agent(rc, rc->offers[i].agent);
+
+		if (ai >= 0 && rc->agents[ai].dropped)
+		{
+			all_ok = false;
+			continue;
+		}
+		rc->offers[kept++] = rc->offers[i];
+	}
+	rc->noffers = kept;
+	for (int i = 0; i < rc->nagents; i++)
+		if (rc->agents[i].dropped)
+			rc->agents[i].presence_dirty = false;
+	return all_ok;
+}
+
+/*
+ * rt_write_offers writes every offer of the cycle with one call of
+ * omni._write_offers(), the one path that writes offers (omni._make_offer
+ * uses it too): offers, holds, clocks, events, decisions, notifications and
+ * presence following load for the agents whose presence changes.
+ */
+void
+rt_write_offers(RCycle *rc)
+{
+	int			n = rc->noffers;
+	int64	   *conv = palloc(sizeof(int64) * n);
+	int64	   *agent = palloc(sizeof(int64) * n);
+	char	  **queue = palloc(sizeof(char *) * n);
+	Datum	   *expires = palloc(sizeof(Datum) * n);
+	Datum	   *units = palloc(sizeof(Datum) * n);
+	char	  **profile = palloc(sizeof(char *) * n);
+	char	  **channel = palloc(sizeof(char *) * n);
+	Datum	   *stamps = palloc(sizeof(Datum) * n);
+	char	  **event = palloc(sizeof(char *) * n);
+	char	  **decision = palloc(sizeof(char *) * n);
+	int64	   *dirty = palloc(sizeof(int64) * Max(rc->nagents, 1));
+	int			ndirty = 0;
+	Datum		args[11];
+
+	for (int i = 0; i < n; i++)
+	{
+		ROffer	   *o = &rc->offers[i];
+
+		conv[i] = o->conv;
+		agent[i] = o->agent;
+		queue[i] = o->queue;
+		expires[i] = TimestampTzGetDatum(o->expires);
+		units[i] = Int32GetDatum(o->units);
+		profile[i] = o->profile;
+		channel[i] = o->channel;
+		stamps[i] = TimestampTzGetDatum(o->stamp);
+		event[i] = o->event;
+		decision[i] = o->decision;
+	}
+	/* Presence follows load, through the one SQL helper that does it. */
+	for (int i = 0; i < rc->nagents; i++)
+		if (rc->agents[i].presence_dirty)
+			dirty[ndirty++] = rc->agents[i].id;
+	elog(DEBUG1, "omnichannel routing: %d agents change presence", ndirty);
+
+	args[0] = rt_int8_array(conv, n);
+	args[1] = rt_int8_array(agent, n);
+	args[2] = rt_text_array(queue, n);
+	args[3] = PointerGetDatum(construct_array(expires, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[4] = PointerGetDatum(construct_array(units, n, INT4OID, 4, true, TYPALIGN_INT));
+	args[5] = rt_text_array(profile, n);
+	args[6] = rt_text_array(channel, n);
+	if (rc->legacy_sql)
+	{
+		/* 0.1.0: the decision goes into the event; presence follows separately */
+		args[7] = rt_text_array(decision, n);
+		args[8] = PointerGetDatum(construct_array(stamps, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[9] = TimestampTzGetDatum(rc->now);
+		rt_run(P_WRITE_V1, args, NULL);
+		if ((int) SPI_processed != n)
+			elog(ERROR, "omnichannel: routing wrote %d offers instead of %d", (int) SPI_processed, n);
+		if (ndirty > 0)
+		{
+			args[0] = rt_int8_array(dirty, ndirty);
+			rt_run(P_FOLLOW_V1, args, NULL);
+		}
+		return;
+	}
+	args[7] = PointerGetDatum(construct_array(stamps, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[8] = rt_text_array(event, n);
+	args[9] = rt_text_array(decision, n);
+	args[10] = rt_int8_array(dirty, ndirty);
+	rt_run(P_WRITE, args, NULL);
+	if ((int) SPI_processed != n)
+		elog(ERROR, "omnichannel: routing wrote %d offers instead of %d", (int) SPI_processed, n);
+}
