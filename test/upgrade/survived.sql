@@ -22,8 +22,12 @@ BEGIN
                          AND NOT attname::text = ANY (old_cols));
     RETURN QUERY EXECUTE format(
         'SELECT (SELECT count(*) FROM upgrade_before.%1$I %2$s),
-                (SELECT count(*) FROM (SELECT to_jsonb(b) FROM upgrade_before.%1$I b %2$s
-                                       EXCEPT ALL SELECT to_jsonb(a) - $1 FROM omni.%1$I a) x)', t, user_rows)
+                (SELECT count(*) FROM (SELECT %3$s FROM upgrade_before.%1$I b %2$s
+                                       EXCEPT ALL SELECT to_jsonb(a) - $1 FROM omni.%1$I a) x)', t, user_rows,
+        -- 0.2.0 moves colleagues' routing data out of agents' offered events
+        -- into omni.offer_decision (checked below): the rest must survive
+        CASE WHEN t = 'event' THEN $q$to_jsonb(b) || jsonb_build_object('detail', b.detail - 'runner_up' - 'eligible')$q$
+             ELSE 'to_jsonb(b)' END)
         USING new_cols;
 END $$;
 CREATE FUNCTION pg_temp.seqpos(rel text, OUT last_value bigint, OUT is_called boolean) LANGUAGE plpgsql AS $$
@@ -39,7 +43,13 @@ problems AS (
     SELECT format('lost or changed: %s rows of %s rows of omni.%s', lost, total, tablename) AS l FROM t WHERE lost > 0
     UNION ALL
     SELECT format('sequence %s moved from %s to %s', rel, last_value, now_value) FROM s
-     WHERE (last_value, is_called) IS DISTINCT FROM (now_value, now_called))
+     WHERE (last_value, is_called) IS DISTINCT FROM (now_value, now_called)
+    UNION ALL
+    -- the routing data taken out of offered events is in omni.offer_decision
+    SELECT format('routing decision of offer %s not kept in omni.offer_decision', b.offer_id)
+      FROM upgrade_before.event b
+     WHERE b.kind = 'offered' AND b.detail ? 'runner_up'
+       AND NOT EXISTS (SELECT 1 FROM omni.offer_decision d WHERE d.offer_id = b.offer_id AND d.detail = b.detail))
 SELECT l FROM problems
 UNION ALL
 SELECT format('data: %s rows in %s tables and %s sequences compared, %s problems',
