@@ -5,6 +5,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+SELECT omni.pause_workers();   -- installcheck: this database's workers stay out of the way
 SET omnichannel.mock_now = '2026-03-02 09:00:00+00';
 
 INSERT INTO omni.agent (id, name) VALUES (801, 'ins Ana'), (802, 'ins Bo');

@@ -5,6 +5,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+SELECT omni.pause_workers();   -- installcheck: this database's workers stay out of the way
 RESET client_min_messages;
 \set VERBOSITY terse
 SET timezone = 'UTC';

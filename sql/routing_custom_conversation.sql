@@ -7,6 +7,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+SELECT omni.pause_workers();   -- installcheck: this database's workers stay out of the way
 RESET client_min_messages;
 \set VERBOSITY terse
 SET omnichannel.mock_now = '2040-01-02 09:00:00+00';

@@ -5,6 +5,9 @@
 -- in omni.offer_decision, the 0.1.0 decisions moved there).
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
+-- installcheck: this database's workers stay out of the way (0.1.0's SQL has no omni.pause_workers)
+CREATE FUNCTION pg_temp.pause_workers() RETURNS void LANGUAGE c AS '$libdir/omnichannel', 'omni_pause_workers';
+SELECT pg_temp.pause_workers();
 CREATE EXTENSION omnichannel VERSION '0.1.0';
 RESET client_min_messages;
 \set VERBOSITY terse

@@ -4,6 +4,7 @@
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
+SELECT omni.pause_workers();   -- installcheck: this database's workers stay out of the way
 RESET client_min_messages;
 CREATE FUNCTION pg_temp.s(body text) RETURNS text LANGUAGE sql AS $$
     SELECT (r).level || ' ' || (r).language || CASE WHEN (r).profane THEN ' profane' ELSE '' END
