@@ -50,8 +50,8 @@ pid=$!
 wait_for "SELECT logged_in FROM omni.agent_state WHERE agent_id = 1" t
 
 # 1. A supervisor assigns a conversation: conversation_assigned.
-c1=$(q "SELECT omni.enqueue('chat', 'desktop-customer-1')")
-q "SELECT omni.assign($c1, 1)" >/dev/null
+#    Enqueued and assigned in one transaction: the worker (woken at commit) cannot offer it first.
+c1=$(q "SELECT c.id FROM (SELECT omni.enqueue('chat', 'desktop-customer-1') AS id) c, LATERAL omni.assign(c.id, 1)")
 q "SELECT omni.post_message($c1, 'customer', 'Hello, my parcel 4711 is late')" >/dev/null
 wait_for "SELECT count(*) FROM omni.message WHERE conversation_id = $c1 AND sender = 'agent'" 1
 q "SELECT omni.post_message($c1, 'customer', 'Thanks, bye')" >/dev/null
