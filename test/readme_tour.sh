@@ -13,8 +13,14 @@
 # version).  The tour pins the clock with omnichannel.mock_now, so times and
 # durations do not vary.
 #
+# Then, against the same fresh install, the reference pages: every public
+# function (with its argument names), table and view of schema omni is in
+# docs/sql-reference.md, every omnichannel.* setting in docs/gucs.md with its
+# default and context.
+#
 # Needs the extension built and installed for $PG_CONFIG (test/run does it).
-# Prints "readme tour: same output" or the differences; exit 0 when same.
+# Prints "readme tour: same output" and "docs: every public ... documented",
+# or the differences; exit 0 when both hold.
 #   bash test/readme_tour.sh --write   rewrites the blocks with psql's output
 #                                      (then read the git diff line by line)
 set -u
@@ -153,6 +159,59 @@ psql -X -q -d postgres -c 'CREATE DATABASE tour' || exit 1
 psql -X -a -d tour <"$out/tour.sql" >"$out/printed.txt" 2>&1
 if [ "$WRITE" = --write ]; then
 	tour_py write README.md "$out/printed.txt"
-else
-	tour_py compare README.md "$out/printed.txt"
+	exit
 fi
+tour_py compare README.md "$out/printed.txt"; rc=$?
+
+# The reference pages against the same fresh install: every public function
+# (with each argument name) and every public table and view of schema omni in
+# docs/sql-reference.md; every omnichannel.* setting in docs/gucs.md with its
+# default and context.
+psql -X -q -At -F '|' -d tour -c "
+	SELECT 'f', p.proname, coalesce(array_to_string(ARRAY(
+	           SELECT n FROM unnest(p.proargnames, p.proargmodes) a(n, m) WHERE m IS NULL OR m IN ('i', 'b', 'v')), ','),
+	           array_to_string(p.proargnames, ','), '')
+	  FROM pg_proc p WHERE p.pronamespace = 'omni'::regnamespace AND p.proname !~ '^_'
+	UNION ALL
+	SELECT 'r', c.relname, '' FROM pg_class c
+	 WHERE c.relnamespace = 'omni'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relname !~ '^_'
+	UNION ALL
+	SELECT 'g', name, boot_val || '|' || coalesce(unit, '') || '|' || context FROM pg_settings
+	 WHERE name LIKE 'omnichannel.%' ORDER BY 1, 2" >"$out/catalog.txt" || rc=1
+"$PYTHON" - "$out/catalog.txt" <<'PY2' || rc=1
+import re, sys
+ref = open('docs/sql-reference.md', encoding='utf-8').read()
+gucs = open('docs/gucs.md', encoding='utf-8').read().split('\n')
+bad = []
+for line in open(sys.argv[1], encoding='utf-8').read().splitlines():
+    kind, name, rest = line.split('|', 2)
+    if kind == 'f':
+        sigs = re.findall(r'omni\.%s\(((?:[^()]|\([^()]*\))*)\)' % re.escape(name), ref)
+        if not sigs:
+            bad.append('function omni.%s is not in docs/sql-reference.md' % name)
+        for arg in filter(None, rest.split(',')):
+            if not any(re.search(r'\b%s\b' % re.escape(arg), s) for s in sigs):
+                bad.append('omni.%s: argument %s is not in docs/sql-reference.md' % (name, arg))
+    elif kind == 'r':
+        if not re.search(r'omni\.%s\b' % re.escape(name), ref):
+            bad.append('table or view omni.%s is not in docs/sql-reference.md' % name)
+    else:
+        boot, unit, context = rest.split('|')
+        if unit == 'ms' and int(boot) % 1000 == 0:
+            boot = '%ds' % (int(boot) // 1000)
+        elif unit:
+            boot += unit
+        boot = boot or "''"
+        row = [l for l in gucs if l.startswith('| `%s` |' % name)]
+        cells = [c.strip() for c in row[0].split('|')] if row else []
+        if not row:
+            bad.append('setting %s is not in docs/gucs.md' % name)
+        elif cells[2] != '`%s`' % boot or context not in cells:
+            bad.append('setting %s: docs/gucs.md says default %s, context %s; the server %s, %s'
+                       % (name, cells[2], cells[4], boot, context))
+for b in bad:
+    print('docs: ' + b)
+print('docs: ' + ('%d problems' % len(bad) if bad else 'every public function, table, view and setting documented'))
+sys.exit(1 if bad else 0)
+PY2
+exit $rc
