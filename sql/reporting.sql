@@ -44,6 +44,11 @@ SELECT agent_id, handled FROM omni.intraday_agent_kpi_v ORDER BY agent_id;
 SELECT queue, incoming FROM omni.supervised_queue_kpi;
 SELECT queue, incoming FROM omni.kpi('2026-03-02 08:00+00', '2026-03-02 10:00+00');
 SELECT window_start, queue, incoming FROM omni.kpi_series('2026-03-02 08:00+00', '2026-03-02 10:00+00', '1 hour');
+-- Every view it is granted can really be read (not only granted): decisions, workers, timelines.
+SELECT count(*) >= 0 AS reads_routing_decision FROM omni.routing_decision;
+SELECT count(*) > 0 AS reads_worker_status FROM omni.worker_status;
+SELECT count(*) >= 0 AS reads_agent_timeline FROM omni.agent_timeline;
+SELECT count(*) >= 0 AS reads_one_timeline FROM omni.agent_timeline(1);
 -- Message metadata yes, message text no.
 SELECT id, sender, sentiment FROM omni.message;
 SELECT body FROM omni.message;

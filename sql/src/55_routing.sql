@@ -538,6 +538,7 @@ COMMENT ON COLUMN omni.offer_decision.detail IS
 SELECT pg_catalog.pg_extension_config_dump('omni.offer_decision', '');
 ALTER TABLE omni.offer_decision ENABLE ROW LEVEL SECURITY;
 CREATE POLICY admin_all ON omni.offer_decision FOR SELECT TO omnichannel_admin USING (true);
+CREATE POLICY reporting_all ON omni.offer_decision FOR SELECT TO omnichannel_reporting USING (true);
 CREATE POLICY supervisor_queues ON omni.offer_decision FOR SELECT TO omnichannel_supervisor
     USING (EXISTS (SELECT 1 FROM omni.queue_supervisor s
                     WHERE s.queue = offer_decision.queue AND pg_has_role(current_user, s.db_role, 'MEMBER')));
@@ -586,6 +587,7 @@ GRANT INSERT, UPDATE, DELETE ON omni.assignment_rule, omni.queue_overflow, omni.
                                 omni.route_rule_split TO omnichannel_admin;
 REVOKE ALL ON omni.routing_decision, omni.offer_decision FROM PUBLIC;
 GRANT SELECT ON omni.routing_decision, omni.offer_decision TO omnichannel_supervisor, omnichannel_admin;
+GRANT SELECT ON omni.routing_decision, omni.offer_decision TO omnichannel_reporting;
 
 REVOKE ALL ON FUNCTION omni._write_offers(bigint[], bigint[], text[], timestamptz[], integer[], text[], text[],
                                            timestamptz[], jsonb[], jsonb[], bigint[]) FROM PUBLIC;

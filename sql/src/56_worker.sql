@@ -69,7 +69,7 @@ REVOKE ALL ON omni.worker_status FROM PUBLIC;
 GRANT SELECT ON omni.worker_status TO omnichannel_supervisor, omnichannel_admin;
 REVOKE ALL ON FUNCTION omni._worker_status(), omni._workers_preloaded(), omni.pause_workers(),
                        omni.resume_workers() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION omni._worker_status() TO omnichannel_supervisor, omnichannel_admin;
+GRANT EXECUTE ON FUNCTION omni._worker_status() TO omnichannel_supervisor, omnichannel_admin, omnichannel_reporting;
 GRANT EXECUTE ON FUNCTION omni.pause_workers(), omni.resume_workers() TO omnichannel_admin;
 
 -- Without the preload nothing routes by itself: say what to schedule.  A WARNING, not a

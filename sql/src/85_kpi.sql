@@ -1229,8 +1229,9 @@ CREATE FUNCTION omni.agent_timeline(agent_id bigint, "from" timestamptz DEFAULT 
                    presence text, base_status omni.base_status, capacity_units integer, used_units integer,
                    free_units integer, active_items integer, wrap_up_items integer)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
--- Reads the whole log as the owner: the agent itself, its supervisors and admins only.
-SELECT omni._authorize_agent(agent_timeline.agent_id, 'read the timeline of agent ' || agent_timeline.agent_id, true);
+-- Reads the whole log as the owner: the agent itself, its supervisors, admins and reporting only.
+SELECT omni._authorize_agent(agent_timeline.agent_id, 'read the timeline of agent ' || agent_timeline.agent_id, true)
+ WHERE NOT pg_has_role(omni.caller(), 'omnichannel_reporting', 'MEMBER');
 WITH seg AS (   -- work the agent held: [at, next state event)
     SELECT p.at AS s_at, coalesce(n.at, 'infinity') AS e_at, p.to_state,
            CASE WHEN p.to_state = 'active' OR w.wrap_up_holds_capacity THEN w.capacity_units ELSE 0 END AS units

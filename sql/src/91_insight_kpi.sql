@@ -316,12 +316,12 @@ REVOKE ALL ON FUNCTION omni.seller_kpi(bigint, timestamptz, timestamptz),
 GRANT EXECUTE ON FUNCTION omni.seller_kpi(bigint, timestamptz, timestamptz),
     omni.seller_sentiment_trend(bigint, timestamptz, timestamptz),
     omni.seller_mentions(bigint, timestamptz, timestamptz)
-    TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.team_insight(timestamptz, timestamptz, text)
-    TO omnichannel_supervisor, omnichannel_service, omnichannel_admin;
+    TO omnichannel_supervisor, omnichannel_admin;
 REVOKE ALL ON FUNCTION omni.top_customer_terms(timestamptz, timestamptz, text, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION omni.top_customer_terms(timestamptz, timestamptz, text, integer)
-    TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
+    TO omnichannel_agent, omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni.add_coaching_comment(bigint, text) TO omnichannel_supervisor, omnichannel_admin;
 
 -- Internal helpers: for the functions above only.

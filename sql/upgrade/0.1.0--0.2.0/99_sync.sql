@@ -194,6 +194,52 @@ BEGIN
                         jsonb_build_object('offered', offered,
                                            'wait_s', extract(epoch FROM t - coalesce(c.queued_at, c.created_at))));
 END $function$;
+CREATE OR REPLACE FUNCTION omni.agent_timeline(agent_id bigint, "from" timestamp with time zone DEFAULT (omni.now() - '12:00:00'::interval), "to" timestamp with time zone DEFAULT omni.now())
+ RETURNS TABLE(agent_id bigint, started_at timestamp with time zone, ended_at timestamp with time zone, duration_s double precision, presence text, base_status omni.base_status, capacity_units integer, used_units integer, free_units integer, active_items integer, wrap_up_items integer)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+-- Reads the whole log as the owner: the agent itself, its supervisors, admins and reporting only.
+SELECT omni._authorize_agent(agent_timeline.agent_id, 'read the timeline of agent ' || agent_timeline.agent_id, true)
+ WHERE NOT pg_has_role(omni.caller(), 'omnichannel_reporting', 'MEMBER');
+WITH seg AS (   -- work the agent held: [at, next state event)
+    SELECT p.at AS s_at, coalesce(n.at, 'infinity') AS e_at, p.to_state,
+           CASE WHEN p.to_state = 'active' OR w.wrap_up_holds_capacity THEN w.capacity_units ELSE 0 END AS units
+      FROM omni.event p
+      JOIN omni.conversation c ON c.id = p.conversation_id
+      JOIN omni.workstream w ON w.name = c.workstream
+      LEFT JOIN LATERAL (SELECT x.at FROM omni.event x
+                          WHERE x.conversation_id = p.conversation_id AND x.id > p.id
+                            AND omni._kpi_is_state_event(x.kind)
+                          ORDER BY x.id LIMIT 1) n ON true
+     WHERE p.agent_id = agent_timeline.agent_id AND p.conversation_id IS NOT NULL
+       AND p.at < "to" AND p.at >= "from" - interval '7 days'
+       AND omni._kpi_is_state_event(p.kind) AND p.to_state IN ('active', 'wrap_up')
+       AND coalesce(n.at, 'infinity') > "from"),
+pres AS (       -- presence intervals
+    SELECT h.presence, h.base_status, h.started_at AS s_at, coalesce(h.ended_at, 'infinity') AS e_at
+      FROM omni.presence_history h
+     WHERE h.agent_id = agent_timeline.agent_id AND h.started_at < "to" AND coalesce(h.ended_at, 'infinity') > "from"),
+cuts AS (
+    SELECT DISTINCT t FROM (
+        SELECT "from" AS t UNION ALL SELECT s_at FROM seg UNION ALL SELECT e_at FROM seg
+        UNION ALL SELECT s_at FROM pres UNION ALL SELECT e_at FROM pres) x
+     WHERE t >= "from" AND t < "to"),
+iv AS (SELECT t AS s_at, coalesce(lead(t) OVER (ORDER BY t), "to") AS e_at FROM cuts)
+SELECT agent_timeline.agent_id, iv.s_at, iv.e_at, extract(epoch FROM iv.e_at - iv.s_at)::double precision,
+       p.presence, p.base_status, a.capacity_units,
+       coalesce(sum(seg.units), 0)::integer, (a.capacity_units - coalesce(sum(seg.units), 0))::integer,
+       count(seg.s_at) FILTER (WHERE seg.to_state = 'active')::integer,
+       count(seg.s_at) FILTER (WHERE seg.to_state = 'wrap_up')::integer
+  FROM iv
+  JOIN omni.agent a ON a.id = agent_timeline.agent_id
+  LEFT JOIN pres p ON p.s_at <= iv.s_at AND p.e_at > iv.s_at
+  LEFT JOIN seg ON seg.s_at <= iv.s_at AND seg.e_at > iv.s_at
+ WHERE iv.e_at > iv.s_at
+ GROUP BY iv.s_at, iv.e_at, p.presence, p.base_status, a.capacity_units
+ ORDER BY iv.s_at
+$function$;
 CREATE OR REPLACE FUNCTION omni.assign(conversation_id bigint, agent_id bigint, override_capacity boolean DEFAULT false)
  RETURNS void
  LANGUAGE plpgsql
