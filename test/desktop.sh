@@ -50,8 +50,9 @@ pid=$!
 wait_for "SELECT logged_in FROM omni.agent_state WHERE agent_id = 1" t
 
 # 1. A supervisor assigns a conversation: conversation_assigned.
-c1=$(q "SELECT omni.enqueue('chat', 'desktop-customer-1')")
-q "SELECT omni.assign($c1, 1)" >/dev/null
+# (enqueued and assigned in one transaction: the running router cannot offer it first)
+c1=$(q "SELECT e.c FROM (SELECT omni.enqueue('chat', 'desktop-customer-1') AS c OFFSET 0) e,
+               LATERAL (SELECT omni.assign(e.c, 1)) a")
 q "SELECT omni.post_message($c1, 'customer', 'Hello, my parcel 4711 is late')" >/dev/null
 wait_for "SELECT count(*) FROM omni.message WHERE conversation_id = $c1 AND sender = 'agent'" 1
 q "SELECT omni.post_message($c1, 'customer', 'Thanks, bye')" >/dev/null

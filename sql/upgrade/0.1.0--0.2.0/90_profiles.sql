@@ -251,3 +251,6 @@ $$;
 
 -- New helpers: nothing for PUBLIC (sql/src/70_security.sql revokes every function).
 REVOKE ALL ON FUNCTION omni._profile_items(bigint, text, text), omni._count_profile_item(bigint, text) FROM PUBLIC;
+
+COMMENT ON COLUMN omni.capacity_profile.reset IS
+    'immediate: a slot frees when the item is released; end_of_day: items taken (accepted, picked, assigned, transferred in) count until midnight UTC of omni.now(), pending offers count too.';
