@@ -80,6 +80,8 @@ INSERT INTO omni.agent_capacity_profile (agent_id, profile) VALUES (pg_temp.id('
 SELECT omni.transfer_to_agent(pg_temp.conv('m3'), pg_temp.id('sup'));
 SELECT a.name, u.items FROM omni.capacity_profile_use u JOIN omni.agent a ON a.id = u.agent_id ORDER BY 1;
 SELECT omni.transfer_to_agent(pg_temp.conv('m3'), pg_temp.id('dora'));
+-- 3 of 2 today for dora: the supervisor's override, not a violation, all day long
+SELECT * FROM omni.routing_invariant_violations();
 
 -- case: end_of_day_profile_resets_at_midnight_utc
 SET omnichannel.mock_now = '2021-03-01 23:59:59+00';
