@@ -90,7 +90,7 @@ COMMENT ON TABLE omni.capacity_profile IS
 COMMENT ON COLUMN omni.capacity_profile.name IS 'Profile name.';
 COMMENT ON COLUMN omni.capacity_profile.max_items IS 'Items an agent may hold at once under this profile (default 1).';
 COMMENT ON COLUMN omni.capacity_profile.reset IS
-    'immediate: a slot frees when the item is released; end_of_day: slots used count until midnight (agent time zone UTC).';
+    'immediate: a slot frees when the item is released; end_of_day: items taken (accepted, picked, assigned, transferred in) count until midnight UTC of omni.now(), pending offers count too.';
 COMMENT ON COLUMN omni.capacity_profile.blocking IS
     'When the profile is exhausted the agent receives no work of any kind.';
 

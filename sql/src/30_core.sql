@@ -335,8 +335,40 @@ CREATE FUNCTION omni._used_units(a bigint) RETURNS integer
     SELECT coalesce(sum(units), 0)::integer FROM omni.capacity_hold WHERE agent_id = a
 $$;
 
+-- Items that count against agent a's capacity profile p for new work: with
+-- reset 'immediate' the conversations it holds under p (offers and work);
+-- with 'end_of_day' the items it took today (omni.capacity_profile_use, day
+-- of omni.now() in UTC) plus its pending offers under p.  The C router
+-- (src/routing/statements.c, P_PROFILES) computes the same numbers.
+CREATE FUNCTION omni._profile_items(a bigint, p text, reset text) RETURNS integer
+    LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN reset = 'end_of_day' THEN
+               (SELECT coalesce(sum(u.items), 0) FROM omni.capacity_profile_use u
+                 WHERE u.agent_id = a AND u.profile = p AND u.day = (omni.now() AT TIME ZONE 'UTC')::date)
+             + (SELECT count(*) FROM omni.capacity_hold h WHERE h.agent_id = a AND h.profile = p AND h.kind = 'offer')
+           ELSE (SELECT count(*) FROM omni.capacity_hold h WHERE h.agent_id = a AND h.profile = p) END::integer
+$$;
+COMMENT ON FUNCTION omni._profile_items(bigint, text, text) IS
+    'Items counting against an agent''s capacity profile for new work: immediate, the conversations held under it; end_of_day, the items taken today (UTC) plus pending offers.';
+
+-- Count one item taken by agent a under profile p when p resets at end of
+-- day (a no-op otherwise): called when work starts for the agent (accept,
+-- pick, assign, transfer to it), never for its own parked conversation.
+CREATE FUNCTION omni._count_profile_item(a bigint, p text) RETURNS void
+    LANGUAGE sql AS $$
+    INSERT INTO omni.capacity_profile_use AS u (agent_id, profile, day, items)
+    SELECT a, cp.name, (omni.now() AT TIME ZONE 'UTC')::date, 1
+      FROM omni.capacity_profile cp WHERE cp.name = p AND cp.reset = 'end_of_day'
+    ON CONFLICT (agent_id, profile, day) DO UPDATE SET items = u.items + 1
+$$;
+COMMENT ON FUNCTION omni._count_profile_item(bigint, text) IS
+    'Records one item taken today (UTC) by an agent under an end_of_day capacity profile; no-op for other profiles.';
+
 -- Why agent a cannot take conversation c now, as far as capacity goes
--- (NULL when it can).  Checks units and the workstream's capacity profile.
+-- (NULL when it can).  Checks units and the workstream's capacity profile
+-- (items per omni._profile_items).  The agent's own parked conversation
+-- (c.agent_id = a, resume) was counted against end_of_day profiles when it
+-- was taken and is not counted again.
 CREATE FUNCTION omni._capacity_refusal(a bigint, c omni.conversation) RETURNS text
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -358,16 +390,15 @@ BEGIN
         SELECT cp.name, cp.reset, coalesce(acp.max_items, cp.max_items) AS lim
           FROM omni.agent_capacity_profile acp JOIN omni.capacity_profile cp ON cp.name = acp.profile
          WHERE acp.agent_id = a AND (cp.blocking OR cp.name = w.capacity_profile)
+           AND NOT (cp.reset = 'end_of_day' AND c.agent_id IS NOT DISTINCT FROM a)
+         ORDER BY cp.name
     LOOP
-        IF p.reset = 'end_of_day' THEN
-            SELECT coalesce(sum(items), 0) INTO held FROM omni.capacity_profile_use
-             WHERE agent_id = a AND profile = p.name AND day = (omni.now() AT TIME ZONE 'UTC')::date;
-        ELSE
-            SELECT count(*) INTO held FROM omni.capacity_hold WHERE agent_id = a AND profile = p.name;
-        END IF;
+        held := omni._profile_items(a, p.name, p.reset);
         IF held >= p.lim THEN
-            RETURN format('agent %s holds %s of %s items of capacity profile "%s"%s', a, held, p.lim, p.name,
-                          CASE WHEN p.name <> coalesce(w.capacity_profile, '') THEN ' (blocking)' ELSE '' END);
+            RETURN format('agent %s %s %s of %s items of capacity profile "%s"%s', a,
+                          CASE WHEN p.reset = 'end_of_day' THEN 'has taken' ELSE 'holds' END, held, p.lim, p.name,
+                          CASE WHEN p.reset = 'end_of_day' THEN ' today' ELSE '' END
+                          || CASE WHEN p.name <> coalesce(w.capacity_profile, '') THEN ' (blocking)' ELSE '' END);
         END IF;
     END LOOP;
     IF w.capacity_profile IS NOT NULL AND NOT EXISTS (
@@ -378,7 +409,9 @@ BEGIN
 END $$;
 
 -- Hold capacity on agent a for conversation c (the agent row must be locked).
--- Raises unless there is room or override is set.
+-- Raises unless there is room or override is set.  Work that starts for
+-- the agent counts against its end_of_day profile (not its own parked
+-- conversation coming back: resume).
 CREATE FUNCTION omni._hold_capacity(a bigint, c omni.conversation, hold_kind text,
                                     override boolean DEFAULT false) RETURNS void
     LANGUAGE plpgsql AS $$
@@ -401,11 +434,8 @@ BEGIN
     ON CONFLICT (conversation_id) DO UPDATE
        SET agent_id = EXCLUDED.agent_id, units = EXCLUDED.units, profile = EXCLUDED.profile,
            since = EXCLUDED.since, kind = EXCLUDED.kind, override = EXCLUDED.override;
-    IF hold_kind = 'work' AND w.capacity_profile IS NOT NULL
-       AND (SELECT reset FROM omni.capacity_profile WHERE name = w.capacity_profile) = 'end_of_day' THEN
-        INSERT INTO omni.capacity_profile_use AS u (agent_id, profile, day, items)
-        VALUES (a, w.capacity_profile, (omni.now() AT TIME ZONE 'UTC')::date, 1)
-        ON CONFLICT (agent_id, profile, day) DO UPDATE SET items = u.items + 1;
+    IF hold_kind = 'work' AND w.capacity_profile IS NOT NULL AND c.agent_id IS DISTINCT FROM a THEN
+        PERFORM omni._count_profile_item(a, w.capacity_profile);
     END IF;
 END $$;
 
@@ -447,10 +477,17 @@ BEGIN
     PERFORM omni._wake_router();
 END $$;
 
--- Presence follows load: when the chosen presence is Available- or Busy-based,
--- a full agent shows Busy - DND, a partly loaded one Busy, a free one its
--- chosen presence if Available-based, else Available.  Away, Offline, DND
--- and system presences chosen by hand are left alone.
+-- Presence follows load, from every capacity source (Dynamics 365, research
+-- §d.2), when the chosen presence is Available- or Busy-based:
+--   Busy - DND  a blocking capacity profile is exhausted, or the units are
+--               exhausted and so is every non-blocking profile of the agent;
+--   Busy        (else) it holds any units or any item of one of its profiles;
+--   otherwise   its chosen presence if Available-based, else Available.
+-- Profiles count what the agent holds now (omni.capacity_hold), for both
+-- reset modes: the items of the day of an end_of_day profile limit new work
+-- (omni._capacity_refusal) but do not keep an idle agent in DND.  Away,
+-- Offline, DND and system presences chosen by hand are left alone.  The C
+-- router mirrors this in memory (src/routing/eligibility.c, rt_load_level).
 CREATE FUNCTION omni._follow_load(a bigint) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -458,6 +495,9 @@ DECLARE
     chosen_base omni.base_status;
     total integer;
     used integer;
+    any_held boolean;
+    profiles_full boolean;
+    blocked boolean;
     target text;
 BEGIN
     s := omni._lock_agent(a);
@@ -471,9 +511,17 @@ BEGIN
     END IF;
     SELECT capacity_units INTO total FROM omni.agent WHERE id = a;
     used := omni._used_units(a);
+    SELECT coalesce(bool_or(p.held > 0), false),
+           coalesce(bool_and(p.held >= p.lim) FILTER (WHERE NOT p.blocking), true),
+           coalesce(bool_or(p.held >= p.lim) FILTER (WHERE p.blocking), false)
+      INTO any_held, profiles_full, blocked
+      FROM (SELECT cp.blocking, coalesce(acp.max_items, cp.max_items) AS lim,
+                   (SELECT count(*) FROM omni.capacity_hold h WHERE h.agent_id = a AND h.profile = cp.name) AS held
+              FROM omni.agent_capacity_profile acp JOIN omni.capacity_profile cp ON cp.name = acp.profile
+             WHERE acp.agent_id = a) p;
     target := CASE
-        WHEN used >= total OR omni._profile_blocked(a) THEN 'Busy - DND'
-        WHEN used > 0 THEN CASE WHEN chosen_base = 'busy' THEN s.chosen_presence ELSE 'Busy' END
+        WHEN blocked OR (used >= total AND profiles_full) THEN 'Busy - DND'
+        WHEN used > 0 OR any_held THEN CASE WHEN chosen_base = 'busy' THEN s.chosen_presence ELSE 'Busy' END
         WHEN chosen_base = 'available' THEN s.chosen_presence
         ELSE 'Available' END;
     IF target <> s.presence THEN
@@ -481,17 +529,6 @@ BEGIN
     END IF;
 END $$;
 COMMENT ON FUNCTION omni._follow_load(bigint) IS
-    'Recomputes an agent''s presence from its load (presence follows load); routing calls it after every capacity change.';
-
--- Whether a blocking capacity profile of the agent is exhausted.
-CREATE FUNCTION omni._profile_blocked(a bigint) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (
-        SELECT 1 FROM omni.agent_capacity_profile acp
-          JOIN omni.capacity_profile cp ON cp.name = acp.profile
-         WHERE acp.agent_id = a AND cp.blocking
-           AND (SELECT count(*) FROM omni.capacity_hold h WHERE h.agent_id = a AND h.profile = cp.name)
-               >= coalesce(acp.max_items, cp.max_items))
-$$;
+    'Recomputes an agent''s presence from its load over every capacity source (units and capacity profiles; presence follows load); routing calls it after every capacity change.';
 
 -- omni._wake_router() is defined by the router (55_routing.sql).

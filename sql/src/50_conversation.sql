@@ -620,6 +620,8 @@ BEGIN
     PERFORM omni._lock_agent(o.agent_id);
     UPDATE omni.offer SET state = 'accepted', decided_at = t WHERE id = o.id;
     UPDATE omni.capacity_hold SET kind = 'work', since = t WHERE conversation_id = c.id;
+    -- the item is taken now: it counts against an end_of_day profile
+    PERFORM omni._count_profile_item(o.agent_id, (SELECT profile FROM omni.capacity_hold WHERE conversation_id = c.id));
     UPDATE omni.conversation
        SET state = ns, agent_id = o.agent_id, last_agent_id = o.agent_id, accepted_at = t, last_activity_at = t
      WHERE id = c.id RETURNING * INTO c;

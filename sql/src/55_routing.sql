@@ -485,11 +485,21 @@ CREATE FUNCTION omni.routing_invariant_violations(
      GROUP BY a.id, a.capacity_units
     HAVING sum(h.units) > a.capacity_units AND NOT bool_or(h.override)
     UNION ALL
-    SELECT 'over_profile', NULL, acp.agent_id, format('%s of %s items of %s', count(*), coalesce(acp.max_items, cp.max_items), cp.name)
+    -- (items per omni._profile_items: held now, or taken today for end_of_day;
+    -- a supervisor's override counts while held, or for end_of_day all day)
+    SELECT 'over_profile', NULL, acp.agent_id,
+           format('%s of %s items of %s%s', k.n, coalesce(acp.max_items, cp.max_items), cp.name,
+                  CASE WHEN cp.reset = 'end_of_day' THEN ' today' ELSE '' END)
       FROM omni.agent_capacity_profile acp JOIN omni.capacity_profile cp ON cp.name = acp.profile
-      JOIN omni.capacity_hold h ON h.agent_id = acp.agent_id AND h.profile = cp.name
-     GROUP BY acp.agent_id, cp.name, acp.max_items, cp.max_items
-    HAVING count(*) > coalesce(acp.max_items, cp.max_items) AND NOT bool_or(h.override)
+     CROSS JOIN LATERAL (SELECT omni._profile_items(acp.agent_id, cp.name, cp.reset) AS n) k
+     WHERE k.n > coalesce(acp.max_items, cp.max_items)
+       AND NOT EXISTS (SELECT 1 FROM omni.capacity_hold h
+                        WHERE h.agent_id = acp.agent_id AND h.profile = cp.name AND h.override)
+       AND NOT (cp.reset = 'end_of_day' AND EXISTS (
+                SELECT 1 FROM omni.event e
+                 WHERE e.agent_id = acp.agent_id AND e.kind = 'assigned'
+                   AND e.at >= (omni.now() AT TIME ZONE 'UTC')::date::timestamp AT TIME ZONE 'UTC'
+                   AND (e.detail ->> 'override_capacity')::boolean))
     UNION ALL
     -- 5. no expired offer left pending
     SELECT 'expired_offer_pending', o.conversation_id, o.agent_id, 'expired at ' || o.expires_at

@@ -78,19 +78,54 @@ profile_room(RAgent *a, RWorkstream *w)
 	return has;
 }
 
-/* rt_blocked: a blocking profile is exhausted (the agent takes no work at all). */
+/*
+ * rt_blocked: a blocking profile is exhausted for new work (the agent takes
+ * no work at all); end_of_day profiles count the items of the day.
+ */
 bool
-rt_blocked(RAgent *a, bool for_presence)
+rt_blocked(RAgent *a)
 {
 	for (int i = 0; i < a->nprofiles; i++)
 	{
 		AgentProfile *p = &a->profiles[i];
-		int			held = (p->end_of_day && !for_presence) ? p->used_today : p->held;
+		int			held = p->end_of_day ? p->used_today : p->held;
 
 		if (p->blocking && held >= p->limit)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * rt_load_level: how loaded the agent shows in presence, over every capacity
+ * source (mirrors omni._follow_load): LOAD_FULL when a blocking profile is
+ * exhausted or the units and every non-blocking profile are; LOAD_PARTLY
+ * when it holds any units or any item of its profiles; else LOAD_FREE.
+ * Profiles count what is held now, whatever their reset.
+ */
+int
+rt_load_level(RAgent *a)
+{
+	bool		any_held = a->used > 0;
+	bool		profiles_full = true;
+
+	for (int i = 0; i < a->nprofiles; i++)
+	{
+		AgentProfile *p = &a->profiles[i];
+
+		if (p->held > 0)
+			any_held = true;
+		if (p->blocking)
+		{
+			if (p->held >= p->limit)
+				return LOAD_FULL;
+		}
+		else if (p->held < p->limit)
+			profiles_full = false;
+	}
+	if (a->used >= a->total && profiles_full)
+		return LOAD_FULL;
+	return any_held ? LOAD_PARTLY : LOAD_FREE;
 }
 
 static int
@@ -124,5 +159,5 @@ rt_can_take(RCycle *rc, int ai, RConv *c, RWorkstream *w)
 bool
 rt_useful(RCycle *rc, RAgent *a)
 {
-	return a->logged_in && a->base != BASE_OFFLINE && a->used + rc->min_units <= a->total && !rt_blocked(a, false);
+	return a->logged_in && a->base != BASE_OFFLINE && a->used + rc->min_units <= a->total && !rt_blocked(a);
 }

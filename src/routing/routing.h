@@ -40,6 +40,11 @@
 #define BASE_AWAY		3
 #define BASE_OFFLINE	4
 
+/* How loaded an agent shows in presence (rt_load_level, omni._follow_load). */
+#define LOAD_FREE		0
+#define LOAD_PARTLY		1
+#define LOAD_FULL		2
+
 typedef enum RMethod
 {
 	M_HIGHEST_CAPACITY,
@@ -135,7 +140,7 @@ typedef struct AgentProfile
 	bool		blocking;
 	bool		end_of_day;
 	int			held;			/* capacity_hold rows with this profile */
-	int			used_today;		/* end_of_day profiles: items taken today */
+	int			used_today;		/* end_of_day profiles: items taken today + pending offers */
 } AgentProfile;
 
 typedef struct RAgent
@@ -326,7 +331,8 @@ extern void rt_forget_pending_index(void);
 
 /* eligibility.c */
 extern int rt_agent_prof(RAgent *a, int skill);
-extern bool rt_blocked(RAgent *a, bool for_presence);
+extern bool rt_blocked(RAgent *a);
+extern int	rt_load_level(RAgent *a);
 extern bool rt_can_take(RCycle *rc, int ai, RConv *c, RWorkstream *w);
 extern bool rt_useful(RCycle *rc, RAgent *a);
 

@@ -148,7 +148,9 @@ static const PlanDef plan_defs[P_COUNT] = {
 		"       CASE WHEN cp.reset = 'end_of_day' THEN"
 		"            (SELECT coalesce(sum(u.items), 0) FROM omni.capacity_profile_use u"
 		"              WHERE u.agent_id = acp.agent_id AND u.profile = cp.name"
-		"                AND u.day = ($2 AT TIME ZONE 'UTC')::date)::integer ELSE 0 END"
+		"                AND u.day = ($2 AT TIME ZONE 'UTC')::date)::integer"
+		"          + (SELECT count(*) FROM omni.capacity_hold h WHERE h.agent_id = acp.agent_id"
+		"                AND h.profile = cp.name AND h.kind = 'offer')::integer ELSE 0 END"
 		"  FROM omni.agent_capacity_profile acp JOIN omni.capacity_profile cp ON cp.name = acp.profile"
 		" WHERE acp.agent_id = ANY ($1) ORDER BY acp.agent_id, cp.name",
 	2, {INT8ARRAYOID, TIMESTAMPTZOID}},

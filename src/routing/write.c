@@ -38,12 +38,14 @@ follow_load(RAgent *a)
 {
 	const char *target;
 	int			tbase;
+	int			level;
 
 	if (!a->logged_in || a->chosen_system || (a->chosen_base != BASE_AVAILABLE && a->chosen_base != BASE_BUSY))
 		return;
-	if (a->used >= a->total || rt_blocked(a, true))
+	level = rt_load_level(a);
+	if (level == LOAD_FULL)
 		target = "Busy - DND", tbase = BASE_BUSY_DND;
-	else if (a->used > 0)
+	else if (level == LOAD_PARTLY)
 	{
 		target = a->chosen_base == BASE_BUSY ? a->chosen : "Busy";
 		tbase = BASE_BUSY;
@@ -133,8 +135,12 @@ rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 	q->member_rot[ch->best] = q->member_rot_at[ch->best] = (double) stamp;
 	if (w->profile)
 		for (int i = 0; i < a->nprofiles; i++)
-			if (strcmp(a->profiles[i].name, w->profile) == 0 && !a->profiles[i].end_of_day)
+			if (strcmp(a->profiles[i].name, w->profile) == 0)
+			{
 				a->profiles[i].held++;
+				if (a->profiles[i].end_of_day)
+					a->profiles[i].used_today++;	/* a pending offer counts */
+			}
 	follow_load(a);
 	/* Its heap entries (in every queue) are stale now and re-ranked when popped. */
 	a->version++;
