@@ -74,6 +74,7 @@ typedef struct ScoreCtx
 	const char *int_term;
 	int			clause;
 	int			contrast_at;
+	int			lang;			/* lexicon index of res->language, -1: look up */
 } ScoreCtx;
 
 static const struct
@@ -140,6 +141,7 @@ detect(ScoreCtx *c, const char *hint)
 		{
 			c->cand[c->ncand++] = l;
 			strcpy(res->language, lex->langs[l].code);
+			c->lang = l;
 			return;
 		}
 	}
@@ -166,6 +168,7 @@ detect(ScoreCtx *c, const char *hint)
 	if (c->ncand == 1)
 	{
 		strcpy(res->language, lex->langs[c->cand[0]].code);
+		c->lang = c->cand[0];
 		return;
 	}
 	for (i = 0; i < toks->ntok; i++)
@@ -205,7 +208,10 @@ detect(ScoreCtx *c, const char *hint)
 		c->cand[j + 1] = x;
 	}
 	if (ev[c->cand[0]] >= 0.5f)
+	{
 		strcpy(res->language, lex->langs[c->cand[0]].code);
+		c->lang = c->cand[0];
+	}
 	if (ev[c->cand[0]] >= 1.5f && ev[c->cand[0]] - ev[c->cand[1]] >= 1.0f)
 		c->ncand = 1;			/* sure */
 	else
@@ -944,6 +950,7 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	int			i;
 	double		sum = 0;
 	double		score;
+	bool		want_prefix = raw != NULL || (mode != SENT_MODE_RULES && !detect_only);
 
 	memset(res, 0, sizeof(SentResult));
 	res->arena = arena;
@@ -957,7 +964,11 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 
 		if (t->type != TT_WORD)
 			continue;
-		t->entry = sent_hash_find(&lex->forms, t->s, t->len);
+		if (want_prefix)
+			t->hash = sent_hash_with_prefix(t->s, t->len, &t->hprefix);
+		else
+			t->hash = sent_hash_bytes(t->s, t->len);
+		t->entry = sent_hash_find_hv(&lex->forms, t->s, t->len, t->hash);
 		if (t->entry == NULL && t->alt2)
 			t->entry = sent_hash_find(&lex->forms, t->alt2, strlen(t->alt2));
 		if (t->entry == NULL && t->alt1)
@@ -970,6 +981,7 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	c.arena = arena;
 	c.res = res;
 	c.contrast_at = -1;
+	c.lang = -1;
 	detect(&c, lang);
 	res->ncandidates = c.ncand < 8 ? c.ncand : 8;
 	for (i = 0; i < res->ncandidates; i++)
@@ -1024,7 +1036,7 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	else if (mode != SENT_MODE_RULES)
 	{
 		int			mli;
-		const SentModel *m = sent_model_for(lex, res->language, &mli);
+		const SentModel *m = sent_model_for(lex, res->language, c.lang, &mli);
 		bool		admin = false;
 
 		for (i = 0; i < c.nitems && !admin; i++)

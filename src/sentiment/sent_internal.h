@@ -199,6 +199,14 @@ typedef struct SentTok
 	uint8_t		script;
 	uint8_t		nchars;			/* characters, capped at 255 */
 	const SentEntry *entry;		/* form lookup result */
+	/*
+	 * Words only, set with the form lookup (analyze): FNV-1a of s, and the
+	 * hash state before its sixth character xor SENT_SEED_PREFIX (0 when s
+	 * has fewer than six characters).  The learned layer reuses both, so a
+	 * word is hashed once.
+	 */
+	uint32_t	hash;
+	uint32_t	hprefix;
 } SentTok;
 
 typedef struct SentTokens
@@ -224,9 +232,49 @@ extern char *sent_normalize_term(SentEngine *eng, const SentLexicon *lex,
 								 SentScript *script);
 
 /* Hashing */
+#define SENT_FNV_BASIS	2166136261u
+#define SENT_FNV_PRIME	16777619u
+#define SENT_SEED_PREFIX 0x7F4A7C15u	/* model.c: word-prefix features */
+#define SENT_PREFIX_CHARS 5
+
 extern uint32_t sent_hash_bytes(const char *s, size_t len);
 extern const SentEntry *sent_hash_find(const SentHash *h, const char *s,
 									   size_t len);
+extern const SentEntry *sent_hash_find_hv(const SentHash *h, const char *s,
+										  size_t len, uint32_t hv);
+
+/*
+ * sent_hash_bytes(s, len), and in the same pass the state before the
+ * (SENT_PREFIX_CHARS + 1)-th character xor SENT_SEED_PREFIX into *prefix
+ * (0 when s is shorter): the hash of the word's first five characters.
+ */
+static inline uint32_t
+sent_hash_with_prefix(const char *s, size_t len, uint32_t *prefix)
+{
+	uint32_t	h = SENT_FNV_BASIS;
+	size_t		k = 0;
+	int			chars = 0;
+
+	*prefix = 0;
+	for (; k < len; k++)
+	{
+		unsigned char ch = (unsigned char) s[k];
+
+		if ((ch & 0xC0) != 0x80 && ++chars == SENT_PREFIX_CHARS + 1)
+		{
+			*prefix = h ^ SENT_SEED_PREFIX;
+			break;
+		}
+		h ^= ch;
+		h *= SENT_FNV_PRIME;
+	}
+	for (; k < len; k++)
+	{
+		h ^= (unsigned char) s[k];
+		h *= SENT_FNV_PRIME;
+	}
+	return h;
+}
 extern const SentInfo *sent_entry_info(const SentEntry *e, int lang);
 
 /* Stemming: writes the stem of word for lang into buf; returns its length
@@ -252,7 +300,7 @@ typedef struct SentRaw
 } SentRaw;
 
 extern const SentModel *sent_model_for(const SentLexicon *lex, const char *lang,
-									   int *li);
+									   int index, int *li);
 extern bool sent_model_apply(const SentLexicon *lex, const SentModel *m,
 							 SentTokens *toks, const float *dense,
 							 SentMode mode, bool want_evidence,
