@@ -162,11 +162,34 @@ struct SentLexicon
 	}			endings[24];
 };
 
+/*
+ * What ICU says about one code point, computed once per engine for
+ * U+0000..U+07FF (Latin, Greek, Cyrillic, Hebrew, Arabic ...): the
+ * tokenizer's word pass reads this instead of calling ICU per character.
+ */
+#define CPI_UPPER	0x01		/* u_isUUppercase */
+#define CPI_LOWER	0x02		/* u_isULowercase */
+#define CPI_DIGIT	0x04		/* u_isdigit */
+#define CPI_ALPHA	0x08		/* u_isalpha */
+#define CPI_OK		0x10		/* the entry is usable */
+#define SENT_CPI_MAX 0x800
+
+typedef struct SentCpInfo
+{
+	uint8_t		flags;			/* CPI_* */
+	uint8_t		script;			/* sent_script_of */
+	uint8_t		foldlen;		/* bytes of fold */
+	char		fold[7];		/* full case folding, UTF-8 */
+	uint32_t	lower;			/* u_tolower */
+} SentCpInfo;
+
 struct SentEngine
 {
 	SentAlloc	alloc;
 	UBreakIterator *brk;
 	const UNormalizer2 *nfkc;
+	SentCpInfo *cpinfo;			/* [SENT_CPI_MAX] */
+	bool		hangul_plain;	/* U+AC00..U+D7A3 checked: caseless letters */
 };
 
 /* Scratch arena: a chain of blocks released at once. */
