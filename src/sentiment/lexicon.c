@@ -745,6 +745,8 @@ sent_lexicon_finalize(SentLexicon *lex)
 		lex->hints[lex->nhints].cp = letter_hints[h].cp;
 		lex->hints[lex->nhints].lang = li;
 		lex->hints[lex->nhints].weight = letter_hints[h].weight;
+		if (letter_hints[h].cp > lex->hint_max_cp)
+			lex->hint_max_cp = letter_hints[h].cp;
 		lex->nhints++;
 	}
 	/* ties between languages of one script go to the more widely used one */

@@ -151,6 +151,7 @@ struct SentLexicon
 		int			lang;
 		float		weight;
 	}			hints[48];
+	uint32_t	hint_max_cp;	/* largest hints[].cp: letters above have none */
 	float		prior[SENT_MAX_LANGS];	/* tie-breaker in detection */
 	int			nendings;
 	struct

@@ -641,7 +641,7 @@ word_from_utf16(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 			alpha++;
 			if (script == SS_NONE)
 				script = SS_HANGUL;
-			if (c->lex)
+			if (c->lex && u <= c->lex->hint_max_cp)
 			{
 				int			h;
 
@@ -669,7 +669,7 @@ word_from_utf16(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 				alpha++;
 				if (script == SS_NONE)
 					script = (SentScript) ci->script;
-				if (u >= 0x80 && c->lex)
+				if (u >= 0x80 && c->lex && ci->lower <= c->lex->hint_max_cp)
 				{
 					int			h;
 
