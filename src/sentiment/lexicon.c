@@ -772,6 +772,8 @@ sent_lexicon_finalize(SentLexicon *lex)
 		lex->endings[lex->nendings].len = (int) strlen(ending_hints[h].sfx);
 		lex->endings[lex->nendings].lang = li;
 		lex->endings[lex->nendings].weight = ending_hints[h].weight;
+		lex->ending_by_last[(unsigned char) ending_hints[h].sfx[lex->endings[lex->nendings].len - 1]] |=
+			(uint32_t) 1 << lex->nendings;
 		lex->nendings++;
 	}
 	lex->finalized = true;

@@ -129,6 +129,7 @@ detect(ScoreCtx *c, const char *hint)
 				i,
 				l;
 	float		ev[SENT_MAX_LANGS];
+	uint32_t	m;
 
 	c->ncand = 0;
 	strcpy(res->language, "und");
@@ -178,12 +179,17 @@ detect(ScoreCtx *c, const char *hint)
 
 		if (t->script != best_script)
 			continue;
-		for (l = 0; l < lex->nendings; l++)
+		/* only the endings with the word's last byte, in index order */
+		for (m = t->len > 0 ? lex->ending_by_last[(unsigned char) t->s[t->len - 1]] : 0;
+			 m != 0; m &= m - 1)
 		{
-			int			el = lex->endings[l].len;
+			int			el;
 
+			l = 0;
+			while (!(m & ((uint32_t) 1 << l)))
+				l++;
+			el = lex->endings[l].len;
 			if ((int) t->len > el + 1 &&
-				t->s[t->len - 1] == lex->endings[l].sfx[el - 1] &&
 				memcmp(t->s + t->len - el, lex->endings[l].sfx, el) == 0)
 				ev[lex->endings[l].lang] += lex->endings[l].weight;
 		}

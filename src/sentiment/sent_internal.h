@@ -161,6 +161,7 @@ struct SentLexicon
 		int			lang;
 		float		weight;
 	}			endings[24];
+	uint32_t	ending_by_last[256];	/* bit l: endings[l] ends in byte b */
 };
 
 /*
