@@ -127,26 +127,22 @@ sent_arena_free(SentArena *a)
 uint32_t
 sent_hash_bytes(const char *s, size_t len)
 {
-	uint32_t	h = 2166136261u;
+	uint32_t	h = SENT_FNV_BASIS;
 	size_t		i;
 
 	for (i = 0; i < len; i++)
 	{
 		h ^= (unsigned char) s[i];
-		h *= 16777619u;
+		h *= SENT_FNV_PRIME;
 	}
 	return h;
 }
 
-const SentEntry *
-sent_hash_find(const SentHash *h, const char *s, size_t len)
+static inline const SentEntry *
+hash_lookup(const SentHash *h, const char *s, size_t len, uint32_t hv)
 {
-	uint32_t	hv;
 	uint32_t	i;
 
-	if (h->slots == NULL)
-		return NULL;
-	hv = sent_hash_bytes(s, len);
 	for (i = hv & h->mask;; i = (i + 1) & h->mask)
 	{
 		const SentEntry *e = &h->slots[i];
@@ -156,6 +152,23 @@ sent_hash_find(const SentHash *h, const char *s, size_t len)
 		if (e->hash == hv && e->len == len && memcmp(e->key, s, len) == 0)
 			return e;
 	}
+}
+
+const SentEntry *
+sent_hash_find(const SentHash *h, const char *s, size_t len)
+{
+	if (h->slots == NULL)
+		return NULL;
+	return hash_lookup(h, s, len, sent_hash_bytes(s, len));
+}
+
+/* look-up with the key's hash already computed (hv = sent_hash_bytes) */
+const SentEntry *
+sent_hash_find_hv(const SentHash *h, const char *s, size_t len, uint32_t hv)
+{
+	if (h->slots == NULL)
+		return NULL;
+	return hash_lookup(h, s, len, hv);
 }
 
 static void
@@ -732,6 +745,8 @@ sent_lexicon_finalize(SentLexicon *lex)
 		lex->hints[lex->nhints].cp = letter_hints[h].cp;
 		lex->hints[lex->nhints].lang = li;
 		lex->hints[lex->nhints].weight = letter_hints[h].weight;
+		if (letter_hints[h].cp > lex->hint_max_cp)
+			lex->hint_max_cp = letter_hints[h].cp;
 		lex->nhints++;
 	}
 	/* ties between languages of one script go to the more widely used one */
@@ -757,6 +772,8 @@ sent_lexicon_finalize(SentLexicon *lex)
 		lex->endings[lex->nendings].len = (int) strlen(ending_hints[h].sfx);
 		lex->endings[lex->nendings].lang = li;
 		lex->endings[lex->nendings].weight = ending_hints[h].weight;
+		lex->ending_by_last[(unsigned char) ending_hints[h].sfx[lex->endings[lex->nendings].len - 1]] |=
+			(uint32_t) 1 << lex->nendings;
 		lex->nendings++;
 	}
 	lex->finalized = true;

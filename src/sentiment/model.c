@@ -111,10 +111,14 @@ sent_lexicon_set_mode(SentLexicon *lex, SentMode mode)
 	lex->mode = mode;
 }
 
+/*
+ * The model of language lang (its lexicon index when the caller knows it,
+ * else -1 and the code is looked up), or the shared "mul" one.
+ */
 const SentModel *
-sent_model_for(const SentLexicon *lex, const char *lang, int *li)
+sent_model_for(const SentLexicon *lex, const char *lang, int index, int *li)
 {
-	*li = sent_lexicon_find_lang(lex, lang);
+	*li = index >= 0 ? index : sent_lexicon_find_lang(lex, lang);
 	if (*li >= 0 && lex->model[*li])
 		return lex->model[*li];
 	*li = lex->mul;
@@ -151,9 +155,9 @@ fnv(uint32_t seed, const char *s, int len)
 }
 
 #define SEED_WORD	0x9E3779B9u
-#define SEED_PREFIX	0x7F4A7C15u
+#define SEED_PREFIX	SENT_SEED_PREFIX
 #define SEED_SUFFIX	0x73u
-#define PREFIX_CHARS 5
+#define PREFIX_CHARS SENT_PREFIX_CHARS
 #define SUFFIX_CHARS 3
 
 /* byte offset where the last n characters of s start */
@@ -331,6 +335,84 @@ walk_features(SentTokens *toks, FeatSink *fs)
 	}
 }
 
+/*
+ * The same features as walk_features for prediction without evidence, the
+ * hot path of omni.sentiment: the word hashes of the form look-up are
+ * reused (SentTok.hash, .hprefix), the sums stay in registers.  Integer
+ * sums, so the result is exactly walk_features' in any order.
+ */
+static void
+walk_predict(const SentTokens *toks, const SentModel *m, int32_t *acc)
+{
+	const int8_t *wt = m->w;
+	const uint32_t mask = m->mask;
+	int32_t		a0 = 0,
+				a1 = 0,
+				a2 = 0;
+	uint32_t	prev = 0;
+	bool		have_prev = false;
+	int			i;
+
+#define ADD_FEATURE(hv) \
+	do { \
+		const int8_t *w_ = wt + (size_t) (fmix(hv) & mask) * 3; \
+		a0 += w_[0]; \
+		a1 += w_[1]; \
+		a2 += w_[2]; \
+	} while (0)
+
+	for (i = 0; i < toks->ntok; i++)
+	{
+		const SentTok *t = &toks->tok[i];
+		const char *s;
+		int			len;
+		uint32_t	hw,
+					hp;
+
+		if (t->type == TT_WORD && t->alt2 == NULL &&
+			!((t->flags & TF_DIGIT) && !(t->flags & TF_ALPHA)))
+		{
+			/* the common case: hashed by the form look-up */
+			if (t->len == 0)
+				continue;
+			s = t->s;
+			len = (int) t->len;
+			hw = t->hash ^ SEED_WORD;
+			hp = t->hprefix;
+		}
+		else
+		{
+			s = t->alt2 ? t->alt2 : t->s;
+			len = t->alt2 ? (int) strlen(t->alt2) : (int) t->len;
+			if (len == 0)
+				continue;
+			if (t->type == TT_WORD && (t->flags & TF_DIGIT) && !(t->flags & TF_ALPHA))
+			{
+				s = "0";
+				len = 1;
+			}
+			hw = sent_hash_with_prefix(s, len, &hp) ^ SEED_WORD;
+		}
+		ADD_FEATURE(hw);
+		if (have_prev)
+			ADD_FEATURE((prev * 0x9E3779B1u) ^ (hw + 0x7F4A7C15u));
+		if (t->type == TT_WORD && t->nchars >= PREFIX_CHARS)
+		{
+			int			o = utf8_tail(s, len, SUFFIX_CHARS);
+
+			if (hp != 0)
+				ADD_FEATURE(hp);
+			ADD_FEATURE(fnv(SEED_SUFFIX, s + o, len - o));
+		}
+		prev = hw;
+		have_prev = true;
+	}
+#undef ADD_FEATURE
+	acc[0] = a0;
+	acc[1] = a1;
+	acc[2] = a2;
+}
+
 void
 sent_model_raw(SentTokens *toks, SentArena *arena, SentRaw *raw)
 {
@@ -433,7 +515,10 @@ sent_model_apply(const SentLexicon *lex, const SentModel *m, SentTokens *toks,
 			fs.axis[j] = mode == SENT_MODE_LEARNED ? (j == 2) - (j == 0) :
 				m->stack[2][j] - m->stack[0][j];
 	}
-	walk_features(toks, &fs);
+	if (want_evidence)
+		walk_features(toks, &fs);
+	else
+		walk_predict(toks, m, fs.acc);
 	for (k = 0; k < 3; k++)
 		zn[k] = m->bias[k] + (double) fs.acc[k] * m->scale;
 	if (mode == SENT_MODE_LEARNED)

@@ -74,6 +74,7 @@ typedef struct ScoreCtx
 	const char *int_term;
 	int			clause;
 	int			contrast_at;
+	int			lang;			/* lexicon index of res->language, -1: look up */
 } ScoreCtx;
 
 static const struct
@@ -128,6 +129,7 @@ detect(ScoreCtx *c, const char *hint)
 				i,
 				l;
 	float		ev[SENT_MAX_LANGS];
+	uint32_t	m;
 
 	c->ncand = 0;
 	strcpy(res->language, "und");
@@ -140,6 +142,7 @@ detect(ScoreCtx *c, const char *hint)
 		{
 			c->cand[c->ncand++] = l;
 			strcpy(res->language, lex->langs[l].code);
+			c->lang = l;
 			return;
 		}
 	}
@@ -166,6 +169,7 @@ detect(ScoreCtx *c, const char *hint)
 	if (c->ncand == 1)
 	{
 		strcpy(res->language, lex->langs[c->cand[0]].code);
+		c->lang = c->cand[0];
 		return;
 	}
 	for (i = 0; i < toks->ntok; i++)
@@ -175,12 +179,17 @@ detect(ScoreCtx *c, const char *hint)
 
 		if (t->script != best_script)
 			continue;
-		for (l = 0; l < lex->nendings; l++)
+		/* only the endings with the word's last byte, in index order */
+		for (m = t->len > 0 ? lex->ending_by_last[(unsigned char) t->s[t->len - 1]] : 0;
+			 m != 0; m &= m - 1)
 		{
-			int			el = lex->endings[l].len;
+			int			el;
 
+			l = 0;
+			while (!(m & ((uint32_t) 1 << l)))
+				l++;
+			el = lex->endings[l].len;
 			if ((int) t->len > el + 1 &&
-				t->s[t->len - 1] == lex->endings[l].sfx[el - 1] &&
 				memcmp(t->s + t->len - el, lex->endings[l].sfx, el) == 0)
 				ev[lex->endings[l].lang] += lex->endings[l].weight;
 		}
@@ -205,7 +214,10 @@ detect(ScoreCtx *c, const char *hint)
 		c->cand[j + 1] = x;
 	}
 	if (ev[c->cand[0]] >= 0.5f)
+	{
 		strcpy(res->language, lex->langs[c->cand[0]].code);
+		c->lang = c->cand[0];
+	}
 	if (ev[c->cand[0]] >= 1.5f && ev[c->cand[0]] - ev[c->cand[1]] >= 1.0f)
 		c->ncand = 1;			/* sure */
 	else
@@ -944,6 +956,7 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	int			i;
 	double		sum = 0;
 	double		score;
+	bool		want_prefix = raw != NULL || (mode != SENT_MODE_RULES && !detect_only);
 
 	memset(res, 0, sizeof(SentResult));
 	res->arena = arena;
@@ -957,7 +970,11 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 
 		if (t->type != TT_WORD)
 			continue;
-		t->entry = sent_hash_find(&lex->forms, t->s, t->len);
+		if (want_prefix)
+			t->hash = sent_hash_with_prefix(t->s, t->len, &t->hprefix);
+		else
+			t->hash = sent_hash_bytes(t->s, t->len);
+		t->entry = sent_hash_find_hv(&lex->forms, t->s, t->len, t->hash);
 		if (t->entry == NULL && t->alt2)
 			t->entry = sent_hash_find(&lex->forms, t->alt2, strlen(t->alt2));
 		if (t->entry == NULL && t->alt1)
@@ -970,6 +987,7 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	c.arena = arena;
 	c.res = res;
 	c.contrast_at = -1;
+	c.lang = -1;
 	detect(&c, lang);
 	res->ncandidates = c.ncand < 8 ? c.ncand : 8;
 	for (i = 0; i < res->ncandidates; i++)
@@ -1024,7 +1042,7 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	else if (mode != SENT_MODE_RULES)
 	{
 		int			mli;
-		const SentModel *m = sent_model_for(lex, res->language, &mli);
+		const SentModel *m = sent_model_for(lex, res->language, c.lang, &mli);
 		bool		admin = false;
 
 		for (i = 0; i < c.nitems && !admin; i++)

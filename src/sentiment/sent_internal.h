@@ -151,6 +151,7 @@ struct SentLexicon
 		int			lang;
 		float		weight;
 	}			hints[48];
+	uint32_t	hint_max_cp;	/* largest hints[].cp: letters above have none */
 	float		prior[SENT_MAX_LANGS];	/* tie-breaker in detection */
 	int			nendings;
 	struct
@@ -160,13 +161,37 @@ struct SentLexicon
 		int			lang;
 		float		weight;
 	}			endings[24];
+	uint32_t	ending_by_last[256];	/* bit l: endings[l] ends in byte b */
 };
+
+/*
+ * What ICU says about one code point, computed once per engine for
+ * U+0000..U+07FF (Latin, Greek, Cyrillic, Hebrew, Arabic ...): the
+ * tokenizer's word pass reads this instead of calling ICU per character.
+ */
+#define CPI_UPPER	0x01		/* u_isUUppercase */
+#define CPI_LOWER	0x02		/* u_isULowercase */
+#define CPI_DIGIT	0x04		/* u_isdigit */
+#define CPI_ALPHA	0x08		/* u_isalpha */
+#define CPI_OK		0x10		/* the entry is usable */
+#define SENT_CPI_MAX 0x800
+
+typedef struct SentCpInfo
+{
+	uint8_t		flags;			/* CPI_* */
+	uint8_t		script;			/* sent_script_of */
+	uint8_t		foldlen;		/* bytes of fold */
+	char		fold[7];		/* full case folding, UTF-8 */
+	uint32_t	lower;			/* u_tolower */
+} SentCpInfo;
 
 struct SentEngine
 {
 	SentAlloc	alloc;
 	UBreakIterator *brk;
 	const UNormalizer2 *nfkc;
+	SentCpInfo *cpinfo;			/* [SENT_CPI_MAX] */
+	bool		hangul_plain;	/* U+AC00..U+D7A3 checked: caseless letters */
 };
 
 /* Scratch arena: a chain of blocks released at once. */
@@ -199,6 +224,14 @@ typedef struct SentTok
 	uint8_t		script;
 	uint8_t		nchars;			/* characters, capped at 255 */
 	const SentEntry *entry;		/* form lookup result */
+	/*
+	 * Words only, set with the form lookup (analyze): FNV-1a of s, and the
+	 * hash state before its sixth character xor SENT_SEED_PREFIX (0 when s
+	 * has fewer than six characters).  The learned layer reuses both, so a
+	 * word is hashed once.
+	 */
+	uint32_t	hash;
+	uint32_t	hprefix;
 } SentTok;
 
 typedef struct SentTokens
@@ -224,9 +257,49 @@ extern char *sent_normalize_term(SentEngine *eng, const SentLexicon *lex,
 								 SentScript *script);
 
 /* Hashing */
+#define SENT_FNV_BASIS	2166136261u
+#define SENT_FNV_PRIME	16777619u
+#define SENT_SEED_PREFIX 0x7F4A7C15u	/* model.c: word-prefix features */
+#define SENT_PREFIX_CHARS 5
+
 extern uint32_t sent_hash_bytes(const char *s, size_t len);
 extern const SentEntry *sent_hash_find(const SentHash *h, const char *s,
 									   size_t len);
+extern const SentEntry *sent_hash_find_hv(const SentHash *h, const char *s,
+										  size_t len, uint32_t hv);
+
+/*
+ * sent_hash_bytes(s, len), and in the same pass the state before the
+ * (SENT_PREFIX_CHARS + 1)-th character xor SENT_SEED_PREFIX into *prefix
+ * (0 when s is shorter): the hash of the word's first five characters.
+ */
+static inline uint32_t
+sent_hash_with_prefix(const char *s, size_t len, uint32_t *prefix)
+{
+	uint32_t	h = SENT_FNV_BASIS;
+	size_t		k = 0;
+	int			chars = 0;
+
+	*prefix = 0;
+	for (; k < len; k++)
+	{
+		unsigned char ch = (unsigned char) s[k];
+
+		if ((ch & 0xC0) != 0x80 && ++chars == SENT_PREFIX_CHARS + 1)
+		{
+			*prefix = h ^ SENT_SEED_PREFIX;
+			break;
+		}
+		h ^= ch;
+		h *= SENT_FNV_PRIME;
+	}
+	for (; k < len; k++)
+	{
+		h ^= (unsigned char) s[k];
+		h *= SENT_FNV_PRIME;
+	}
+	return h;
+}
 extern const SentInfo *sent_entry_info(const SentEntry *e, int lang);
 
 /* Stemming: writes the stem of word for lang into buf; returns its length
@@ -252,7 +325,7 @@ typedef struct SentRaw
 } SentRaw;
 
 extern const SentModel *sent_model_for(const SentLexicon *lex, const char *lang,
-									   int *li);
+									   int index, int *li);
 extern bool sent_model_apply(const SentLexicon *lex, const SentModel *m,
 							 SentTokens *toks, const float *dense,
 							 SentMode mode, bool want_evidence,

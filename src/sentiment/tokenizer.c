@@ -37,6 +37,8 @@
  * Engine (the ICU objects, opened once)
  * ------------------------------------------------------------------------
  */
+static void build_cpinfo(SentEngine *eng);
+
 SentEngine *
 sent_engine_new(const SentAlloc *alloc, char *errbuf, size_t errlen)
 {
@@ -61,6 +63,8 @@ sent_engine_new(const SentAlloc *alloc, char *errbuf, size_t errlen)
 	eng->alloc = *alloc;
 	eng->brk = brk;
 	eng->nfkc = nfkc;
+	eng->cpinfo = alloc->alloc(alloc->arg, SENT_CPI_MAX * sizeof(SentCpInfo));
+	build_cpinfo(eng);
 	return eng;
 }
 
@@ -70,6 +74,7 @@ sent_engine_free(SentEngine *eng)
 	if (eng == NULL)
 		return;
 	ubrk_close(eng->brk);
+	eng->alloc.release(eng->alloc.arg, eng->cpinfo);
 	eng->alloc.release(eng->alloc.arg, eng);
 }
 
@@ -120,6 +125,65 @@ sent_script_of(uint32_t cp)
 			return SS_NONE;
 		default:
 			return SS_OTHER;
+	}
+}
+
+/*
+ * The code-point table: exactly ICU's answers, asked once.  Full case
+ * folding is per code point (no context), so folding a word character by
+ * character from the table gives u_strFoldCase's result.
+ */
+static void
+build_cpinfo(SentEngine *eng)
+{
+	UChar32		cp;
+
+	for (cp = 0; cp < SENT_CPI_MAX; cp++)
+	{
+		SentCpInfo *ci = &eng->cpinfo[cp];
+		UChar		in[2],
+					fold[8];
+		int32_t		flen,
+					ulen;
+		UErrorCode	status = U_ZERO_ERROR;
+
+		memset(ci, 0, sizeof(SentCpInfo));
+		if (u_isUUppercase(cp))
+			ci->flags |= CPI_UPPER;
+		if (u_isULowercase(cp))
+			ci->flags |= CPI_LOWER;
+		if (u_isdigit(cp))
+			ci->flags |= CPI_DIGIT;
+		if (u_isalpha(cp))
+			ci->flags |= CPI_ALPHA;
+		ci->script = (uint8_t) sent_script_of((uint32_t) cp);
+		ci->lower = (uint32_t) u_tolower(cp);
+		in[0] = (UChar) cp;
+		flen = u_strFoldCase(fold, 8, in, 1, U_FOLD_CASE_DEFAULT, &status);
+		if (U_FAILURE(status) || flen > 7)
+			continue;
+		u_strToUTF8WithSub(ci->fold, (int32_t) sizeof(ci->fold), &ulen, fold, flen,
+						   0xFFFD, NULL, &status);
+		if (U_FAILURE(status) || status == U_STRING_NOT_TERMINATED_WARNING ||
+			ulen > (int32_t) sizeof(ci->fold))
+			continue;
+		ci->foldlen = (uint8_t) ulen;
+		ci->flags |= CPI_OK;
+	}
+	/* Hangul syllables: letters without case, folded to themselves */
+	eng->hangul_plain = true;
+	for (cp = 0xAC00; cp <= 0xD7A3 && eng->hangul_plain; cp++)
+	{
+		UChar		in[1] = {(UChar) cp},
+					fold[4];
+		UErrorCode	status = U_ZERO_ERROR;
+
+		if (u_isUUppercase(cp) || u_isULowercase(cp) || u_isdigit(cp) ||
+			!u_isalpha(cp) || u_tolower(cp) != cp ||
+			sent_script_of((uint32_t) cp) != SS_HANGUL ||
+			u_strFoldCase(fold, 4, in, 1, U_FOLD_CASE_DEFAULT, &status) != 1 ||
+			U_FAILURE(status) || fold[0] != in[0])
+			eng->hangul_plain = false;
 	}
 }
 
@@ -529,8 +593,119 @@ clean_utf16(UChar *s, int32_t len)
 	return o;
 }
 
+static void word_from_utf16_icu(TokCtx *c, const UChar *s, int32_t len);
+
+/*
+ * A word from the segmenter.  Words made of code points of the table (and
+ * Hangul syllables) are classified and folded from it; others, and long
+ * words, take word_from_utf16_icu.  Both give the same token.
+ */
 static void
-word_from_utf16(TokCtx *c, const UChar *s, int32_t len)
+word_from_utf16(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
+{
+	char		ubuf[512];
+	int			o = 0;
+	int32_t		i;
+	int			upper = 0,
+				lower = 0,
+				digit = 0,
+				alpha = 0;
+	SentScript	script = SS_NONE;
+	uint8_t		flags = 0;
+	const SentCpInfo *tab = eng->cpinfo;
+
+	if (len > 64)
+	{
+		word_from_utf16_icu(c, s, len);
+		return;
+	}
+	/* every code point known? (no surrogates, no table gaps) */
+	for (i = 0; i < len; i++)
+	{
+		UChar		u = s[i];
+
+		if (u < SENT_CPI_MAX ? !(tab[u].flags & CPI_OK) :
+			!(eng->hangul_plain && u >= 0xAC00 && u <= 0xD7A3))
+		{
+			word_from_utf16_icu(c, s, len);
+			return;
+		}
+	}
+	for (i = 0; i < len; i++)
+	{
+		UChar		u = s[i];
+
+		if (u >= SENT_CPI_MAX)
+		{
+			/* Hangul syllable: a caseless letter, itself when folded */
+			alpha++;
+			if (script == SS_NONE)
+				script = SS_HANGUL;
+			if (c->lex && u <= c->lex->hint_max_cp)
+			{
+				int			h;
+
+				for (h = 0; h < c->lex->nhints; h++)
+					if (c->lex->hints[h].cp == (uint32_t) u)
+						c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
+			}
+			ubuf[o++] = (char) (0xE0 | (u >> 12));
+			ubuf[o++] = (char) (0x80 | ((u >> 6) & 0x3F));
+			ubuf[o++] = (char) (0x80 | (u & 0x3F));
+			continue;
+		}
+		else
+		{
+			const SentCpInfo *ci = &tab[u];
+
+			if (ci->flags & CPI_UPPER)
+				upper++;
+			else if (ci->flags & CPI_LOWER)
+				lower++;
+			if (ci->flags & CPI_DIGIT)
+				digit++;
+			else if (ci->flags & CPI_ALPHA)
+			{
+				alpha++;
+				if (script == SS_NONE)
+					script = (SentScript) ci->script;
+				if (u >= 0x80 && c->lex && ci->lower <= c->lex->hint_max_cp)
+				{
+					int			h;
+
+					for (h = 0; h < c->lex->nhints; h++)
+						if (c->lex->hints[h].cp == ci->lower)
+							c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
+				}
+			}
+			else if (u == 0x00B7 && c->lex)
+			{
+				int			h;
+
+				for (h = 0; h < c->lex->nhints; h++)
+					if (c->lex->hints[h].cp == 0x00B7)
+						c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
+			}
+			if (ci->foldlen == 1)
+				ubuf[o++] = ci->fold[0];
+			else
+			{
+				memcpy(ubuf + o, ci->fold, ci->foldlen);
+				o += ci->foldlen;
+			}
+		}
+	}
+	if (upper >= 2 && lower == 0)
+		flags |= TF_CAPS;
+	if (alpha)
+		flags |= TF_ALPHA;
+	if (digit)
+		flags |= TF_DIGIT;
+	emit_word(c, ubuf, o, flags, script, len);
+}
+
+static void
+word_from_utf16_icu(TokCtx *c, const UChar *s, int32_t len)
 {
 	UChar		fbuf[128];
 	UChar	   *fold = fbuf;
@@ -710,7 +885,7 @@ tokenize_icu(SentEngine *eng, TokCtx *c, const char *text, size_t len)
 		if (space)
 			c->pending = TF_SPACE_BEFORE;
 		else
-			word_from_utf16(c, norm + prev, pos - prev);
+			word_from_utf16(eng, c, norm + prev, pos - prev);
 	}
 	if (symstart >= 0 && !c->full)
 		symbol_from_utf16(c, norm + symstart, symend - symstart);
