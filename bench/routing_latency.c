@@ -156,8 +156,9 @@ acceptor(void *arg)
 		pthread_mutex_lock(&ring_lock);
 		while (ring_head == ring_tail && !done)
 			pthread_cond_wait(&ring_cond, &ring_lock);
-		if (ring_head == ring_tail && done)
+		if (done)
 		{
+			/* the run is over: offers still queued stay pending */
 			pthread_mutex_unlock(&ring_lock);
 			break;
 		}
