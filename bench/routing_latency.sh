@@ -35,7 +35,9 @@ for rate in $RATES; do
 		"${ENQUEUERS:-4}" "${ACCEPTORS:-4}" "${FINISHERS:-4}"
 	log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	P -At -c "SELECT 'worker: cycles=' || cycles || ' offers=' || offers || ' wakeups=' || wakeups || ' kpi_refreshes=' || kpi_refreshes || ' errors=' || errors FROM omni.worker_status"
-	P -At -c "SELECT 'invariant violations: ' || count(*) FROM omni.routing_invariant_violations()"
+	# open_with_eligible_agent holds only at rest: a backlog may still be routed here
+	P -At -c "SELECT 'invariant violations: ' || coalesce(string_agg(invariant || ' ' || n, ', '), 'none')
+	            FROM (SELECT invariant, count(*) AS n FROM omni.routing_invariant_violations() GROUP BY 1) v"
 done
 stop_cluster
 trap - EXIT
