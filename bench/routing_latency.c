@@ -2,16 +2,22 @@
  * routing_latency.c — enqueue-commit → offer latency with the worker on,
  * with the whole agent loop running.
  *
- * One thread enqueues at a fixed rate (autocommit: PQexec returns after the
- * commit) and notes when each enqueue returned; another LISTENs on
- * omni_offer and notes when each offer's NOTIFY arrived (NOTIFY is delivered
- * when the router commits); an acceptor accepts each offer on its own
- * connection, as an agent would, and a finisher ends and closes each
- * conversation HOLD seconds after it was accepted (the agent's handling
- * time), which frees the capacity again.  Prints p50/p90/p99/p99.9/max over
- * the conversations offered.
+ * E enqueuer threads, each on its own connection, enqueue on one shared
+ * schedule (conversation k is due at start + k/rate; each thread takes the
+ * next due slot), so the asked rate holds even when one enqueue is slower
+ * than 1/rate; each notes when its enqueue returned (autocommit: PQexec
+ * returns after the commit).  The run stops after SECONDS even when the
+ * enqueues fell behind the schedule: the achieved rate is then printed
+ * below the asked one.  One listener LISTENs on omni_offer and notes
+ * when each offer's NOTIFY arrived (NOTIFY is delivered when the router
+ * commits); A acceptor threads accept the offers on their own connections,
+ * as agents would, and F finisher threads end and close each conversation
+ * HOLD seconds after it was accepted (the agent's handling time), which
+ * frees the capacity again.  Prints the achieved enqueue rate and
+ * p50/p90/p99/p99.9/max over the conversations offered.
  *
  * usage: routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
+ *                        [enqueuers=4] [acceptors=4] [finishers=4]
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -21,24 +27,31 @@
 #include <time.h>
 #include <libpq-fe.h>
 
-#define MAXC 2000000
+#define MAXC 4000000
+#define MAXT 64
 static double *t_commit, *t_offer;
 static long first_id = -1, last_id = -1;
-static volatile int done = 0;
+static volatile int done = 0, enq_done = 0;
 static const char *conninfo;
-static int rate, seconds;
+static int	rate, seconds;
 static double hold = 2.0;
+static double start;
+static long seq = 0;			/* next schedule slot to enqueue */
+static long sent = 0;			/* enqueues committed */
+static long enq_behind = 0;		/* enqueues sent more than 10 ms late */
+static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Accepted conversations to end and close, with the time they are due. */
-#define FINISH_RING (1 << 20)
+#define FINISH_RING (1 << 21)
 static long fin_conv[FINISH_RING];
 static double fin_due[FINISH_RING];
 static long fin_head = 0, fin_tail = 0;
 static long finished = 0, accepted = 0, failed = 0;
 static pthread_mutex_t fin_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Offers to accept, handed from the listener to the acceptor thread. */
-static long ring[1 << 16];
+/* Offers to accept, handed from the listener to the acceptor threads. */
+#define OFFER_RING (1 << 21)
+static long ring[OFFER_RING];
 static long ring_head = 0, ring_tail = 0;
 static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ring_cond = PTHREAD_COND_INITIALIZER;
@@ -50,6 +63,23 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_until(double t)
+{
+	double		d;
+
+	while ((d = t - now()) > 0)
+	{
+		struct timespec ts;
+
+		if (d > 0.0002)
+			d = 0.0002;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long) (d * 1e9);
+		nanosleep(&ts, NULL);
+	}
 }
 
 static PGconn *
@@ -65,6 +95,52 @@ connect_or_die(void)
 	return c;
 }
 
+/* enqueuer takes the next due slot of the shared schedule and enqueues it. */
+static void *
+enqueuer(void *arg)
+{
+	PGconn	   *c = connect_or_die();
+	long		total = (long) rate * seconds;
+
+	for (;;)
+	{
+		long		k = __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED);
+		double		due;
+		char		sql[256];
+		PGresult   *r;
+		long		id;
+
+		if (k >= total || now() - start >= seconds)
+			break;				/* the run lasts SECONDS even when behind */
+		due = start + (double) k / rate;
+		sleep_until(due);
+		if (now() - due > 0.010)
+			__atomic_add_fetch(&enq_behind, 1, __ATOMIC_RELAXED);
+		snprintf(sql, sizeof(sql),
+				 "SELECT omni.enqueue('bench_chat', 'lat%ld', jsonb_build_object('q', %ld, 'skilled', %s))",
+				 k, 1 + k % 50, k % 2 ? "true" : "false");
+		r = PQexec(c, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		{
+			fprintf(stderr, "enqueue failed: %s", PQerrorMessage(c));
+			exit(1);
+		}
+		id = atol(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		if (id > 0 && id < MAXC)
+			t_commit[id] = now();
+		__atomic_add_fetch(&sent, 1, __ATOMIC_RELAXED);
+		pthread_mutex_lock(&id_lock);
+		if (first_id < 0 || id < first_id)
+			first_id = id;
+		if (id > last_id)
+			last_id = id;
+		pthread_mutex_unlock(&id_lock);
+	}
+	PQfinish(c);
+	return NULL;
+}
+
 /* acceptor accepts offers as an agent would, off the timing path. */
 static void *
 acceptor(void *arg)
@@ -75,42 +151,44 @@ acceptor(void *arg)
 	{
 		long		offer;
 		char		sql[128];
+		PGresult   *r;
 
 		pthread_mutex_lock(&ring_lock);
 		while (ring_head == ring_tail && !done)
 			pthread_cond_wait(&ring_cond, &ring_lock);
-		if (ring_head == ring_tail && done)
+		if (done)
 		{
+			/* the run is over: offers still queued stay pending */
 			pthread_mutex_unlock(&ring_lock);
 			break;
 		}
-		offer = ring[ring_tail++ % (1 << 16)];
+		offer = ring[ring_tail++ % OFFER_RING];
 		pthread_mutex_unlock(&ring_lock);
 		snprintf(sql, sizeof(sql), "SELECT omni.accept(%ld)", offer);
+		r = PQexec(acc, sql);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK)
 		{
-			PGresult   *r = PQexec(acc, sql);
+			long		conv = atol(PQgetvalue(r, 0, 0));
 
-			if (PQresultStatus(r) == PGRES_TUPLES_OK)
-			{
-				long		conv = atol(PQgetvalue(r, 0, 0));
-
-				pthread_mutex_lock(&fin_lock);
-				fin_conv[fin_head % FINISH_RING] = conv;
-				fin_due[fin_head % FINISH_RING] = now() + hold;
-				fin_head++;
-				accepted++;
-				pthread_mutex_unlock(&fin_lock);
-			}
-			else
-				__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED);
-			PQclear(r);
+			pthread_mutex_lock(&fin_lock);
+			fin_conv[fin_head % FINISH_RING] = conv;
+			fin_due[fin_head % FINISH_RING] = now() + hold;
+			fin_head++;
+			accepted++;
+			pthread_mutex_unlock(&fin_lock);
 		}
+		else
+		{
+			if (__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED) <= 3)
+				fprintf(stderr, "accept failed: %s", PQerrorMessage(acc));
+		}
+		PQclear(r);
 	}
 	PQfinish(acc);
 	return NULL;
 }
 
-/* finisher ends and closes each accepted conversation once its time is up. */
+/* finisher ends and closes accepted conversations once their time is up. */
 static void *
 finisher(void *arg)
 {
@@ -120,26 +198,21 @@ finisher(void *arg)
 	{
 		long		conv = -1;
 		double		due = 0;
-		int			empty;
+		int			take = 0;
 
 		pthread_mutex_lock(&fin_lock);
-		empty = (fin_tail == fin_head);
-		if (!empty)
+		if (fin_tail != fin_head)
 		{
-			conv = fin_conv[fin_tail % FINISH_RING];
 			due = fin_due[fin_tail % FINISH_RING];
+			if (now() >= due)
+			{
+				conv = fin_conv[fin_tail % FINISH_RING];
+				fin_tail++;
+				take = 1;
+			}
 		}
 		pthread_mutex_unlock(&fin_lock);
-		if (empty)
-		{
-			struct timespec ts = {0, 1000000};
-
-			if (done)
-				break;
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		if (now() < due)
+		if (!take)
 		{
 			struct timespec ts = {0, 1000000};
 
@@ -156,17 +229,28 @@ finisher(void *arg)
 					 "SELECT omni.end_conversation(%ld), omni.close_conversation(%ld)", conv, conv);
 			r = PQexec(fc, sql);
 			if (PQresultStatus(r) == PGRES_TUPLES_OK)
-				finished++;
-			else
-				__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED);
+				__atomic_add_fetch(&finished, 1, __ATOMIC_RELAXED);
+			else if (__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED) <= 3)
+				fprintf(stderr, "end/close failed: %s", PQerrorMessage(fc));
 			PQclear(r);
 		}
-		pthread_mutex_lock(&fin_lock);
-		fin_tail++;
-		pthread_mutex_unlock(&fin_lock);
 	}
 	PQfinish(fc);
 	return NULL;
+}
+
+/* field returns the number after "key" in a json payload, or -1. */
+static long
+field(const char *json, const char *key)
+{
+	const char *p = strstr(json, key);
+
+	if (!p)
+		return -1;
+	p += strlen(key);
+	while (*p && (*p < '0' || *p > '9'))
+		p++;
+	return *p ? atol(p) : -1;
 }
 
 static void *
@@ -191,18 +275,14 @@ listener(void *arg)
 		while ((n = PQnotifies(c)) != NULL)
 		{
 			double		t = now();
-			long		offer = -1, conv = -1;
-			const char *p = strstr(n->extra, "\"offer_id\" : ");
-			const char *q = strstr(n->extra, "\"conversation_id\" : ");
-			if (p)
-				offer = atol(p + 13);
-			if (q)
-				conv = atol(q + 20);
+			long		offer = field(n->extra, "\"offer_id\"");
+			long		conv = field(n->extra, "\"conversation_id\"");
+
 			if (conv > 0 && conv < MAXC && t_offer[conv] == 0)
 				t_offer[conv] = t;
 			PQfreemem(n);
 			pthread_mutex_lock(&ring_lock);
-			ring[ring_head++ % (1 << 16)] = offer;
+			ring[ring_head++ % OFFER_RING] = offer;
 			pthread_cond_signal(&ring_cond);
 			pthread_mutex_unlock(&ring_lock);
 		}
@@ -226,15 +306,15 @@ cmp(const void *a, const void *b)
 int
 main(int argc, char **argv)
 {
-	pthread_t	th, th2, th3;
-	PGconn	   *c;
-	double		start, next;
-	long		n = 0, k = 0, missing = 0;
+	pthread_t	lt, et[MAXT], at[MAXT], ft[MAXT];
+	int			ne = 4, na = 4, nf = 4;
+	long		n, k = 0, missing = 0, negative = 0;
+	double		end;
 	double	   *lat;
 
 	if (argc < 4)
 	{
-		fprintf(stderr, "usage: %s conninfo rate seconds\n", argv[0]);
+		fprintf(stderr, "usage: %s conninfo rate seconds [hold] [enqueuers] [acceptors] [finishers]\n", argv[0]);
 		return 2;
 	}
 	conninfo = argv[1];
@@ -242,76 +322,75 @@ main(int argc, char **argv)
 	seconds = atoi(argv[3]);
 	if (argc > 4)
 		hold = atof(argv[4]);
+	if (argc > 5)
+		ne = atoi(argv[5]);
+	if (argc > 6)
+		na = atoi(argv[6]);
+	if (argc > 7)
+		nf = atoi(argv[7]);
+	if (rate <= 0 || seconds <= 0 || ne < 1 || ne > MAXT || na < 1 || na > MAXT || nf < 1 || nf > MAXT)
+	{
+		fprintf(stderr, "bad arguments\n");
+		return 2;
+	}
 	t_commit = calloc(MAXC, sizeof(double));
 	t_offer = calloc(MAXC, sizeof(double));
-	pthread_create(&th, NULL, listener, NULL);
-	pthread_create(&th2, NULL, acceptor, NULL);
-	pthread_create(&th3, NULL, finisher, NULL);
-	c = connect_or_die();
+	pthread_create(&lt, NULL, listener, NULL);
+	for (int i = 0; i < na; i++)
+		pthread_create(&at[i], NULL, acceptor, NULL);
+	for (int i = 0; i < nf; i++)
+		pthread_create(&ft[i], NULL, finisher, NULL);
 	{
-		struct timespec ts = {0, 300000000};
+		struct timespec ts = {0, 500000000};
 
-		nanosleep(&ts, NULL);	/* let the listener start */
+		nanosleep(&ts, NULL);	/* let the listener and connections start */
 	}
-	start = next = now();
-	while (now() - start < seconds)
-	{
-		char		sql[256];
-		PGresult   *r;
-		long		id;
-
-		snprintf(sql, sizeof(sql),
-				 "SELECT omni.enqueue('bench_chat', 'lat%ld', jsonb_build_object('q', %ld, 'skilled', %s))",
-				 n, 1 + n % 50, n % 2 ? "true" : "false");
-		r = PQexec(c, sql);
-		if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		{
-			fprintf(stderr, "enqueue failed: %s", PQerrorMessage(c));
-			return 1;
-		}
-		id = atol(PQgetvalue(r, 0, 0));
-		PQclear(r);
-		if (id > 0 && id < MAXC)
-			t_commit[id] = now();
-		if (first_id < 0)
-			first_id = id;
-		last_id = id;
-		n++;
-		next += 1.0 / rate;
-		while (now() < next)
-		{
-			struct timespec ts = {0, 200000};
-
-			nanosleep(&ts, NULL);
-		}
-	}
+	start = now() + 0.2;
+	for (int i = 0; i < ne; i++)
+		pthread_create(&et[i], NULL, enqueuer, NULL);
+	for (int i = 0; i < ne; i++)
+		pthread_join(et[i], NULL);
+	end = now();
+	enq_done = 1;
 	{
 		struct timespec ts = {2, 0};
 
 		nanosleep(&ts, NULL);	/* let the last offers arrive */
 	}
 	done = 1;
-	pthread_join(th, NULL);
-	pthread_join(th2, NULL);
-	pthread_join(th3, NULL);
-	lat = malloc(sizeof(double) * (last_id - first_id + 1));
-	for (long id = first_id; id <= last_id; id++)
+	pthread_join(lt, NULL);
+	for (int i = 0; i < na; i++)
+		pthread_join(at[i], NULL);
+	for (int i = 0; i < nf; i++)
+		pthread_join(ft[i], NULL);
+	n = sent;
+	lat = malloc(sizeof(double) * (first_id < 0 ? 1 : last_id - first_id + 1));
+	for (long id = first_id; first_id >= 0 && id <= last_id; id++)
 	{
+		double		l;
+
 		if (t_offer[id] == 0 || t_commit[id] == 0)
 		{
 			missing++;
 			continue;
 		}
-		lat[k++] = (t_offer[id] - t_commit[id]) * 1000.0;
+		l = (t_offer[id] - t_commit[id]) * 1000.0;
+		if (l < 0)
+		{
+			negative++;			/* NOTIFY read before the enqueue's reply */
+			l = 0;
+		}
+		lat[k++] = l;
 	}
 	qsort(lat, k, sizeof(double), cmp);
-	printf("latency: %ld enqueued in %d s (%.0f/s asked %d/s), %ld offered, %ld not offered; "
-		   "%ld accepted, %ld ended and closed after %.1f s, %ld calls failed\n",
-		   n, seconds, n / (double) seconds, rate, k, missing, accepted, finished, hold, failed);
+	printf("latency: %ld enqueued in %.1f s = %.0f/s achieved (asked %d/s; %d enqueuers, %ld sent >10 ms late), "
+		   "%ld offered, %ld not offered; %d acceptors: %ld accepted; %d finishers: %ld ended and closed "
+		   "after %.1f s; %ld calls failed; %ld offers seen before their enqueue returned\n",
+		   n, end - start, n / (end - start), rate, ne, enq_behind, k, missing, na, accepted, nf, finished,
+		   hold, failed, negative);
 	if (k > 0)
 		printf("latency enqueue-commit -> offer NOTIFY: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
 			   "p99.9 %.2f ms, max %.2f ms\n",
 			   lat[k / 2], lat[(long) (k * 0.90)], lat[(long) (k * 0.99)], lat[(long) (k * 0.999)], lat[k - 1]);
-	PQfinish(c);
 	return 0;
 }

@@ -3,10 +3,12 @@
 # the routing worker on, KPI refresh at its default interval; a client
 # enqueues at RATE/s for SECONDS s, LISTENs on omni_offer, accepts each offer,
 # ends and closes each conversation HOLD s later (bench/routing_latency.c).
-# Prints p50/p90/p99/p99.9/max of enqueue-commit -> offer NOTIFY, at each
-# rate of RATES.  Run as root from the repository:
+# Prints the achieved rate and p50/p90/p99/p99.9/max of enqueue-commit ->
+# offer NOTIFY at each rate of RATES, with the load average before and after
+# (the machine may be shared).  Run as root from the repository:
 #   bash bench/routing_latency.sh   (RATES="200 1000" SECONDS_LAT=60 HOLD=2 BENCH_PORT=54341 NO_BUILD=1
-#                                    KPI_INTERVAL=15s: omnichannel.kpi_refresh_interval)
+#                                    KPI_INTERVAL=15s: omnichannel.kpi_refresh_interval
+#                                    ENQUEUERS=4 ACCEPTORS=4 FINISHERS=4: client connections)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
@@ -28,9 +30,14 @@ for rate in $RATES; do
 	P -v agents="$AGENTS" -v queues="$QUEUES" -f bench/routing_setup.sql >/dev/null
 	sleep 2		# the launcher starts the database's worker
 	log "latency at $rate/s for ${SECONDS_LAT}s, hold ${HOLD}s"
-	"$RUN/routing_latency" "host=$PGHOST port=$PGPORT dbname=bench user=postgres" "$rate" "$SECONDS_LAT" "$HOLD"
+	log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"$RUN/routing_latency" "host=$PGHOST port=$PGPORT dbname=bench user=postgres" "$rate" "$SECONDS_LAT" "$HOLD" \
+		"${ENQUEUERS:-4}" "${ACCEPTORS:-4}" "${FINISHERS:-4}"
+	log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	P -At -c "SELECT 'worker: cycles=' || cycles || ' offers=' || offers || ' wakeups=' || wakeups || ' kpi_refreshes=' || kpi_refreshes || ' errors=' || errors FROM omni.worker_status"
-	P -At -c "SELECT 'invariant violations: ' || count(*) FROM omni.routing_invariant_violations()"
+	# open_with_eligible_agent holds only at rest: a backlog may still be routed here
+	P -At -c "SELECT 'invariant violations: ' || coalesce(string_agg(invariant || ' ' || n, ', '), 'none')
+	            FROM (SELECT invariant, count(*) AS n FROM omni.routing_invariant_violations() GROUP BY 1) v"
 done
 stop_cluster
 trap - EXIT

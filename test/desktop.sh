@@ -37,6 +37,7 @@ psql -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "DROP ROLE IF EXISTS $ROLE"
 psql -d postgres -c "CREATE DATABASE $DB" >/dev/null || exit 1
 psql -d $DB >/dev/null <<SQL || exit 1
 CREATE EXTENSION omnichannel;   -- creates the group roles if this is the cluster's first
+SELECT omni.pause_workers();    -- the script routes (step 2); a router would offer c1 before step 1 assigns it
 CREATE ROLE $ROLE LOGIN IN ROLE omnichannel_agent;
 INSERT INTO omni.queue (name) VALUES ('support');
 INSERT INTO omni.workstream (name, channel, default_queue) VALUES ('chat', 'chat', 'support');
@@ -60,7 +61,7 @@ wait_for "SELECT state FROM omni.conversation WHERE id = $c1" closed
 # 2. The router offers one: the desktop accepts it (on offer_made; its resync
 #    finds the pending offer too, should the event come before it LISTENs).
 c2=$(q "SELECT omni.enqueue('chat', 'desktop-customer-2')")
-q "SELECT omni.route()" >/dev/null   # (or the worker, where it runs) offers it
+q "SELECT omni.route()" >/dev/null   # offers it (this database's workers are paused)
 wait_for "SELECT state FROM omni.conversation WHERE id = $c2" active
 q "SELECT omni.post_message($c2, 'customer', 'Can I change my address? bye')" >/dev/null
 wait_for "SELECT state FROM omni.conversation WHERE id = $c2" closed
