@@ -71,13 +71,6 @@ kpi_once(void)
 	PG_END_TRY();
 }
 
-static void
-set_state(int state)
-{
-	LWLockAcquire(omni_shared->lock, LW_EXCLUSIVE);
-	my_slot->kpi.state = state;
-	LWLockRelease(omni_shared->lock);
-}
 
 void
 omni_kpi_main(Datum arg)
@@ -117,17 +110,13 @@ omni_kpi_main(Datum arg)
 		if (omni_worker_should_leave(my_slot))
 			proc_exit(0);
 
-		if (!omni_enable_workers)
+		if (omni_worker_idle_if_disabled())
 		{
-			set_state(PROC_IDLE);
-			pgstat_report_activity(STATE_IDLE, "omnichannel.enable_workers is off");
-			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 1000, PG_WAIT_EXTENSION);
-			ResetLatch(MyLatch);
 			next_kpi = 0;
 			continue;
 		}
 		if (my_slot->kpi.state != PROC_RUNNING)
-			set_state(PROC_RUNNING);
+			omni_worker_set_state(PROC_RUNNING);
 
 		now = GetCurrentTimestamp();
 		if (now >= next_kpi)

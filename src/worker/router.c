@@ -124,13 +124,6 @@ tick_once(int *items)
 	return deadline;
 }
 
-static void
-set_state(int state)
-{
-	LWLockAcquire(omni_shared->lock, LW_EXCLUSIVE);
-	my_slot->router.state = state;
-	LWLockRelease(omni_shared->lock);
-}
 
 /* leave_without_extension: back off for a nap; the launcher tries again. */
 static void
@@ -202,18 +195,14 @@ omni_router_main(Datum arg)
 		if (omni_worker_should_leave(my_slot))
 			proc_exit(0);
 
-		if (!omni_enable_workers)
+		if (omni_worker_idle_if_disabled())
 		{
-			set_state(PROC_IDLE);
-			pgstat_report_activity(STATE_IDLE, "omnichannel.enable_workers is off");
-			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 1000, PG_WAIT_EXTENSION);
-			ResetLatch(MyLatch);
 			woken = true;		/* route once turned back on */
 			next_tick = 0;
 			continue;
 		}
 		if (my_slot->router.state != PROC_RUNNING)
-			set_state(PROC_RUNNING);
+			omni_worker_set_state(PROC_RUNNING);
 
 		/* Wake-ups first: route when woken, and at least every second. */
 		now = GetCurrentTimestamp();

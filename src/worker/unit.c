@@ -15,6 +15,7 @@
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "storage/ipc.h"
+#include "storage/latch.h"
 #include "storage/proc.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -89,6 +90,34 @@ omni_worker_attach(Oid dboid, OmniWorkerKind kind)
 	LWLockRelease(omni_shared->lock);
 	before_shmem_exit(worker_exit, (Datum) 0);
 	return slot;
+}
+
+/* omni_worker_set_state: this worker's state, as omni.worker_status shows it. */
+void
+omni_worker_set_state(int state)
+{
+	OmniProcSlot *p = omni_worker_proc(attached_slot, attached_kind);
+
+	LWLockAcquire(omni_shared->lock, LW_EXCLUSIVE);
+	p->state = state;
+	LWLockRelease(omni_shared->lock);
+}
+
+/*
+ * omni_worker_idle_if_disabled: with omnichannel.enable_workers off, show
+ * this worker idle and wait a second (or until its latch is set).  Returns
+ * true when it waited: the caller reschedules its work and loops.
+ */
+bool
+omni_worker_idle_if_disabled(void)
+{
+	if (omni_enable_workers)
+		return false;
+	omni_worker_set_state(PROC_IDLE);
+	pgstat_report_activity(STATE_IDLE, "omnichannel.enable_workers is off");
+	(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 1000, PG_WAIT_EXTENSION);
+	ResetLatch(MyLatch);
+	return true;
 }
 
 /* omni_worker_should_leave: paused by omni.pause_workers() or by DDL on the database. */
