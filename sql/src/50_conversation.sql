@@ -226,6 +226,19 @@ COMMENT ON FUNCTION omni.escalate(bigint, jsonb) IS
 
 -- Eligibility ------------------------------------------------------------------------
 
+-- Whether agent a's presence lets it take work of workstream w (its
+-- allowed_presences): NULL when it does, else its presence and base, e.g.
+-- 'Away (away)'.  The eligibility definition below and transfers to an agent
+-- use it.
+CREATE FUNCTION omni._presence_refusal(a bigint, w omni.workstream) RETURNS text
+    LANGUAGE sql STABLE AS $$
+    SELECT format('%s (%s)', s.presence, p.base_status)
+      FROM omni.agent_state s JOIN omni.presence p ON p.name = s.presence
+     WHERE s.agent_id = a AND NOT p.base_status = ANY (w.allowed_presences)
+$$;
+COMMENT ON FUNCTION omni._presence_refusal(bigint, omni.workstream) IS
+    'Why agent a''s presence keeps it from work of workstream w (its presence and base), NULL when the workstream allows it.';
+
 -- THE eligibility definition: whether agent a may take conversation c now,
 -- as (reason, detail).  reason is NULL when it may, else the first rule that
 -- excludes it in a supervisor's words (docs/routing.md, "Why not routed"):
@@ -241,7 +254,6 @@ CREATE FUNCTION omni._eligibility(a bigint, c omni.conversation, OUT reason text
 DECLARE
     w omni.workstream;
     s omni.agent_state;
-    base omni.base_status;
     missing text;
     declines integer;
 BEGIN
@@ -257,10 +269,10 @@ BEGIN
         detail := format('agent %s is not logged in', a);
         RETURN;
     END IF;
-    SELECT base_status INTO base FROM omni.presence WHERE name = s.presence;
-    IF NOT base = ANY (w.allowed_presences) THEN
+    detail := omni._presence_refusal(a, w);
+    IF detail IS NOT NULL THEN
         reason := 'presence not allowed';
-        detail := format('agent %s is %s (%s); workstream "%s" allows %s', a, s.presence, base, w.name,
+        detail := format('agent %s is %s; workstream "%s" allows %s', a, detail, w.name,
                          array_to_string(w.allowed_presences, ', '));
         RETURN;
     END IF;
@@ -1037,10 +1049,7 @@ BEGIN
     END IF;
     -- The receiving agent's presence must allow work on this workstream
     -- (allowed_presences; by default Available and Busy, not Away or DND).
-    IF NOT (SELECT p.base_status = ANY (w.allowed_presences)
-              FROM omni.agent_state s JOIN omni.presence p ON p.name = s.presence
-              JOIN omni.workstream w ON w.name = c.workstream
-             WHERE s.agent_id = transfer_to_agent.agent_id) THEN
+    IF omni._presence_refusal(agent_id, omni._workstream(c.workstream)) IS NOT NULL THEN
         RAISE EXCEPTION 'agent % is not available for work; cannot receive conversation %', agent_id, c.id
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = format('Its presence is %s.', (SELECT s.presence FROM omni.agent_state s

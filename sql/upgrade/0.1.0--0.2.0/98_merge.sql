@@ -12,3 +12,14 @@ REVOKE EXECUTE ON FUNCTION omni.seller_kpi(bigint, timestamptz, timestamptz),
     omni.seller_mentions(bigint, timestamptz, timestamptz),
     omni.team_insight(timestamptz, timestamptz, text),
     omni.top_customer_terms(timestamptz, timestamptz, text, integer) FROM omnichannel_service;
+
+-- One presence rule for eligibility and transfers to an agent (50_conversation.sql).
+CREATE FUNCTION omni._presence_refusal(a bigint, w omni.workstream) RETURNS text
+    LANGUAGE sql STABLE AS $$
+    SELECT format('%s (%s)', s.presence, p.base_status)
+      FROM omni.agent_state s JOIN omni.presence p ON p.name = s.presence
+     WHERE s.agent_id = a AND NOT p.base_status = ANY (w.allowed_presences)
+$$;
+COMMENT ON FUNCTION omni._presence_refusal(bigint, omni.workstream) IS
+    'Why agent a''s presence keeps it from work of workstream w (its presence and base), NULL when the workstream allows it.';
+REVOKE ALL ON FUNCTION omni._presence_refusal(bigint, omni.workstream) FROM PUBLIC;

@@ -27,6 +27,69 @@ BEGIN
                                jsonb_build_object('conversation_id', c.id));
     RETURN c;
 END $function$;
+CREATE OR REPLACE FUNCTION omni._eligibility(a bigint, c omni.conversation, OUT reason text, OUT detail text)
+ RETURNS record
+ LANGUAGE plpgsql
+ STABLE
+AS $function$
+DECLARE
+    w omni.workstream;
+    s omni.agent_state;
+    missing text;
+    declines integer;
+BEGIN
+    SELECT * INTO w FROM omni.workstream WHERE name = c.workstream;
+    SELECT * INTO s FROM omni.agent_state WHERE agent_id = a;
+    IF NOT FOUND THEN
+        reason := 'agent does not exist';
+        detail := format('agent %s does not exist', a);
+        RETURN;
+    END IF;
+    IF NOT s.logged_in THEN
+        reason := 'not logged in';
+        detail := format('agent %s is not logged in', a);
+        RETURN;
+    END IF;
+    detail := omni._presence_refusal(a, w);
+    IF detail IS NOT NULL THEN
+        reason := 'presence not allowed';
+        detail := format('agent %s is %s; workstream "%s" allows %s', a, detail, w.name,
+                         array_to_string(w.allowed_presences, ', '));
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM omni.queue_member WHERE queue = c.queue AND agent_id = a) THEN
+        reason := 'not a member of the queue';
+        detail := format('agent %s is not a member of queue "%s"', a, c.queue);
+        RETURN;
+    END IF;
+    IF w.skill_match = 'exact' THEN
+        SELECT k INTO missing FROM jsonb_each_text(c.required_skills) r(k, v)
+         WHERE NOT EXISTS (SELECT 1 FROM omni.agent_skill sk
+                            WHERE sk.agent_id = a AND sk.skill = r.k AND sk.proficiency >= r.v::integer)
+         ORDER BY k LIMIT 1;
+        IF missing IS NOT NULL THEN
+            reason := 'missing skill';
+            detail := format('agent %s lacks skill "%s" at proficiency %s', a, missing, c.required_skills ->> missing);
+            RETURN;
+        END IF;
+    END IF;
+    SELECT count(*) INTO declines FROM omni.offer
+     WHERE conversation_id = c.id AND agent_id = a AND state IN ('rejected', 'expired');
+    IF declines >= w.max_declines THEN
+        reason := 'declined too often';
+        detail := format('agent %s declined conversation %s %s times (max_declines %s)', a, c.id, declines, w.max_declines);
+        RETURN;
+    END IF;
+    -- Capacity: omni._capacity_refusal (30_core.sql) words its refusals in
+    -- three shapes; name each for a supervisor.
+    detail := omni._capacity_refusal(a, c);
+    reason := CASE WHEN detail IS NULL THEN NULL
+                   WHEN detail LIKE '% capacity units free;%' THEN 'no free capacity'
+                   WHEN detail LIKE '% items of capacity profile %(blocking)' THEN 'blocked by a capacity profile'
+                   WHEN detail LIKE '% items of capacity profile %' THEN 'capacity profile full'
+                   WHEN detail LIKE '% does not have capacity profile %' THEN 'no capacity profile'
+                   ELSE 'no room' END;
+END $function$;
 CREATE OR REPLACE FUNCTION omni._kpi_percentile(counts double precision[], p double precision)
  RETURNS double precision
  LANGUAGE plpgsql
@@ -483,10 +546,7 @@ BEGIN
     END IF;
     -- The receiving agent's presence must allow work on this workstream
     -- (allowed_presences; by default Available and Busy, not Away or DND).
-    IF NOT (SELECT p.base_status = ANY (w.allowed_presences)
-              FROM omni.agent_state s JOIN omni.presence p ON p.name = s.presence
-              JOIN omni.workstream w ON w.name = c.workstream
-             WHERE s.agent_id = transfer_to_agent.agent_id) THEN
+    IF omni._presence_refusal(agent_id, omni._workstream(c.workstream)) IS NOT NULL THEN
         RAISE EXCEPTION 'agent % is not available for work; cannot receive conversation %', agent_id, c.id
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = format('Its presence is %s.', (SELECT s.presence FROM omni.agent_state s
