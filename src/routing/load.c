@@ -145,6 +145,7 @@ rt_load_agents(RCycle *rc)
 	int64	   *ids;
 	int			n;
 	Datum		args[2];
+	Datum		agent_ids;
 	char		nulls[2] = {' ', ' '};
 	MemoryContext old;
 	bool	   *inplay;
@@ -250,6 +251,9 @@ rt_load_agents(RCycle *rc)
 	}
 	MemoryContextSwitchTo(old);
 
+	/* the agents' ids, for the skill and profile look-ups below */
+	agent_ids = rt_int8_array(ids, n);
+
 	/* Skills: only when a conversation requires some or custom rules may use them */
 	{
 		bool		need = rc->any_custom;
@@ -259,7 +263,7 @@ rt_load_agents(RCycle *rc)
 		if (!need)
 			goto profiles;
 	}
-	args[0] = rt_int8_array(ids, n);
+	args[0] = agent_ids;
 	rt_run(P_AGENT_SKILLS, args, NULL);
 	old = MemoryContextSwitchTo(rc->cxt);
 	for (uint64 i = 0, j; i < SPI_processed; i = j)
@@ -284,7 +288,7 @@ rt_load_agents(RCycle *rc)
 
 profiles:
 	/* Capacity profiles */
-	args[0] = rt_int8_array(ids, n);
+	args[0] = agent_ids;
 	args[1] = TimestampTzGetDatum(rc->now);
 	rt_run(P_PROFILES, args, NULL);
 	old = MemoryContextSwitchTo(rc->cxt);
