@@ -1,6 +1,6 @@
--- routing_upgrade: the 0.2.0 library routes with the 0.1.0 SQL objects (the
+-- routing_upgrade: the current library routes with the 0.1.0 SQL objects (the
 -- 0.1.0 statements, configuration read each cycle, the decision in the
--- event) until ALTER EXTENSION UPDATE, and with the 0.2.0 ones right after
+-- event) until ALTER EXTENSION UPDATE, and with the current ones right after
 -- it in the same session (one offer path, cached configuration, decisions
 -- in omni.offer_decision, the 0.1.0 decisions moved there).
 SET client_min_messages = warning;
