@@ -74,11 +74,8 @@ COMMENT ON FUNCTION omni.now() IS
 -- stand aside then, so a restore gives back the rows exactly as dumped
 -- (docs/operations.md, "Backups").
 CREATE FUNCTION omni._restoring() RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT pg_catalog.current_setting('row_security') = 'off'
-       AND NOT pg_catalog.current_setting('check_function_bodies')::boolean
-       AND coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = session_user), false)
-$$;
+    LANGUAGE c STABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'omni_restoring';
 COMMENT ON FUNCTION omni._restoring() IS
     'Whether this session restores a dump (a superuser session with row_security and check_function_bodies off, as pg_restore and pg_dump scripts set them): triggers that derive rows stand aside.';
 

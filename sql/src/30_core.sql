@@ -7,11 +7,12 @@
 CREATE FUNCTION omni._caller_name() RETURNS name
     LANGUAGE sql STABLE AS $$ SELECT omni.caller()::text::name $$;
 
+-- The authorization primitives are in C (src/caller.c): state changes ask
+-- them several times per call, and a SQL function called from PL/pgSQL is
+-- parsed and planned again on every call.
 CREATE FUNCTION omni._is_admin() RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT r.rolsuper OR pg_has_role(r.oid, 'omnichannel_admin', 'MEMBER')
-      FROM pg_roles r WHERE r.oid = omni.caller()
-$$;
+    LANGUAGE c STABLE
+    AS 'MODULE_PATHNAME', 'omni_is_admin';
 COMMENT ON FUNCTION omni._is_admin() IS 'Whether the caller is a superuser or an omnichannel admin.';
 
 CREATE FUNCTION omni._is_service() RETURNS boolean
@@ -62,9 +63,8 @@ COMMENT ON FUNCTION omni._check_person_role(name, text) IS
 
 -- Whether the role has no members (a person); the authorization checks use it.
 CREATE FUNCTION omni._is_person(r name) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT NOT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles ro ON ro.oid = m.roleid WHERE ro.rolname = r)
-$$;
+    LANGUAGE c STABLE
+    AS 'MODULE_PATHNAME', 'omni_is_person';
 COMMENT ON FUNCTION omni._is_person(name) IS 'Whether no role is a member of the role (it acts as one person).';
 
 CREATE FUNCTION omni._supervises_queue(q text) RETURNS boolean
@@ -84,10 +84,11 @@ $$;
 COMMENT ON FUNCTION omni._supervises_agent(bigint) IS 'Whether the caller supervises a queue the agent belongs to.';
 
 CREATE FUNCTION omni._is_agent(a bigint) RETURNS boolean
-    LANGUAGE sql STABLE AS $$
-    SELECT EXISTS (SELECT 1 FROM omni.agent WHERE id = a AND db_role = omni._caller_name())
-       AND omni._is_person(omni._caller_name())
-$$;
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM omni.agent WHERE id = a AND db_role = omni._caller_name())
+       AND omni._is_person(omni._caller_name());
+END $$;
 COMMENT ON FUNCTION omni._is_agent(bigint) IS 'Whether the caller is the database role of that agent.';
 
 -- For row-level security: the agent the current role acts as (NULL if none).
@@ -186,18 +187,20 @@ COMMENT ON FUNCTION omni._check_address(text) IS
 CREATE FUNCTION omni._log(kind text, c omni.conversation, agent bigint DEFAULT NULL,
                           offer bigint DEFAULT NULL, from_state omni.conversation_state DEFAULT NULL,
                           detail jsonb DEFAULT '{}') RETURNS void
-    LANGUAGE sql AS $$
+    LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO omni.event (at, kind, conversation_id, agent_id, offer_id, queue, channel,
                             from_state, to_state, actor, detail)
     VALUES (omni.now(), kind, c.id, coalesce(agent, c.agent_id), offer, c.queue, c.channel,
-            from_state, c.state, omni._caller_name(), coalesce(detail, '{}'))
-$$;
+            from_state, c.state, omni._caller_name(), coalesce(detail, '{}'));
+END $$;
 
 CREATE FUNCTION omni._log_agent(kind text, agent bigint, detail jsonb DEFAULT '{}') RETURNS void
-    LANGUAGE sql AS $$
+    LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO omni.event (at, kind, agent_id, actor, detail)
-    VALUES (omni.now(), kind, agent, omni._caller_name(), coalesce(detail, '{}'))
-$$;
+    VALUES (omni.now(), kind, agent, omni._caller_name(), coalesce(detail, '{}'));
+END $$;
 
 -- Agent desktop push -----------------------------------------------------------
 
@@ -206,11 +209,13 @@ $$;
 -- the payload carries the kind and ids only (never text, names or scores);
 -- the desktop reads the rest through row-level security.  Delivered at commit.
 CREATE FUNCTION omni._notify_agent(agent bigint, kind text, ids jsonb DEFAULT '{}') RETURNS void
-    LANGUAGE sql AS $$
-    SELECT pg_notify('omni_agent_' || agent,
-                     (jsonb_build_object('kind', kind, 'agent_id', agent) || coalesce(ids, '{}'))::text)
-     WHERE agent IS NOT NULL
-$$;
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF agent IS NOT NULL THEN
+        PERFORM pg_notify('omni_agent_' || agent,
+                          (jsonb_build_object('kind', kind, 'agent_id', agent) || coalesce(ids, '{}'))::text);
+    END IF;
+END $$;
 COMMENT ON FUNCTION omni._notify_agent(bigint, text, jsonb) IS
     'NOTIFY omni_agent_<agent_id> with {kind, agent_id, ...ids}: ids and kinds only, never text or names.';
 
@@ -331,9 +336,10 @@ END $$;
 
 -- Units an agent holds now.
 CREATE FUNCTION omni._used_units(a bigint) RETURNS integer
-    LANGUAGE sql STABLE AS $$
-    SELECT coalesce(sum(units), 0)::integer FROM omni.capacity_hold WHERE agent_id = a
-$$;
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT sum(units) FROM omni.capacity_hold WHERE agent_id = a), 0)::integer;
+END $$;
 
 -- Items that count against agent a's capacity profile p for new work: with
 -- reset 'immediate' the conversations it holds under p (offers and work);
@@ -355,12 +361,13 @@ COMMENT ON FUNCTION omni._profile_items(bigint, text, text) IS
 -- day (a no-op otherwise): called when work starts for the agent (accept,
 -- pick, assign, transfer to it), never for its own parked conversation.
 CREATE FUNCTION omni._count_profile_item(a bigint, p text) RETURNS void
-    LANGUAGE sql AS $$
+    LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO omni.capacity_profile_use AS u (agent_id, profile, day, items)
     SELECT a, cp.name, (omni.now() AT TIME ZONE 'UTC')::date, 1
       FROM omni.capacity_profile cp WHERE cp.name = p AND cp.reset = 'end_of_day'
-    ON CONFLICT (agent_id, profile, day) DO UPDATE SET items = u.items + 1
-$$;
+    ON CONFLICT (agent_id, profile, day) DO UPDATE SET items = u.items + 1;
+END $$;
 COMMENT ON FUNCTION omni._count_profile_item(bigint, text) IS
     'Records one item taken today (UTC) by an agent under an end_of_day capacity profile; no-op for other profiles.';
 
@@ -455,12 +462,41 @@ BEGIN
     RETURN a;
 END $$;
 
--- Write a presence change: close the open history row, open a new one.
+-- The one path that writes presence changes, for one agent or many: closes
+-- each agent's open history row, opens a new one, logs a 'presence' event
+-- (from, to, set_by) and sets agent_state.presence.  The caller has locked
+-- the agents (in id order) and passes each agent once with its current
+-- presence (old) and a different new one.  Rows are found by scalar keys
+-- (one index probe each, whatever plan is cached); the inserts are set-based.
+CREATE FUNCTION omni._write_presence(agents bigint[], old text[], presences text[], by_what text) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    t timestamptz := omni.now();
+    i integer;
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(agents, 1), 0) LOOP
+        UPDATE omni.presence_history SET ended_at = greatest(t, started_at)
+         WHERE agent_id = agents[i] AND ended_at IS NULL;
+        UPDATE omni.agent_state SET presence = presences[i], presence_since = t WHERE agent_id = agents[i];
+    END LOOP;
+    INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)
+    SELECT x.a, x.p, pr.base_status, t, by_what, omni._caller_name()
+      FROM unnest(agents, presences) x(a, p) JOIN omni.presence pr ON pr.name = x.p
+     ORDER BY x.a;
+    INSERT INTO omni.event (at, kind, agent_id, actor, detail)
+    SELECT t, 'presence', x.a, omni._caller_name(), jsonb_build_object('from', x.o, 'to', x.p, 'set_by', by_what)
+      FROM unnest(agents, old, presences) x(a, o, p)
+     ORDER BY x.a;
+    PERFORM omni._wake_router();
+END $$;
+COMMENT ON FUNCTION omni._write_presence(bigint[], text[], text[], text) IS
+    'The one path that writes presence changes (history rows, presence events, agent_state) for one agent or many; the caller has locked the agents.';
+
+-- A presence change for one agent; chosen: the agent (or a supervisor) chose it.
 CREATE FUNCTION omni._set_presence(a bigint, p text, by_what text, chosen boolean) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
     s omni.agent_state;
-    t timestamptz := omni.now();
 BEGIN
     s := omni._lock_agent(a);
     IF chosen THEN
@@ -469,12 +505,7 @@ BEGIN
     IF s.presence = p AND EXISTS (SELECT 1 FROM omni.presence_history WHERE agent_id = a AND ended_at IS NULL) THEN
         RETURN;
     END IF;
-    UPDATE omni.presence_history SET ended_at = greatest(t, started_at) WHERE agent_id = a AND ended_at IS NULL;
-    INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)
-    SELECT a, p, base_status, t, by_what, omni._caller_name() FROM omni.presence WHERE name = p;
-    UPDATE omni.agent_state SET presence = p, presence_since = t WHERE agent_id = a;
-    PERFORM omni._log_agent('presence', a, jsonb_build_object('from', s.presence, 'to', p, 'set_by', by_what));
-    PERFORM omni._wake_router();
+    PERFORM omni._write_presence(ARRAY[a], ARRAY[s.presence], ARRAY[p], by_what);
 END $$;
 
 -- Presence follows load, from every capacity source (Dynamics 365, research
@@ -488,45 +519,54 @@ END $$;
 -- (omni._capacity_refusal) but do not keep an idle agent in DND.  Away,
 -- Offline, DND and system presences chosen by hand are left alone.  The C
 -- router mirrors this in memory (src/routing/eligibility.c, rt_load_level).
+-- For many agents at once (the router's offers): one statement computes every
+-- target from index lookups per agent, one _write_presence writes the changes.
+CREATE FUNCTION omni._follow_load(agents bigint[]) RETURNS void
+    LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+    changed bigint[];
+    old text[];
+    targets text[];
+BEGIN
+    PERFORM 1 FROM omni.agent_state s WHERE s.agent_id = ANY (agents) ORDER BY s.agent_id FOR UPDATE;
+    SELECT array_agg(x.agent_id ORDER BY x.agent_id), array_agg(x.presence ORDER BY x.agent_id),
+           array_agg(x.target ORDER BY x.agent_id)
+      INTO changed, old, targets
+      FROM (SELECT s.agent_id, s.presence,
+                   CASE WHEN pf.blocked OR (u.used >= ag.capacity_units AND pf.profiles_full) THEN 'Busy - DND'
+                        WHEN u.used > 0 OR pf.any_held
+                            THEN CASE WHEN cp.base_status = 'busy' THEN s.chosen_presence ELSE 'Busy' END
+                        WHEN cp.base_status = 'available' THEN s.chosen_presence
+                        ELSE 'Available' END AS target
+              FROM (SELECT DISTINCT i FROM unnest(agents) i) i
+              JOIN omni.agent_state s ON s.agent_id = i.i
+              JOIN omni.presence cp ON cp.name = s.chosen_presence
+              JOIN omni.agent ag ON ag.id = s.agent_id
+             CROSS JOIN LATERAL (SELECT coalesce(sum(h.units), 0)::integer AS used
+                                   FROM omni.capacity_hold h WHERE h.agent_id = s.agent_id) u
+             CROSS JOIN LATERAL (
+                   SELECT coalesce(bool_or(p.held > 0), false) AS any_held,
+                          coalesce(bool_and(p.held >= p.lim) FILTER (WHERE NOT p.blocking), true) AS profiles_full,
+                          coalesce(bool_or(p.held >= p.lim) FILTER (WHERE p.blocking), false) AS blocked
+                     FROM (SELECT pr.blocking, coalesce(acp.max_items, pr.max_items) AS lim,
+                                  (SELECT count(*) FROM omni.capacity_hold h
+                                    WHERE h.agent_id = s.agent_id AND h.profile = pr.name) AS held
+                             FROM omni.agent_capacity_profile acp
+                             JOIN omni.capacity_profile pr ON pr.name = acp.profile
+                            WHERE acp.agent_id = s.agent_id) p) pf
+             WHERE s.logged_in AND NOT cp.system_only AND cp.base_status IN ('available', 'busy')) x
+     WHERE x.target <> x.presence;
+    IF changed IS NOT NULL THEN
+        PERFORM omni._write_presence(changed, old, targets, 'load');
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni._follow_load(bigint[]) IS
+    'Recomputes the presence of each agent from its load over every capacity source (units and capacity profiles; presence follows load) and writes the changes; the router calls it once per cycle for the agents it offered to.';
+
 CREATE FUNCTION omni._follow_load(a bigint) RETURNS void
     LANGUAGE plpgsql AS $$
-DECLARE
-    s omni.agent_state;
-    chosen_base omni.base_status;
-    total integer;
-    used integer;
-    any_held boolean;
-    profiles_full boolean;
-    blocked boolean;
-    target text;
 BEGIN
-    s := omni._lock_agent(a);
-    IF NOT s.logged_in THEN
-        RETURN;
-    END IF;
-    SELECT base_status INTO chosen_base FROM omni.presence
-     WHERE name = s.chosen_presence AND NOT system_only;
-    IF chosen_base IS NULL OR chosen_base NOT IN ('available', 'busy') THEN
-        RETURN;
-    END IF;
-    SELECT capacity_units INTO total FROM omni.agent WHERE id = a;
-    used := omni._used_units(a);
-    SELECT coalesce(bool_or(p.held > 0), false),
-           coalesce(bool_and(p.held >= p.lim) FILTER (WHERE NOT p.blocking), true),
-           coalesce(bool_or(p.held >= p.lim) FILTER (WHERE p.blocking), false)
-      INTO any_held, profiles_full, blocked
-      FROM (SELECT cp.blocking, coalesce(acp.max_items, cp.max_items) AS lim,
-                   (SELECT count(*) FROM omni.capacity_hold h WHERE h.agent_id = a AND h.profile = cp.name) AS held
-              FROM omni.agent_capacity_profile acp JOIN omni.capacity_profile cp ON cp.name = acp.profile
-             WHERE acp.agent_id = a) p;
-    target := CASE
-        WHEN blocked OR (used >= total AND profiles_full) THEN 'Busy - DND'
-        WHEN used > 0 OR any_held THEN CASE WHEN chosen_base = 'busy' THEN s.chosen_presence ELSE 'Busy' END
-        WHEN chosen_base = 'available' THEN s.chosen_presence
-        ELSE 'Available' END;
-    IF target <> s.presence THEN
-        PERFORM omni._set_presence(a, target, 'load', false);
-    END IF;
+    PERFORM omni._follow_load(ARRAY[a]);
 END $$;
 COMMENT ON FUNCTION omni._follow_load(bigint) IS
     'Recomputes an agent''s presence from its load over every capacity source (units and capacity profiles; presence follows load); routing calls it after every capacity change.';

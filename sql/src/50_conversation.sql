@@ -517,7 +517,7 @@ BEGIN
                                                    jsonb_build_object('offer_id', u.id, 'conversation_id', u.c))) n
      ORDER BY u.id;
     -- Presence follows load (after the holds above are visible).
-    PERFORM omni._follow_load(f) FROM unnest(follow) f ORDER BY f;
+    PERFORM omni._follow_load(follow);
 END $$;
 COMMENT ON FUNCTION omni._write_offers(bigint[], bigint[], text[], timestamptz[], integer[], text[], text[],
                                        timestamptz[], jsonb[], jsonb[], bigint[]) IS

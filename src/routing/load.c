@@ -180,9 +180,9 @@ rt_load_agents(RCycle *rc)
 		a->id = rt_col_int8(i, 1);
 		a->total = rt_col_int4(i, 2);
 		a->presence = rt_col_text(i, 3);
-		a->base = rt_col_int4(i, 4);
+		a->base = rt_col_base_status(i, 4);
 		a->chosen = rt_col_text(i, 5);
-		a->chosen_base = rt_col_int4(i, 6);
+		a->chosen_base = rt_col_base_status(i, 6);
 		a->chosen_system = rt_col_bool(i, 7);
 		a->logged_in = rt_col_bool(i, 8);
 		a->last_assigned = rt_col_time(i, 9);

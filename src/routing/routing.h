@@ -311,6 +311,7 @@ extern int rt_col_int4(int row, int c);
 extern bool rt_col_bool(int row, int c);
 extern double rt_col_time(int row, int c);
 extern char * rt_col_text(int row, int c);
+extern int	rt_col_base_status(int row, int c);
 extern int rt_find_skill(RCycle *rc, const char *name);
 extern int rt_find_queue(RCycle *rc, const char *name);
 extern int rt_find_ws(RCycle *rc, const char *name);

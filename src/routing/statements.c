@@ -105,8 +105,7 @@ static const PlanDef plan_defs[P_COUNT] = {
 		/* driven from the queues' members with LATERAL index lookups, so a
 		 * generic plan stays proportional to the members, not to all agents */
 		"SELECT a.id, a.capacity_units, s.presence,"
-		"       array_position(enum_range(NULL::omni.base_status), p.base_status) - 1,"
-		"       s.chosen_presence, array_position(enum_range(NULL::omni.base_status), cp.base_status) - 1,"
+		"       p.base_status::text, s.chosen_presence, cp.base_status::text,"
 		"       cp.system_only, s.logged_in, s.last_assigned_at, s.last_released_at, u.used,"
 		"       CASE WHEN $2 THEN jsonb_build_object('id', a.id, 'name', a.name, 'attributes', a.attributes,"
 		"            'presence', s.presence, 'base_status', p.base_status, 'capacity_units', a.capacity_units,"
@@ -319,6 +318,29 @@ rt_col_text(int row, int c)
 	Datum		d = rt_col(row, c, &isnull);
 
 	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/*
+ * rt_col_base_status reads an omni.base_status column (as text) as its
+ * BASE_* constant.  The statements return the label rather than an ordinal
+ * from enum_range(), which scans pg_enum at every call (twice per agent).
+ */
+int
+rt_col_base_status(int row, int c)
+{
+	static const char *const labels[] = {"available", "busy", "busy_dnd", "away", "offline"};
+	char	   *label = rt_col_text(row, c);
+
+	StaticAssertStmt(BASE_AVAILABLE == 0 && BASE_BUSY == 1 && BASE_BUSY_DND == 2 &&
+					 BASE_AWAY == 3 && BASE_OFFLINE == 4, "BASE_* follow omni.base_status");
+	for (int i = 0; label != NULL && i < lengthof(labels); i++)
+		if (strcmp(label, labels[i]) == 0)
+			return i;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("omnichannel router: unknown base status \"%s\"", label ? label : "(null)"),
+			 errhint("The omni.base_status type must be the one the extension created.")));
+	return BASE_OFFLINE;		/* not reached */
 }
 
 static int

@@ -86,6 +86,12 @@ omni_kpi_main(Datum arg)
 	my_slot = omni_worker_attach(dboid, OMNI_WORKER_KPI);
 	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
 	pgstat_report_appname(OMNI_KPI_NAME);
+	/*
+	 * A refresh's statements are sized by the events since the last one;
+	 * JIT would compile them again at every refresh (hundreds of ms of CPU
+	 * taken from the router and the agents' calls on a small server).
+	 */
+	SetConfigOption("jit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	loop_cxt = AllocSetContextCreate(TopMemoryContext, "omnichannel kpi loop", ALLOCSET_DEFAULT_SIZES);
 
 	LWLockAcquire(omni_shared->lock, LW_EXCLUSIVE);
