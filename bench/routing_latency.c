@@ -16,7 +16,7 @@
  * frees the capacity again.  Prints the achieved enqueue rate and
  * p50/p90/p99/p99.9/max over the conversations offered.
  *
- * usage: routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
+ * usage: [TIMELINE=1] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
  *                        [enqueuers=4] [acceptors=4] [finishers=4]
  */
 #include <pthread.h>
@@ -381,6 +381,25 @@ main(int argc, char **argv)
 			l = 0;
 		}
 		lat[k++] = l;
+	}
+	if (getenv("TIMELINE"))
+	{
+		/* per second of the run (by enqueue commit): count, p50, max */
+		int			nsec = (int) (end - start) + 1;
+
+		for (int sec = 0; sec < nsec; sec++)
+		{
+			double	   *v = malloc(sizeof(double) * (last_id - first_id + 1));
+			long		m = 0;
+
+			for (long id = first_id; first_id >= 0 && id <= last_id; id++)
+				if (t_offer[id] != 0 && t_commit[id] != 0 && (int) (t_commit[id] - start) == sec)
+					v[m++] = (t_offer[id] - t_commit[id]) * 1000.0;
+			qsort(v, m, sizeof(double), cmp);
+			if (m > 0)
+				printf("second %3d: %4ld offered, p50 %8.2f ms, max %8.2f ms\n", sec, m, v[m / 2], v[m - 1]);
+			free(v);
+		}
 	}
 	qsort(lat, k, sizeof(double), cmp);
 	printf("latency: %ld enqueued in %.1f s = %.0f/s achieved (asked %d/s; %d enqueuers, %ld sent >10 ms late), "

@@ -8,7 +8,8 @@
 # (the machine may be shared).  Run as root from the repository:
 #   bash bench/routing_latency.sh   (RATES="200 1000" SECONDS_LAT=60 HOLD=2 BENCH_PORT=54341 NO_BUILD=1
 #                                    KPI_INTERVAL=15s: omnichannel.kpi_refresh_interval
-#                                    ENQUEUERS=4 ACCEPTORS=4 FINISHERS=4: client connections)
+#                                    ENQUEUERS=4 ACCEPTORS=4 FINISHERS=4: client connections;
+#                                    TIMELINE=1: p50 and max per second of the run)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh

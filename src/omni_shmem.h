@@ -86,5 +86,11 @@ extern OmniDbSlot *omni_slot_for(Oid dboid, bool create);
 extern void omni_proc_slot_reset(OmniProcSlot *p);
 extern bool omni_stop_db_workers(Oid dboid, bool hold);
 extern void omni_wake_launcher_latch(void);
+extern void omni_wake_router_latch(void);
+
+/* routing/agent_cache.c: the per-database rings of agents that changed */
+extern Size omni_agent_rings_size(void);
+extern void omni_agent_rings_init(void);
+extern void omni_agent_ring_reset(int slot);
 
 #endif							/* OMNI_SHMEM_H */

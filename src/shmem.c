@@ -53,7 +53,7 @@ omni_shmem_request(void)
 {
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
-	RequestAddinShmemSpace(omni_shmem_size());
+	RequestAddinShmemSpace(add_size(omni_shmem_size(), omni_agent_rings_size()));
 	RequestNamedLWLockTranche("omnichannel", 1);
 }
 
@@ -73,6 +73,7 @@ omni_shmem_startup(void)
 		omni_shared->launcher_procno = -1;
 		omni_shared->nslots = omni_max_databases;
 	}
+	omni_agent_rings_init();
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -111,6 +112,7 @@ omni_slot_for(Oid dboid, bool create)
 		free_slot->dboid = dboid;
 		omni_proc_slot_reset(&free_slot->router);
 		omni_proc_slot_reset(&free_slot->kpi);
+		omni_agent_ring_reset(free_slot - omni_shared->slots);
 		return free_slot;
 	}
 	return NULL;
@@ -141,6 +143,13 @@ wake_router_now(void)
 	LWLockRelease(omni_shared->lock);
 	if (procno >= 0)
 		SetLatch(&ProcGlobal->allProcs[procno].procLatch);
+}
+
+/* omni_wake_router_latch: wake this database's router now (agent_cache.c, at commit). */
+void
+omni_wake_router_latch(void)
+{
+	wake_router_now();
 }
 
 /* omni_wake_launcher_latch: make the launcher look at the databases now. */

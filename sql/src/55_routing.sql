@@ -305,7 +305,7 @@ COMMENT ON COLUMN omni.queue_rotation.last_assigned_at IS 'Last offer from this 
 -- Routing configuration cache (src/routing/config.c) ----------------------------------
 
 -- Each backend keeps the routing configuration (skills, queues, custom rules,
--- push workstreams) in memory; a change to these tables invalidates every
+-- push workstreams, presences) in memory; a change to these tables invalidates every
 -- backend's copy when it commits (relcache invalidation), so the next cycle
 -- reads it again and an idle cycle reads no configuration at all.
 CREATE FUNCTION omni._routing_config_changed() RETURNS trigger
@@ -320,12 +320,54 @@ CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCA
     FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
 CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.assignment_rule
     FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+-- presences (names and bases): the router maps each agent's presence from its copy
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.presence
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+
+-- The routers' agent cache (src/routing/agent_cache.c): the agents' configuration
+-- invalidates it like the rest of the configuration; their runtime rows are
+-- noted per agent and read again by the next cycle after the change commits.
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.agent
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.agent_skill
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.queue_member
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.agent_capacity_profile
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.capacity_profile
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE FUNCTION omni._agents_changed() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_agents_changed';
+COMMENT ON FUNCTION omni._agents_changed() IS
+    'Row trigger on the agents'' runtime tables (and TRUNCATE trigger): the routers read the agents changed again once the transaction commits.';
+CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.agent_state
+    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.capacity_hold
+    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.queue_rotation
+    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.capacity_profile_use
+    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_truncated AFTER TRUNCATE ON omni.agent_state
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_truncated AFTER TRUNCATE ON omni.capacity_hold
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_truncated AFTER TRUNCATE ON omni.queue_rotation
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_truncated AFTER TRUNCATE ON omni.capacity_profile_use
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._agents_changed();
+CREATE FUNCTION omni._agent_cache_reads() RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'omni_agent_cache_reads';
+COMMENT ON FUNCTION omni._agent_cache_reads() IS
+    'How many times this backend read every agent into its routing cache (tests: a cycle after a change reads only the agents changed).';
 
 CREATE FUNCTION omni._routing_cache_loads() RETURNS bigint
     LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'omni_routing_cache_loads';
 COMMENT ON FUNCTION omni._routing_cache_loads() IS
     'How many times this backend has read the routing configuration (tests: an idle cycle reads none).';
-REVOKE ALL ON FUNCTION omni._routing_config_changed(), omni._routing_cache_loads() FROM PUBLIC;
+REVOKE ALL ON FUNCTION omni._routing_config_changed(), omni._routing_cache_loads(),
+    omni._agents_changed(), omni._agent_cache_reads() FROM PUBLIC;
 
 CREATE FUNCTION omni._has_pending_offer(conversation_id bigint) RETURNS boolean
     LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'omni_has_pending_offer';

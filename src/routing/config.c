@@ -2,7 +2,7 @@
  *
  * config.c
  *	  The routing configuration (skills, queues with their custom rules,
- *	  push workstreams), cached per backend and invalidated when it changes.
+ *	  push workstreams, presences), cached per backend and invalidated when it changes.
  *
  * An idle routing cycle must cost next to nothing and configuration changes
  * are rare, so the configuration is read once and kept in a long-lived
@@ -13,9 +13,10 @@
  * cycle's own transaction is seen too: invalidations are processed locally
  * at the next command.
  *
- * Per-agent facts (members, skills, capacity profiles, load, presence) are
- * read by each cycle for the queues in play only, through index lookups
- * (load.c).
+ * Presences (names, bases) are configuration too: the agents' rows carry
+ * only the names.  Per-agent facts (members, skills, capacity profiles, load,
+ * presence) are read by each cycle for the queues in play only, through
+ * index lookups (load.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -52,7 +53,11 @@
 
 
 /* The tables whose changes invalidate the cache (statement triggers). */
-static const char *const config_tables[] = {"skill", "queue", "workstream", "assignment_rule"};
+static const char *const config_tables[] = {
+	"skill", "queue", "workstream", "assignment_rule", "presence",
+	/* what the agent cache (agent_cache.c) keeps as configuration */
+	"agent", "agent_skill", "queue_member", "agent_capacity_profile", "capacity_profile"
+};
 #define NCONFIG_TABLES lengthof(config_tables)
 
 typedef struct RConfig
@@ -66,8 +71,12 @@ typedef struct RConfig
 	RWorkstream *ws;
 	int			min_units;
 	bool		any_custom;
+	int			npresences;
+	RPresence  *presences;
 	uint64		loaded_at;		/* config_invalidations when read */
 	bool		cacheable;		/* the invalidation triggers exist */
+	bool		presences_cacheable;	/* omni.presence has its trigger (0.3.0) */
+	bool		agents_cacheable;	/* the agent change triggers exist (0.3.0) */
 } RConfig;
 
 static RConfig config;
@@ -135,11 +144,32 @@ parse_order_key(OrderKey *k, const char *item)
 		k->desc = (strcmp(sp + 1, "desc") == 0);
 }
 
-/* read_config reads skills, queues, workstreams and custom rules into rc->cxt. */
+/* read_presences reads every presence with its base into rc->cxt. */
+static void
+read_presences(RCycle *rc)
+{
+	MemoryContext old;
+
+	rt_run(P_PRESENCES, NULL, NULL);
+	old = MemoryContextSwitchTo(rc->cxt);
+	rc->npresences = SPI_processed;
+	rc->presences = palloc(sizeof(RPresence) * Max(rc->npresences, 1));
+	for (int i = 0; i < rc->npresences; i++)
+	{
+		rc->presences[i].name = rt_col_text(i, 1);
+		rc->presences[i].base = rt_col_base_status(i, 2);
+		rc->presences[i].system_only = rt_col_bool(i, 3);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* read_config reads skills, queues, workstreams, custom rules and presences into rc->cxt. */
 static void
 read_config(RCycle *rc)
 {
 	MemoryContext old;
+
+	read_presences(rc);
 
 	rt_run(P_SKILLS, NULL, NULL);
 	old = MemoryContextSwitchTo(rc->cxt);
@@ -253,6 +283,8 @@ reload_config(void)
 	MemoryContext cxt;
 	Oid			nsp = get_namespace_oid("omni", false);
 	bool		cacheable;
+	bool		presences_cacheable;
+	bool		agents_cacheable;
 
 	if (!callback_registered)
 	{
@@ -270,10 +302,16 @@ reload_config(void)
 	 */
 	if (SPI_execute("SELECT to_regprocedure('omni._routing_config_changed()') IS NOT NULL"
 					"   AND to_regprocedure('omni._write_offers(bigint[], bigint[], text[], timestamptz[],"
-					" integer[], text[], text[], timestamptz[], jsonb[], jsonb[], bigint[])') IS NOT NULL",
+					" integer[], text[], text[], timestamptz[], jsonb[], jsonb[], bigint[])') IS NOT NULL,"
+					" EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = to_regclass('omni.presence')"
+					"         AND t.tgname = 'routing_config_changed'),"
+					" to_regprocedure('omni._agents_changed()') IS NOT NULL",
 					true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "omnichannel: could not check the routing configuration triggers");
 	cacheable = rt_col_bool(0, 1);
+	/* before the 0.3.0 update nothing tells us of presence changes: read them every cycle */
+	presences_cacheable = cacheable && rt_col_bool(0, 2);
+	agents_cacheable = presences_cacheable && rt_col_bool(0, 3);
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "omnichannel routing configuration",
 								ALLOCSET_SMALL_SIZES);
@@ -294,8 +332,12 @@ reload_config(void)
 	config.ws = tmp.ws;
 	config.min_units = tmp.min_units;
 	config.any_custom = tmp.any_custom;
+	config.npresences = tmp.npresences;
+	config.presences = tmp.presences;
 	config.loaded_at = start;
 	config.cacheable = cacheable;
+	config.presences_cacheable = presences_cacheable;
+	config.agents_cacheable = agents_cacheable;
 	config_loads++;
 }
 
@@ -318,6 +360,13 @@ rt_load_config(RCycle *rc)
 	rc->min_units = config.min_units;
 	rc->any_custom = config.any_custom;
 	rc->legacy_sql = !config.cacheable;
+	if (config.presences_cacheable)
+	{
+		rc->npresences = config.npresences;
+		rc->presences = config.presences;
+	}
+	else
+		read_presences(rc);
 	rc->nqueues = config.nqueues;
 	old = MemoryContextSwitchTo(rc->cxt);
 	rc->queues = palloc(sizeof(RQueue) * Max(config.nqueues, 1));
@@ -340,6 +389,27 @@ rt_load_config(RCycle *rc)
 		}
 	}
 	MemoryContextSwitchTo(old);
+}
+
+/* rt_config_loads: changes whenever the configuration was read again. */
+uint64
+rt_config_loads(void)
+{
+	return config_loads;
+}
+
+/* rt_config_agents_cacheable: the SQL tells the agent cache of every change (0.3.0). */
+bool
+rt_config_agents_cacheable(void)
+{
+	return config.cxt != NULL && config.agents_cacheable;
+}
+
+/* rt_config_stale: the cycle saw configuration newer than the cache; read it again. */
+void
+rt_config_stale(void)
+{
+	config_invalidations++;
 }
 
 PG_FUNCTION_INFO_V1(omni_routing_config_changed);

@@ -213,7 +213,9 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 		elog(DEBUG2, "omnichannel routing: statement us%s", b.data);
 	}
 	memset(routing_plan_us, 0, sizeof(routing_plan_us));
-	if (skipped)
+	if (rc.config_stale)
+		rt_config_stale();
+	if (skipped || rc.config_stale)
 		*more = true;
 	return noffers;
 }

@@ -136,136 +136,68 @@ rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
 	return rc->nconvs > 0;
 }
 
-/* rt_load_agents reads the logged-in members of the queues in play (no locks). */
+/*
+ * rt_read_agents reads the rows of P_LOAD_AGENTS (or P_LOAD_AGENTS_BY_ID)
+ * into rc->agents, ordered by id: the logged-in agents with a presence that
+ * is not offline.
+ */
 void
-rt_load_agents(RCycle *rc)
+rt_read_agents(RCycle *rc)
 {
-	char	  **qnames;
-	int			nq = 0;
-	int64	   *ids;
-	int			n;
-	Datum		args[2];
-	Datum		agent_ids;
-	char		nulls[2] = {' ', ' '};
-	MemoryContext old;
-	bool	   *inplay;
+	MemoryContext old = MemoryContextSwitchTo(rc->cxt);
+	int			n = 0;
 
-	old = MemoryContextSwitchTo(rc->cxt);
-	inplay = palloc0(sizeof(bool) * Max(rc->nqueues, 1));
-	for (int i = 0; i < rc->nconvs; i++)
-		inplay[rc->convs[i].queue] = true;
-	qnames = palloc(sizeof(char *) * Max(rc->nqueues, 1));
-	for (int i = 0; i < rc->nqueues; i++)
-		if (inplay[i])
-			qnames[nq++] = rc->queues[i].name;
-	args[0] = rt_text_array(qnames, nq);
-	args[1] = BoolGetDatum(rc->any_custom);
-	MemoryContextSwitchTo(old);
-
-	/*
-	 * Read without locking: only the agents chosen are locked, just before
-	 * the write, and checked to be as we read them (rt_check_chosen_agents).
-	 */
-	rt_run(P_LOAD_AGENTS, args, nulls);
-	old = MemoryContextSwitchTo(rc->cxt);
-	rc->nagents = n = SPI_processed;
-	rc->agents = palloc0(sizeof(RAgent) * Max(rc->nagents, 1));
-	ids = palloc(sizeof(int64) * Max(n, 1));
-	for (int i = 0; i < rc->nagents; i++)
+	rc->agents = palloc0(sizeof(RAgent) * Max(SPI_processed, 1));
+	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		RAgent	   *a = &rc->agents[i];
+		RAgent	   *a = &rc->agents[n];
+		const RPresence *p;
+		const RPresence *cp;
 		bool		isnull;
 		Datum		d;
 
+		a->presence = rt_col_text(i, 3);
+		a->chosen = rt_col_text(i, 4);
+		p = rt_find_presence(rc, a->presence);
+		cp = rt_find_presence(rc, a->chosen);
+		if (p == NULL || cp == NULL)
+		{
+			/*
+			 * A presence created after the cache was read (its commit came
+			 * between the two): leave the agent to the next cycle, which
+			 * reads the configuration again.
+			 */
+			rc->config_stale = true;
+			continue;
+		}
+		if (p->base == BASE_OFFLINE)
+			continue;
+		a->base = p->base;
+		a->chosen_base = cp->base;
+		a->chosen_system = cp->system_only;
 		a->id = rt_col_int8(i, 1);
 		a->total = rt_col_int4(i, 2);
-		a->presence = rt_col_text(i, 3);
-		a->base = rt_col_base_status(i, 4);
-		a->chosen = rt_col_text(i, 5);
-		a->chosen_base = rt_col_base_status(i, 6);
-		a->chosen_system = rt_col_bool(i, 7);
-		a->logged_in = rt_col_bool(i, 8);
-		a->last_assigned = rt_col_time(i, 9);
-		a->last_released = rt_col_time(i, 10);
-		a->used = rt_col_int4(i, 11);
-		d = rt_col(i, 12, &isnull);
+		a->logged_in = rt_col_bool(i, 5);
+		a->last_assigned = rt_col_time(i, 6);
+		a->last_released = rt_col_time(i, 7);
+		a->used = rt_col_int4(i, 8);
+		d = rt_col(i, 9, &isnull);
 		a->doc = isnull ? NULL : DatumGetJsonbPCopy(d);
 		a->read_used = a->used;
 		a->read_presence = a->presence;
 		a->read_chosen = a->chosen;
-		ids[i] = a->id;
-		if (a->last_assigned > (double) rc->stamp)
-			rc->stamp = (TimestampTz) a->last_assigned;
+		n++;
 	}
+	rc->nagents = n;
 	MemoryContextSwitchTo(old);
-	if (n == 0)
-		return;
+}
 
-	/* Queue memberships with the per-queue rotation clock. */
-	args[0] = rt_text_array(qnames, nq);
-	rt_run(P_MEMBERS, args, NULL);		/* members not loaded above are skipped */
-	old = MemoryContextSwitchTo(rc->cxt);
-	{
-		int		   *count = palloc0(sizeof(int) * Max(rc->nqueues, 1));
-		int			rows = SPI_processed;
-		int		   *rq = palloc(sizeof(int) * Max(rows, 1));
-		int		   *ra = palloc(sizeof(int) * Max(rows, 1));
-		double	   *rt = palloc(sizeof(double) * Max(rows, 1));
-		bool	   *rotated = palloc(sizeof(bool) * Max(rows, 1));
+/* rt_read_skills reads the rows of P_AGENT_SKILLS into the agents of rc. */
+void
+rt_read_skills(RCycle *rc)
+{
+	MemoryContext old = MemoryContextSwitchTo(rc->cxt);
 
-		for (int i = 0; i < rows; i++)
-		{
-			rq[i] = rt_find_queue(rc, rt_col_text(i, 1));
-			ra[i] = rt_find_agent(rc, rt_col_int8(i, 2));
-			rt[i] = rt_col_time(i, 3);
-			if (rq[i] >= 0 && ra[i] >= 0)
-				count[rq[i]]++;
-			/*
-			 * Offer stamps follow the rotation clocks the router wrote (one
-			 * clock, omni.now()), never a member's added_at, which may come
-			 * from another clock (issue 11, defect 5).
-			 */
-			rotated[i] = rt_col_bool(i, 4);
-			if (rotated[i] && rt[i] > (double) rc->stamp)
-				rc->stamp = (TimestampTz) rt[i];
-		}
-		for (int q = 0; q < rc->nqueues; q++)
-		{
-			rc->queues[q].member_agent = palloc(sizeof(int) * Max(count[q], 1));
-			rc->queues[q].member_rot = palloc(sizeof(double) * Max(count[q], 1));
-			rc->queues[q].member_rot_at = palloc(sizeof(double) * Max(count[q], 1));
-			rc->queues[q].nmembers = 0;
-		}
-		for (int i = 0; i < rows; i++)
-		{
-			RQueue	   *q;
-
-			if (rq[i] < 0 || ra[i] < 0)
-				continue;
-			q = &rc->queues[rq[i]];
-			q->member_agent[q->nmembers] = ra[i];
-			q->member_rot[q->nmembers] = rotated[i] ? rt[i] : rt[i] - NEVER_ROTATED_LEAD;
-			q->member_rot_at[q->nmembers] = rt[i];
-			q->nmembers++;
-		}
-	}
-	MemoryContextSwitchTo(old);
-
-	/* the agents' ids, for the skill and profile look-ups below */
-	agent_ids = rt_int8_array(ids, n);
-
-	/* Skills: only when a conversation requires some or custom rules may use them */
-	{
-		bool		need = rc->any_custom;
-
-		for (int i = 0; i < rc->nconvs && !need; i++)
-			need = rc->convs[i].nreq > 0;
-		if (!need)
-			goto profiles;
-	}
-	args[0] = agent_ids;
-	rt_run(P_AGENT_SKILLS, args, NULL);
-	old = MemoryContextSwitchTo(rc->cxt);
 	for (uint64 i = 0, j; i < SPI_processed; i = j)
 	{
 		int			ai = rt_agent_rows(rc, i, &j);
@@ -285,13 +217,14 @@ rt_load_agents(RCycle *rc)
 		}
 	}
 	MemoryContextSwitchTo(old);
+}
 
-profiles:
-	/* Capacity profiles */
-	args[0] = agent_ids;
-	args[1] = TimestampTzGetDatum(rc->now);
-	rt_run(P_PROFILES, args, NULL);
-	old = MemoryContextSwitchTo(rc->cxt);
+/* rt_read_profiles reads the rows of P_PROFILES into the agents of rc. */
+void
+rt_read_profiles(RCycle *rc)
+{
+	MemoryContext old = MemoryContextSwitchTo(rc->cxt);
+
 	for (uint64 i = 0, j; i < SPI_processed; i = j)
 	{
 		int			ai = rt_agent_rows(rc, i, &j);
@@ -323,6 +256,151 @@ profiles:
 		}
 	}
 	MemoryContextSwitchTo(old);
+}
+
+/*
+ * rt_set_members gives each queue of rc its members among rc's agents from
+ * membership rows (queue index, agent id, rotation clock, rotated), and
+ * moves rc->stamp past every rotation clock and last offer read.
+ */
+void
+rt_set_members(RCycle *rc, int rows, const int *rq, const int64 *ragent, const double *rt, const bool *rotated)
+{
+	MemoryContext old = MemoryContextSwitchTo(rc->cxt);
+	int		   *count = palloc0(sizeof(int) * Max(rc->nqueues, 1));
+	int		   *ra = palloc(sizeof(int) * Max(rows, 1));
+
+	for (int i = 0; i < rc->nagents; i++)
+		if (rc->agents[i].last_assigned > (double) rc->stamp)
+			rc->stamp = (TimestampTz) rc->agents[i].last_assigned;
+	for (int i = 0; i < rows; i++)
+	{
+		ra[i] = rq[i] >= 0 ? rt_find_agent(rc, ragent[i]) : -1;
+		if (ra[i] >= 0)
+			count[rq[i]]++;
+		/*
+		 * Offer stamps follow the rotation clocks the router wrote (one
+		 * clock, omni.now()), never a member's added_at, which may come
+		 * from another clock (issue 11, defect 5).
+		 */
+		if (rotated[i] && rt[i] > (double) rc->stamp)
+			rc->stamp = (TimestampTz) rt[i];
+	}
+	for (int q = 0; q < rc->nqueues; q++)
+	{
+		rc->queues[q].member_agent = palloc(sizeof(int) * Max(count[q], 1));
+		rc->queues[q].member_rot = palloc(sizeof(double) * Max(count[q], 1));
+		rc->queues[q].member_rot_at = palloc(sizeof(double) * Max(count[q], 1));
+		rc->queues[q].nmembers = 0;
+	}
+	for (int i = 0; i < rows; i++)
+	{
+		RQueue	   *q;
+
+		if (ra[i] < 0)
+			continue;
+		q = &rc->queues[rq[i]];
+		q->member_agent[q->nmembers] = ra[i];
+		q->member_rot[q->nmembers] = rotated[i] ? rt[i] : rt[i] - NEVER_ROTATED_LEAD;
+		q->member_rot_at[q->nmembers] = rt[i];
+		q->nmembers++;
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * rt_load_agents reads the logged-in members of the queues in play (no
+ * locks): from the agent cache when it can serve this database
+ * (agent_cache.c), else from the tables.
+ */
+void
+rt_load_agents(RCycle *rc)
+{
+	char	  **qnames;
+	int			nq = 0;
+	int64	   *ids;
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+	MemoryContext old;
+	bool	   *inplay;
+
+	old = MemoryContextSwitchTo(rc->cxt);
+	inplay = palloc0(sizeof(bool) * Max(rc->nqueues, 1));
+	for (int i = 0; i < rc->nconvs; i++)
+		inplay[rc->convs[i].queue] = true;
+	MemoryContextSwitchTo(old);
+	if (rt_agents_from_cache(rc, inplay))
+		return;
+
+	old = MemoryContextSwitchTo(rc->cxt);
+	qnames = palloc(sizeof(char *) * Max(rc->nqueues, 1));
+	for (int i = 0; i < rc->nqueues; i++)
+		if (inplay[i])
+			qnames[nq++] = rc->queues[i].name;
+	args[0] = rt_text_array(qnames, nq);
+	args[1] = BoolGetDatum(rc->any_custom);
+	MemoryContextSwitchTo(old);
+
+	/*
+	 * Read without locking: only the agents chosen are locked, just before
+	 * the write, and checked to be as we read them (rt_check_chosen_agents).
+	 */
+	rt_run(P_LOAD_AGENTS, args, nulls);
+	rt_read_agents(rc);
+	if (rc->nagents == 0)
+		return;
+
+	/* Queue memberships with the per-queue rotation clock. */
+	args[0] = rt_text_array(qnames, nq);
+	rt_run(P_MEMBERS, args, NULL);		/* members not loaded above are skipped */
+	{
+		int			rows = SPI_processed;
+		int		   *rq;
+		int64	   *ragent;
+		double	   *rt;
+		bool	   *rotated;
+
+		old = MemoryContextSwitchTo(rc->cxt);
+		rq = palloc(sizeof(int) * Max(rows, 1));
+		ragent = palloc(sizeof(int64) * Max(rows, 1));
+		rt = palloc(sizeof(double) * Max(rows, 1));
+		rotated = palloc(sizeof(bool) * Max(rows, 1));
+		for (int i = 0; i < rows; i++)
+		{
+			rq[i] = rt_find_queue(rc, rt_col_text(i, 1));
+			ragent[i] = rt_col_int8(i, 2);
+			rt[i] = rt_col_time(i, 3);
+			rotated[i] = rt_col_bool(i, 4);
+		}
+		MemoryContextSwitchTo(old);
+		rt_set_members(rc, rows, rq, ragent, rt, rotated);
+	}
+
+	/* the agents' ids, for the skill and profile look-ups below */
+	old = MemoryContextSwitchTo(rc->cxt);
+	ids = palloc(sizeof(int64) * rc->nagents);
+	for (int i = 0; i < rc->nagents; i++)
+		ids[i] = rc->agents[i].id;
+	args[0] = rt_int8_array(ids, rc->nagents);
+	MemoryContextSwitchTo(old);
+
+	/* Skills: only when a conversation requires some or custom rules may use them */
+	{
+		bool		need = rc->any_custom;
+
+		for (int i = 0; i < rc->nconvs && !need; i++)
+			need = rc->convs[i].nreq > 0;
+		if (need)
+		{
+			rt_run(P_AGENT_SKILLS, args, NULL);
+			rt_read_skills(rc);
+		}
+	}
+
+	/* Capacity profiles */
+	args[1] = TimestampTzGetDatum(rc->now);
+	rt_run(P_PROFILES, args, NULL);
+	rt_read_profiles(rc);
 }
 
 /* rt_load_declines reads how often each agent declined each candidate conversation. */

@@ -143,6 +143,14 @@ typedef struct AgentProfile
 	int			used_today;		/* end_of_day profiles: items taken today + pending offers */
 } AgentProfile;
 
+/* A presence (omni.presence), from the configuration cache. */
+typedef struct RPresence
+{
+	char	   *name;
+	int			base;			/* BASE_* */
+	bool		system_only;
+} RPresence;
+
 typedef struct RAgent
 {
 	int64		id;
@@ -262,6 +270,9 @@ typedef struct RCycle
 	ROffer	   *offers;
 	bool		any_custom;
 	bool		legacy_sql;		/* the 0.1.0 SQL objects: 0.1.0 statements */
+	int			npresences;		/* sorted by name (C collation) */
+	RPresence  *presences;
+	bool		config_stale;	/* a row named configuration newer than the cache */
 } RCycle;
 
 typedef struct Choice
@@ -280,12 +291,15 @@ enum
 	P_QUEUES,
 	P_WORKSTREAMS,
 	P_RULES,
+	P_PRESENCES,
 	P_LOCK_CONVS,
 	P_LOAD_CONVS,
 	P_LOCK_AGENTS,
 	P_LOAD_AGENTS,
+	P_LOAD_AGENTS_BY_ID,
 	P_CHECK_AGENTS,
 	P_MEMBERS,
+	P_MEMBERS_BY_AGENT,
 	P_AGENT_SKILLS,
 	P_PROFILES,
 	P_DECLINES,
@@ -312,6 +326,8 @@ extern bool rt_col_bool(int row, int c);
 extern double rt_col_time(int row, int c);
 extern char * rt_col_text(int row, int c);
 extern int	rt_col_base_status(int row, int c);
+extern const RPresence *rt_find_presence(RCycle *rc, const char *name);
+extern void rt_config_stale(void);
 extern int rt_find_skill(RCycle *rc, const char *name);
 extern int rt_find_queue(RCycle *rc, const char *name);
 extern int rt_find_ws(RCycle *rc, const char *name);
@@ -322,10 +338,20 @@ extern Datum rt_text_array(char **v, int n);
 
 /* config.c */
 extern void rt_load_config(RCycle *rc);
+extern uint64 rt_config_loads(void);
+extern bool rt_config_agents_cacheable(void);
+
+/* agent_cache.c */
+extern bool rt_agents_from_cache(RCycle *rc, const bool *inplay);
 
 /* load.c */
 extern bool rt_lock_and_load_conversations(RCycle *rc, bool *skipped);
 extern void rt_load_agents(RCycle *rc);
+extern void rt_read_agents(RCycle *rc);
+extern void rt_read_skills(RCycle *rc);
+extern void rt_read_profiles(RCycle *rc);
+extern void rt_set_members(RCycle *rc, int rows, const int *rq, const int64 *ragent,
+						   const double *rt, const bool *rotated);
 extern void rt_load_declines(RCycle *rc);
 extern void rt_find_pending_index(void);
 extern void rt_forget_pending_index(void);

@@ -39,6 +39,34 @@ typedef struct PlanDef
 	Oid			argtypes[11];
 } PlanDef;
 
+/*
+ * The agents' rows (rt_read_agents): logged-in agents with their load;
+ * presences are mapped to their bases from the configuration cache.
+ */
+#define AGENT_COLUMNS \
+		"SELECT a.id, a.capacity_units, s.presence, s.chosen_presence," \
+		"       s.logged_in, s.last_assigned_at, s.last_released_at, u.used," \
+		"       CASE WHEN $2 THEN jsonb_build_object('id', a.id, 'name', a.name, 'attributes', a.attributes," \
+		"            'presence', s.presence," \
+		"            'base_status', (SELECT p.base_status FROM omni.presence p WHERE p.name = s.presence)," \
+		"            'capacity_units', a.capacity_units," \
+		"            'used_units', u.used, 'free_units', a.capacity_units - u.used," \
+		"            'skills', coalesce((SELECT jsonb_object_agg(k.skill, k.proficiency) FROM omni.agent_skill k" \
+		"                                 WHERE k.agent_id = a.id), '{}')) END"
+/* OFFSET 0: keep each an index lookup per agent */
+#define AGENT_LOOKUPS \
+		"  CROSS JOIN LATERAL (SELECT * FROM omni.agent_state s WHERE s.agent_id = mm.agent_id AND s.logged_in" \
+		"                      OFFSET 0) s" \
+		"  CROSS JOIN LATERAL (SELECT * FROM omni.agent a WHERE a.id = mm.agent_id OFFSET 0) a" \
+		"  CROSS JOIN LATERAL (SELECT coalesce(sum(h.units), 0)::integer AS used FROM omni.capacity_hold h" \
+		"                       WHERE h.agent_id = a.id) u" \
+		" ORDER BY a.id"
+#define MEMBER_COLUMNS \
+		"SELECT m.queue, m.agent_id, coalesce(r.last_assigned_at, m.added_at), r.last_assigned_at IS NOT NULL" \
+		"  FROM omni.queue_member m" \
+		"  LEFT JOIN LATERAL (SELECT r.last_assigned_at FROM omni.queue_rotation r" \
+		"                      WHERE r.queue = m.queue AND r.agent_id = m.agent_id OFFSET 0) r ON true"
+
 static const PlanDef plan_defs[P_COUNT] = {
 	[P_SKILLS] = {"SELECT name FROM omni.skill ORDER BY name COLLATE \"C\"", 0},
 	[P_QUEUES] = {"SELECT name, priority, assignment_method::text FROM omni.queue ORDER BY name COLLATE \"C\"", 0},
@@ -53,6 +81,8 @@ static const PlanDef plan_defs[P_COUNT] = {
 		"SELECT r.queue, r.position, r.condition, r.condition::text, r.order_by"
 		"  FROM omni.assignment_rule r JOIN omni.queue q ON q.name = r.queue"
 		" WHERE q.assignment_method = 'custom' ORDER BY r.queue COLLATE \"C\", r.position", 0},
+	[P_PRESENCES] = {
+		"SELECT name, base_status::text, system_only FROM omni.presence ORDER BY name COLLATE \"C\"", 0},
 	/*
 	 * Every statement below must have only cheap plans whatever the
 	 * statistics say (a worker keeps its plans while tables grow from empty
@@ -104,24 +134,16 @@ static const PlanDef plan_defs[P_COUNT] = {
 	[P_LOAD_AGENTS] = {
 		/* driven from the queues' members with LATERAL index lookups, so a
 		 * generic plan stays proportional to the members, not to all agents */
-		"SELECT a.id, a.capacity_units, s.presence,"
-		"       p.base_status::text, s.chosen_presence, cp.base_status::text,"
-		"       cp.system_only, s.logged_in, s.last_assigned_at, s.last_released_at, u.used,"
-		"       CASE WHEN $2 THEN jsonb_build_object('id', a.id, 'name', a.name, 'attributes', a.attributes,"
-		"            'presence', s.presence, 'base_status', p.base_status, 'capacity_units', a.capacity_units,"
-		"            'used_units', u.used, 'free_units', a.capacity_units - u.used,"
-		"            'skills', coalesce((SELECT jsonb_object_agg(k.skill, k.proficiency) FROM omni.agent_skill k"
-		"                                 WHERE k.agent_id = a.id), '{}')) END"
+		AGENT_COLUMNS
 		"  FROM (SELECT DISTINCT m.agent_id FROM omni.queue_member m WHERE m.queue = ANY ($1)) mm"
-		"  CROSS JOIN LATERAL (SELECT * FROM omni.agent_state s WHERE s.agent_id = mm.agent_id AND s.logged_in"
-		"                      OFFSET 0) s"			/* OFFSET 0: keep it an index lookup per member */
-		"  CROSS JOIN LATERAL (SELECT * FROM omni.agent a WHERE a.id = mm.agent_id OFFSET 0) a"
-		"  JOIN omni.presence p ON p.name = s.presence JOIN omni.presence cp ON cp.name = s.chosen_presence"
-		"  CROSS JOIN LATERAL (SELECT coalesce(sum(h.units), 0)::integer AS used FROM omni.capacity_hold h"
-		"                       WHERE h.agent_id = a.id) u"
-		" WHERE p.base_status <> 'offline'"
-		" ORDER BY a.id",
+		AGENT_LOOKUPS,
 	2, {TEXTARRAYOID, BOOLOID}},
+	[P_LOAD_AGENTS_BY_ID] = {
+		/* the same, for the agents of the cache that changed (agent_cache.c) */
+		AGENT_COLUMNS
+		"  FROM (SELECT DISTINCT i AS agent_id FROM unnest($1::bigint[]) i) mm"
+		AGENT_LOOKUPS,
+	2, {INT8ARRAYOID, BOOLOID}},
 	[P_CHECK_AGENTS] = {
 		"SELECT s.agent_id, s.presence, s.chosen_presence, s.logged_in,"
 		"       (SELECT coalesce(sum(h.units), 0)::integer FROM omni.capacity_hold h WHERE h.agent_id = s.agent_id)"
@@ -130,12 +152,13 @@ static const PlanDef plan_defs[P_COUNT] = {
 		" ORDER BY s.agent_id",
 	1, {INT8ARRAYOID}},
 	[P_MEMBERS] = {
-		"SELECT m.queue, m.agent_id, coalesce(r.last_assigned_at, m.added_at), r.last_assigned_at IS NOT NULL"
-		"  FROM omni.queue_member m"
-		"  LEFT JOIN LATERAL (SELECT r.last_assigned_at FROM omni.queue_rotation r"
-		"                      WHERE r.queue = m.queue AND r.agent_id = m.agent_id OFFSET 0) r ON true"
+		MEMBER_COLUMNS
 		" WHERE m.queue = ANY ($1)",
 	1, {TEXTARRAYOID}},
+	[P_MEMBERS_BY_AGENT] = {
+		MEMBER_COLUMNS
+		" WHERE m.agent_id = ANY ($1)",
+	1, {INT8ARRAYOID}},
 	[P_AGENT_SKILLS] = {
 		"SELECT agent_id, skill, proficiency FROM omni.agent_skill WHERE agent_id = ANY ($1)"
 		" ORDER BY agent_id, skill COLLATE \"C\"",
@@ -397,6 +420,21 @@ rt_find_ws(RCycle *rc, const char *name)
 {
 	return hit_index(bsearch(&name, rc->ws, rc->nws, sizeof(RWorkstream), cmp_ws_key),
 					 rc->ws, sizeof(RWorkstream));
+}
+
+static int
+cmp_presence_key(const void *key, const void *elem)
+{
+	return strcmp(*(char *const *) key, ((const RPresence *) elem)->name);
+}
+
+/* rt_find_presence: the cached presence of that name, NULL if unknown. */
+const RPresence *
+rt_find_presence(RCycle *rc, const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	return bsearch(&name, rc->presences, rc->npresences, sizeof(RPresence), cmp_presence_key);
 }
 
 int

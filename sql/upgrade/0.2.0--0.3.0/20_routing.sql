@@ -205,3 +205,46 @@ END $function$;
 COMMENT ON FUNCTION omni._write_presence(bigint[],text[],text[],text) IS 'The one path that writes presence changes (history rows, presence events, agent_state) for one agent or many; the caller has locked the agents.';
 
 REVOKE ALL ON FUNCTION omni._follow_load(bigint[]), omni._write_presence(bigint[], text[], text[], text) FROM PUBLIC;
+
+-- The router keeps presences (names and bases) in its configuration cache.
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.presence
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+
+-- The routers' agent cache (src/routing/agent_cache.c): the agents' configuration
+-- invalidates it like the rest of the configuration; their runtime rows are
+-- noted per agent and read again by the next cycle after the change commits.
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.agent
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.agent_skill
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.queue_member
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.agent_capacity_profile
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON omni.capacity_profile
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._routing_config_changed();
+CREATE FUNCTION omni._agents_changed() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_agents_changed';
+COMMENT ON FUNCTION omni._agents_changed() IS
+    'Row trigger on the agents'' runtime tables (and TRUNCATE trigger): the routers read the agents changed again once the transaction commits.';
+CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.agent_state
+    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.capacity_hold
+    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.queue_rotation
+    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.capacity_profile_use
+    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_truncated AFTER TRUNCATE ON omni.agent_state
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_truncated AFTER TRUNCATE ON omni.capacity_hold
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_truncated AFTER TRUNCATE ON omni.queue_rotation
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._agents_changed();
+CREATE TRIGGER agents_truncated AFTER TRUNCATE ON omni.capacity_profile_use
+    FOR EACH STATEMENT EXECUTE FUNCTION omni._agents_changed();
+CREATE FUNCTION omni._agent_cache_reads() RETURNS bigint
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'omni_agent_cache_reads';
+COMMENT ON FUNCTION omni._agent_cache_reads() IS
+    'How many times this backend read every agent into its routing cache (tests: a cycle after a change reads only the agents changed).';
+REVOKE ALL ON FUNCTION omni._agents_changed(), omni._agent_cache_reads() FROM PUBLIC;

@@ -1,0 +1,626 @@
+/*-------------------------------------------------------------------------
+ *
+ * agent_cache.c
+ *	  The agents a routing cycle reads, kept between cycles and read again
+ *	  only when they changed.
+ *
+ * A cycle needs every logged-in member of the queues in play: load,
+ * presence, rotation clocks, skills and capacity profiles.  Read from the
+ * tables each cycle that costs about 10 us per member: a cycle that makes
+ * one offer in a 60-member queue spent more on reading than on writing, and
+ * a backlog spread over every queue read every agent again at every cycle.
+ *
+ * So a backend that routes keeps the agents (the members of every queue) in
+ * memory, and what changes them is known:
+ *  - their runtime rows (agent_state, capacity_hold, queue_rotation,
+ *    capacity_profile_use): a row trigger, omni._agents_changed(), notes the
+ *    agent; at commit the ids go into a ring in shared memory (one per
+ *    database slot) and the router is woken.  Each cycle takes the ids
+ *    appended since its last cycle, plus those its own transaction changed
+ *    and has not committed, and reads those agents again;
+ *  - their configuration (agents, skills, memberships, capacity profiles,
+ *    presences): the configuration cache's invalidation (config.c) drops
+ *    this cache as well;
+ *  - a TRUNCATE, a transaction that changed too many agents to list, a ring
+ *    that wrapped since the last cycle, a new day (end_of_day profiles), or
+ *    an aborted (sub)transaction in which a cycle read agents (it may have
+ *    read its own rolled-back changes): every agent is read again.
+ * Whatever the cache holds, an offer is written only after the chosen agent
+ * is locked and found as it was read (rt_check_chosen_agents): a stale
+ * entry can cost an offer one cycle, never make a wrong one.  Without the
+ * shared memory (library not preloaded) or before the 0.3.0 SQL, cycles read
+ * the tables (load.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "storage/shmem.h"
+#include "storage/spin.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "omnichannel.h"
+#include "omni_shmem.h"
+#include "routing/routing.h"
+
+/* Ids one ring keeps; a router further behind reads every agent again. */
+#define AGENT_RING_SIZE 4096
+/* A transaction that changed more agents marks them all stale instead. */
+#define AGENT_BULK 256
+
+typedef struct AgentRing
+{
+	slock_t		mutex;
+	uint64		gen;			/* changes when every cached agent is stale */
+	uint64		seq;			/* ids appended so far */
+	int64		ids[AGENT_RING_SIZE];
+} AgentRing;
+
+static AgentRing *agent_rings = NULL;
+
+/* This transaction's changes, published at commit. */
+static int64 *pending = NULL;
+static int	npending = 0;
+static int	pending_cap = 0;
+static bool pending_all = false;
+/* A cycle of this transaction read agents: an abort may leave them wrong. */
+static bool read_in_xact = false;
+static bool callbacks_registered = false;
+
+typedef struct AgentCache
+{
+	MemoryContext cxt;			/* NULL: nothing cached */
+	RCycle		rc;				/* agents (ordered by id) and their config */
+	uint64		config_loads;
+	bool		custom;			/* agents carry their custom-rule documents */
+	uint64		gen;
+	uint64		seq;
+	int64		day;
+	int			reads;			/* agents read again since the full read */
+	/* memberships of every queue: queue index, agent, rotation clock */
+	int			nrows;
+	int		   *rq;
+	int64	   *ragent;
+	double	   *rt;
+	bool	   *rotated;
+} AgentCache;
+
+static AgentCache cache;
+
+/* Number of full reads of the agents in this backend (tests). */
+static uint64 full_reads = 0;
+
+Size
+omni_agent_rings_size(void)
+{
+	return mul_size(sizeof(AgentRing), omni_max_databases);
+}
+
+/* omni_agent_rings_init: at shared memory start-up (AddinShmemInitLock held). */
+void
+omni_agent_rings_init(void)
+{
+	bool		found;
+
+	agent_rings = ShmemInitStruct("omnichannel agent changes", omni_agent_rings_size(), &found);
+	if (!found)
+		for (int i = 0; i < omni_max_databases; i++)
+		{
+			SpinLockInit(&agent_rings[i].mutex);
+			agent_rings[i].gen = 1;
+			agent_rings[i].seq = 0;
+		}
+}
+
+/* omni_agent_ring_reset: a database slot was given to a database. */
+void
+omni_agent_ring_reset(int slot)
+{
+	if (agent_rings == NULL)
+		return;
+	SpinLockAcquire(&agent_rings[slot].mutex);
+	agent_rings[slot].gen++;
+	SpinLockRelease(&agent_rings[slot].mutex);
+}
+
+/* The ring of this database, NULL when it has no slot (or no shared memory). */
+static AgentRing *
+my_ring(void)
+{
+	OmniDbSlot *s;
+	AgentRing  *r = NULL;
+
+	if (omni_shared == NULL || agent_rings == NULL)
+		return NULL;
+	LWLockAcquire(omni_shared->lock, LW_SHARED);
+	s = omni_slot_for(MyDatabaseId, false);
+	if (s)
+		r = &agent_rings[s - omni_shared->slots];
+	LWLockRelease(omni_shared->lock);
+	return r;
+}
+
+static void
+drop_cache(void)
+{
+	if (cache.cxt)
+		MemoryContextDelete(cache.cxt);
+	memset(&cache, 0, sizeof(cache));
+}
+
+static void
+publish(void)
+{
+	AgentRing  *r = my_ring();
+
+	if (r == NULL)
+		return;
+	SpinLockAcquire(&r->mutex);
+	if (pending_all)
+		r->gen++;
+	else
+		for (int i = 0; i < npending; i++)
+			r->ids[r->seq++ % AGENT_RING_SIZE] = pending[i];
+	SpinLockRelease(&r->mutex);
+	/* after the ids are in the ring: the cycle this starts sees them */
+	omni_wake_router_latch();
+}
+
+static void
+agent_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_PREPARE:
+			if (npending > 0 || pending_all)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot PREPARE a transaction that changed agents' routing state"),
+						 errdetail("The router learns of an agent's changes when the transaction that made them commits."),
+						 errhint("Commit the transaction directly.")));
+			return;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+			if (npending > 0 || pending_all)
+				publish();
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			if (read_in_xact)
+				drop_cache();
+			break;
+		case XACT_EVENT_PREPARE:
+			break;
+		default:
+			return;
+	}
+	npending = 0;
+	pending_all = false;
+	read_in_xact = false;
+}
+
+static void
+agent_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB && read_in_xact)
+		drop_cache();
+}
+
+static void
+register_callbacks(void)
+{
+	if (!callbacks_registered)
+	{
+		RegisterXactCallback(agent_xact_callback, NULL);
+		RegisterSubXactCallback(agent_subxact_callback, NULL);
+		callbacks_registered = true;
+	}
+}
+
+static void
+note_agent(int64 id)
+{
+	if (pending_all || (npending > 0 && pending[npending - 1] == id))
+		return;
+	if (npending >= AGENT_BULK)
+	{
+		pending_all = true;
+		npending = 0;
+		return;
+	}
+	if (npending == pending_cap)
+	{
+		pending_cap = Max(64, pending_cap * 2);
+		pending = pending == NULL
+			? MemoryContextAlloc(TopMemoryContext, sizeof(int64) * pending_cap)
+			: repalloc(pending, sizeof(int64) * pending_cap);
+	}
+	pending[npending++] = id;
+}
+
+static void
+note_tuple(HeapTuple tuple, TupleDesc desc, int attno)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (tuple == NULL)
+		return;
+	d = heap_getattr(tuple, attno, desc, &isnull);
+	if (!isnull)
+		note_agent(DatumGetInt64(d));
+}
+
+PG_FUNCTION_INFO_V1(omni_agents_changed);
+
+/*
+ * omni._agents_changed(): AFTER row trigger on the tables of agents' runtime
+ * state (and statement trigger for TRUNCATE): the routers read the agents
+ * again once this transaction commits.
+ */
+Datum
+omni_agents_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	int			attno;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("omni._agents_changed() must be called as a trigger")));
+	register_callbacks();
+	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+	{
+		pending_all = true;
+		return PointerGetDatum(NULL);
+	}
+	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_AFTER(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("omni._agents_changed() must be an AFTER ... FOR EACH ROW trigger (or a TRUNCATE trigger)")));
+	desc = RelationGetDescr(td->tg_relation);
+	attno = SPI_fnumber(desc, "agent_id");
+	if (attno <= 0 || TupleDescAttr(desc, attno - 1)->atttypid != INT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("omni._agents_changed() needs a bigint column agent_id in \"%s\"",
+						RelationGetRelationName(td->tg_relation))));
+	note_tuple(td->tg_trigtuple, desc, attno);
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		note_tuple(td->tg_newtuple, desc, attno);
+	return PointerGetDatum(NULL);
+}
+
+PG_FUNCTION_INFO_V1(omni_agent_cache_reads);
+
+/* omni._agent_cache_reads(): full reads of the agents in this backend (tests). */
+Datum
+omni_agent_cache_reads(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64((int64) full_reads);
+}
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* An RCycle over the cache's agents, for the readers of load.c. */
+static void
+init_cache_cycle(RCycle *c, RCycle *rc, MemoryContext cxt)
+{
+	memset(c, 0, sizeof(RCycle));
+	c->cxt = cxt;
+	c->now = rc->now;
+	c->nskills = rc->nskills;
+	c->skills = rc->skills;
+	c->npresences = rc->npresences;
+	c->presences = rc->presences;
+	c->nqueues = rc->nqueues;
+	c->queues = rc->queues;		/* names only, while reading */
+	c->any_custom = rc->any_custom;
+}
+
+/* Reads skills and profiles of c's agents (SPI rows of the statements). */
+static void
+read_agent_details(RCycle *c)
+{
+	int64	   *ids = palloc(sizeof(int64) * Max(c->nagents, 1));
+	Datum		args[2];
+
+	if (c->nagents == 0)
+		return;
+	for (int i = 0; i < c->nagents; i++)
+		ids[i] = c->agents[i].id;
+	args[0] = rt_int8_array(ids, c->nagents);
+	rt_run(P_AGENT_SKILLS, args, NULL);
+	rt_read_skills(c);
+	args[1] = TimestampTzGetDatum(c->now);
+	rt_run(P_PROFILES, args, NULL);
+	rt_read_profiles(c);
+}
+
+/*
+ * Reads membership rows (P_MEMBERS, P_MEMBERS_BY_AGENT) into arrays made in
+ * the current memory context (after rt_run: switch to the right one first).
+ */
+static int
+read_members(RCycle *rc, int **rq, int64 **ragent, double **rt, bool **rotated)
+{
+	int			rows = SPI_processed;
+
+	*rq = palloc(sizeof(int) * Max(rows, 1));
+	*ragent = palloc(sizeof(int64) * Max(rows, 1));
+	*rt = palloc(sizeof(double) * Max(rows, 1));
+	*rotated = palloc(sizeof(bool) * Max(rows, 1));
+	for (int i = 0; i < rows; i++)
+	{
+		(*rq)[i] = rt_find_queue(rc, rt_col_text(i, 1));
+		(*ragent)[i] = rt_col_int8(i, 2);
+		(*rt)[i] = rt_col_time(i, 3);
+		(*rotated)[i] = rt_col_bool(i, 4);
+	}
+	return rows;
+}
+
+/* full_read reads every member of every queue into a new cache. */
+static void
+full_read(RCycle *rc)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "omnichannel agent cache",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	AgentCache	fresh;
+	char	  **names = palloc(sizeof(char *) * Max(rc->nqueues, 1));
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+
+	memset(&fresh, 0, sizeof(fresh));
+	fresh.cxt = cxt;
+	init_cache_cycle(&fresh.rc, rc, cxt);
+	for (int i = 0; i < rc->nqueues; i++)
+		names[i] = rc->queues[i].name;
+	args[0] = rt_text_array(names, rc->nqueues);
+	args[1] = BoolGetDatum(rc->any_custom);
+	rt_run(P_LOAD_AGENTS, args, nulls);
+	rt_read_agents(&fresh.rc);
+	read_agent_details(&fresh.rc);
+	rt_run(P_MEMBERS, args, NULL);
+	MemoryContextSwitchTo(cxt);	/* SPI left us in its procedure context */
+	fresh.nrows = read_members(rc, &fresh.rq, &fresh.ragent, &fresh.rt, &fresh.rotated);
+	MemoryContextSwitchTo(old);
+	if (fresh.rc.config_stale)
+		rc->config_stale = true;
+	fresh.rc.queues = NULL;
+	fresh.rc.nqueues = 0;
+
+	/* complete: keep it */
+	MemoryContextSetParent(cxt, TopMemoryContext);
+	drop_cache();
+	cache = fresh;
+	cache.config_loads = rt_config_loads();
+	cache.custom = rc->any_custom;
+	full_reads++;
+}
+
+/* refresh reads the agents of ids (sorted, distinct) again. */
+static void
+refresh(RCycle *rc, int64 *ids, int n)
+{
+	MemoryContext old = MemoryContextSwitchTo(cache.cxt);
+	RCycle		fresh;
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+	RAgent	   *merged;
+	int			m = 0,
+				i = 0,
+				j = 0;
+	int			rows;
+	int		   *rq;
+	int64	   *ragent;
+	double	   *rt;
+	bool	   *rotated;
+	int			keep = 0;
+
+	init_cache_cycle(&fresh, rc, cache.cxt);
+	args[0] = rt_int8_array(ids, n);
+	args[1] = BoolGetDatum(rc->any_custom);
+	rt_run(P_LOAD_AGENTS_BY_ID, args, nulls);
+	rt_read_agents(&fresh);
+	read_agent_details(&fresh);
+	MemoryContextSwitchTo(cache.cxt);	/* SPI left us in its procedure context */
+	if (fresh.config_stale)
+		rc->config_stale = true;
+
+	/* the cached agents not read again, and those read (both ordered by id) */
+	merged = palloc(sizeof(RAgent) * Max(cache.rc.nagents + fresh.nagents, 1));
+	while (i < cache.rc.nagents || j < fresh.nagents)
+	{
+		if (j >= fresh.nagents ||
+			(i < cache.rc.nagents && cache.rc.agents[i].id < fresh.agents[j].id))
+		{
+			if (!bsearch(&cache.rc.agents[i].id, ids, n, sizeof(int64), cmp_int64))
+				merged[m++] = cache.rc.agents[i];	/* not re-read: unchanged */
+			i++;
+		}
+		else
+		{
+			if (i < cache.rc.nagents && cache.rc.agents[i].id == fresh.agents[j].id)
+				i++;
+			merged[m++] = fresh.agents[j++];
+		}
+	}
+	cache.rc.agents = merged;
+	cache.rc.nagents = m;
+
+	/* their memberships and rotation clocks */
+	rt_run(P_MEMBERS_BY_AGENT, args, NULL);
+	MemoryContextSwitchTo(cache.cxt);
+	rows = read_members(rc, &rq, &ragent, &rt, &rotated);
+	for (int k = 0; k < cache.nrows; k++)
+		if (!bsearch(&cache.ragent[k], ids, n, sizeof(int64), cmp_int64))
+			keep++;
+	{
+		int		   *nrq = palloc(sizeof(int) * Max(keep + rows, 1));
+		int64	   *nra = palloc(sizeof(int64) * Max(keep + rows, 1));
+		double	   *nrt = palloc(sizeof(double) * Max(keep + rows, 1));
+		bool	   *nrot = palloc(sizeof(bool) * Max(keep + rows, 1));
+		int			r = 0;
+
+		for (int k = 0; k < cache.nrows; k++)
+			if (!bsearch(&cache.ragent[k], ids, n, sizeof(int64), cmp_int64))
+			{
+				nrq[r] = cache.rq[k];
+				nra[r] = cache.ragent[k];
+				nrt[r] = cache.rt[k];
+				nrot[r] = cache.rotated[k];
+				r++;
+			}
+		memcpy(nrq + r, rq, sizeof(int) * rows);
+		memcpy(nra + r, ragent, sizeof(int64) * rows);
+		memcpy(nrt + r, rt, sizeof(double) * rows);
+		memcpy(nrot + r, rotated, sizeof(bool) * rows);
+		cache.rq = nrq;
+		cache.ragent = nra;
+		cache.rt = nrt;
+		cache.rotated = nrot;
+		cache.nrows = r + rows;
+	}
+	MemoryContextSwitchTo(old);
+	cache.reads += n;
+}
+
+/*
+ * build_cycle gives rc the cached agents that are members of the queues in
+ * play, as load.c would have read them.
+ */
+static void
+build_cycle(RCycle *rc, const bool *inplay)
+{
+	MemoryContext old = MemoryContextSwitchTo(rc->cxt);
+	bool	   *use = palloc0(sizeof(bool) * Max(cache.rc.nagents, 1));
+	int			n = 0,
+				rows = 0;
+	int		   *rq = palloc(sizeof(int) * Max(cache.nrows, 1));
+	int64	   *ragent = palloc(sizeof(int64) * Max(cache.nrows, 1));
+	double	   *rt = palloc(sizeof(double) * Max(cache.nrows, 1));
+	bool	   *rotated = palloc(sizeof(bool) * Max(cache.nrows, 1));
+
+	for (int k = 0; k < cache.nrows; k++)
+	{
+		int			ai;
+
+		if (cache.rq[k] < 0 || !inplay[cache.rq[k]])
+			continue;
+		rq[rows] = cache.rq[k];
+		ragent[rows] = cache.ragent[k];
+		rt[rows] = cache.rt[k];
+		rotated[rows] = cache.rotated[k];
+		rows++;
+		ai = rt_find_agent(&cache.rc, cache.ragent[k]);
+		if (ai >= 0)
+			use[ai] = true;
+	}
+	rc->agents = palloc(sizeof(RAgent) * Max(cache.rc.nagents, 1));
+	for (int i = 0; i < cache.rc.nagents; i++)
+	{
+		RAgent	   *a;
+
+		if (!use[i])
+			continue;
+		a = &rc->agents[n++];
+		*a = cache.rc.agents[i];
+		/* the cycle counts its offers into the profiles: its own copy */
+		if (a->nprofiles > 0)
+		{
+			a->profiles = palloc(sizeof(AgentProfile) * a->nprofiles);
+			memcpy(a->profiles, cache.rc.agents[i].profiles, sizeof(AgentProfile) * a->nprofiles);
+		}
+	}
+	rc->nagents = n;
+	MemoryContextSwitchTo(old);
+	rt_set_members(rc, rows, rq, ragent, rt, rotated);
+}
+
+/*
+ * rt_agents_from_cache gives the cycle its agents from the cache, reading
+ * again what changed; false when the cache cannot serve this database.
+ */
+bool
+rt_agents_from_cache(RCycle *rc, const bool *inplay)
+{
+	AgentRing  *ring;
+	uint64		gen;
+	uint64		seq;
+	int64		day;
+	int64	   *ids = NULL;
+	int			n = 0;
+	bool		whole;
+
+	if (rc->legacy_sql || !rt_config_agents_cacheable())
+		return false;
+	ring = my_ring();
+	if (ring == NULL)
+		return false;
+	register_callbacks();
+	day = rc->now / USECS_PER_DAY - (rc->now % USECS_PER_DAY < 0 ? 1 : 0);
+
+	/* the ids changed since the last cycle, while the ring still has them */
+	SpinLockAcquire(&ring->mutex);
+	gen = ring->gen;
+	seq = ring->seq;
+	whole = cache.cxt == NULL || cache.gen != gen || seq - cache.seq > AGENT_RING_SIZE;
+	if (!whole && seq > cache.seq)
+	{
+		n = (int) (seq - cache.seq);
+		ids = MemoryContextAlloc(rc->cxt, sizeof(int64) * (n + npending));
+		for (uint64 s = cache.seq; s < seq; s++)
+			ids[s - cache.seq] = ring->ids[s % AGENT_RING_SIZE];
+	}
+	SpinLockRelease(&ring->mutex);
+
+	whole = whole || pending_all || cache.config_loads != rt_config_loads() ||
+		cache.day != day || cache.custom != rc->any_custom ||
+		cache.reads > 4 * Max(cache.rc.nagents, 64);
+	if (whole)
+		full_read(rc);
+	else
+	{
+		/* and what this transaction changed, not yet committed */
+		if (npending > 0)
+		{
+			if (ids == NULL)
+				ids = MemoryContextAlloc(rc->cxt, sizeof(int64) * npending);
+			memcpy(ids + n, pending, sizeof(int64) * npending);
+			n += npending;
+		}
+		if (n > 0)
+		{
+			int			u = 0;
+
+			qsort(ids, n, sizeof(int64), cmp_int64);
+			for (int i = 0; i < n; i++)
+				if (u == 0 || ids[u - 1] != ids[i])
+					ids[u++] = ids[i];
+			refresh(rc, ids, u);
+		}
+	}
+	cache.gen = gen;
+	cache.seq = seq;
+	cache.day = day;
+	read_in_xact = true;
+	build_cycle(rc, inplay);
+	return true;
+}
