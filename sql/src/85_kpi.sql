@@ -238,6 +238,23 @@ COMMENT ON COLUMN omni.kpi_presence_rollup.agent_id IS 'Agent.';
 COMMENT ON COLUMN omni.kpi_presence_rollup.presence IS 'Presence name.';
 COMMENT ON COLUMN omni.kpi_presence_rollup.seconds IS 'Seconds in that presence within the bucket.';
 
+-- The hourly level: the same sums per clock hour (UTC-aligned), kept by the
+-- same statement of omni._kpi_add() that adds to the 5-minute rows, so each
+-- hourly row always equals the sum of its twelve 5-minute rows.  Readers
+-- (omni._kpi_rollup_rows()) take the whole hours of a range from here and
+-- only the edges from the 5-minute level: a 24-hour series or window reads
+-- 24 rows per queue, channel and agent instead of 288.
+CREATE TABLE omni.kpi_rollup_hour (LIKE omni.kpi_rollup INCLUDING ALL);
+COMMENT ON TABLE omni.kpi_rollup_hour IS
+    'omni.kpi_rollup summed per clock hour (UTC): each row equals the sum of its twelve 5-minute rows; maintained with them by omni.refresh_kpis().';
+COMMENT ON COLUMN omni.kpi_rollup_hour.bucket IS
+    'Start of the hour (UTC-aligned) the facts are attributed to (queue entry for queue visits; the time itself for durations).';
+CREATE TABLE omni.kpi_presence_rollup_hour (LIKE omni.kpi_presence_rollup INCLUDING ALL);
+COMMENT ON TABLE omni.kpi_presence_rollup_hour IS
+    'omni.kpi_presence_rollup summed per clock hour (UTC): seconds each agent spent in each presence per hour (closed intervals).';
+COMMENT ON COLUMN omni.kpi_presence_rollup_hour.bucket IS 'Start of the hour (UTC-aligned).';
+COMMENT ON COLUMN omni.kpi_presence_rollup_hour.seconds IS 'Seconds in that presence within the hour.';
+
 CREATE TABLE omni.kpi_state (
     singleton         boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     last_id           bigint NOT NULL DEFAULT 0,
@@ -268,6 +285,85 @@ CREATE FUNCTION omni._kpi_measures() RETURNS text[]
     SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
      WHERE attrelid = 'omni.kpi_rollup'::regclass AND attnum > 4 AND NOT attisdropped
 $$;
+
+-- Reading the rollups: one definition for both levels -------------------------------
+
+CREATE FUNCTION omni._kpi_hour(t timestamptz) RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT date_bin('1 hour', t, timestamptz '2000-01-01 00:00:00+00')
+$$;
+COMMENT ON FUNCTION omni._kpi_hour(timestamptz) IS 'Hourly KPI rollup bucket (UTC-aligned) containing a time.';
+
+-- The whole clock hours inside [t_from, t_to) ('empty' when there are none).
+CREATE FUNCTION omni._kpi_whole_hours(t_from timestamptz, t_to timestamptz) RETURNS tstzrange
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN omni._kpi_hour(t_to) > omni._kpi_hour(t_from + interval '1 hour' - interval '1 microsecond')
+                THEN tstzrange(omni._kpi_hour(t_from + interval '1 hour' - interval '1 microsecond'),
+                               omni._kpi_hour(t_to))
+                ELSE 'empty' END
+$$;
+COMMENT ON FUNCTION omni._kpi_whole_hours(timestamptz, timestamptz) IS
+    'The whole clock hours (UTC) inside [t_from, t_to), as a range; empty when none.';
+
+-- The rollup rows of [t_from, t_to) (and of the bucket starting at t_to when
+-- with_end): the hours of "hours" (whole hours of the range, or 'empty')
+-- from the hourly level, the rest from the 5-minute level.  Each row keeps
+-- its own bucket (an hour or 5 minutes); callers regroup.  Both levels hold
+-- the same facts, so the choice of hours changes nothing but the cost.
+CREATE FUNCTION omni._kpi_rollup_rows(t_from timestamptz, t_to timestamptz, with_end boolean, hours tstzrange)
+    RETURNS SETOF omni.kpi_rollup
+    LANGUAGE sql STABLE AS $$
+    SELECT * FROM omni.kpi_rollup_hour
+     WHERE bucket >= lower(hours) AND bucket < upper(hours)
+    UNION ALL
+    SELECT * FROM omni.kpi_rollup
+     WHERE bucket >= t_from AND bucket < coalesce(lower(hours), t_from)
+    UNION ALL
+    SELECT * FROM omni.kpi_rollup
+     WHERE bucket >= coalesce(upper(hours), t_from) AND (bucket < t_to OR (with_end AND bucket = t_to))
+$$;
+COMMENT ON FUNCTION omni._kpi_rollup_rows(timestamptz, timestamptz, boolean, tstzrange) IS
+    'KPI rollup rows of a range: the given whole hours from omni.kpi_rollup_hour, the edges from omni.kpi_rollup.';
+
+CREATE FUNCTION omni._kpi_presence_rollup_rows(t_from timestamptz, t_to timestamptz, with_end boolean, hours tstzrange)
+    RETURNS SETOF omni.kpi_presence_rollup
+    LANGUAGE sql STABLE AS $$
+    SELECT * FROM omni.kpi_presence_rollup_hour
+     WHERE bucket >= lower(hours) AND bucket < upper(hours)
+    UNION ALL
+    SELECT * FROM omni.kpi_presence_rollup
+     WHERE bucket >= t_from AND bucket < coalesce(lower(hours), t_from)
+    UNION ALL
+    SELECT * FROM omni.kpi_presence_rollup
+     WHERE bucket >= coalesce(upper(hours), t_from) AND (bucket < t_to OR (with_end AND bucket = t_to))
+$$;
+COMMENT ON FUNCTION omni._kpi_presence_rollup_rows(timestamptz, timestamptz, boolean, tstzrange) IS
+    'Presence rollup rows of a range: the given whole hours from omni.kpi_presence_rollup_hour, the edges from omni.kpi_presence_rollup.';
+
+-- (Re)builds the hourly level from the 5-minute level for the hours from
+-- since's on (NULL: all).  Used by the upgrade that introduced it and by
+-- omni.rebuild_kpis(); omni.refresh_kpis() keeps both levels in step itself.
+CREATE FUNCTION omni._kpi_hour_fill(since timestamptz) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    ms text[] := omni._kpi_measures();
+    h timestamptz := omni._kpi_hour(since);
+BEGIN
+    DELETE FROM omni.kpi_rollup_hour WHERE h IS NULL OR bucket >= h;
+    DELETE FROM omni.kpi_presence_rollup_hour WHERE h IS NULL OR bucket >= h;
+    EXECUTE format($q$
+        INSERT INTO omni.kpi_rollup_hour (bucket, queue, channel, agent_id, %s)
+        SELECT omni._kpi_hour(bucket), queue, channel, agent_id, %s FROM omni.kpi_rollup
+         WHERE $1 IS NULL OR bucket >= $1 GROUP BY 1, 2, 3, 4$q$,
+        (SELECT string_agg(format('%I', m), ', ') FROM unnest(ms) m),
+        (SELECT string_agg(format('sum(%I)', m), ', ') FROM unnest(ms) m))
+    USING h;
+    INSERT INTO omni.kpi_presence_rollup_hour (bucket, agent_id, presence, seconds)
+    SELECT omni._kpi_hour(bucket), agent_id, presence, sum(seconds) FROM omni.kpi_presence_rollup
+     WHERE h IS NULL OR bucket >= h GROUP BY 1, 2, 3;
+END $$;
+COMMENT ON FUNCTION omni._kpi_hour_fill(timestamptz) IS
+    'Rebuilds the hourly KPI rollups from the 5-minute ones, for the hours from a time on (NULL: all).';
 
 -- Facts ------------------------------------------------------------------------------
 
@@ -573,8 +669,8 @@ BEGIN
     IF from_rollup THEN
         RETURN QUERY EXECUTE format($q$
             SELECT $1, queue, channel, agent_id, %1$s FROM (
-                SELECT queue, channel, agent_id, %2$s FROM omni.kpi_rollup
-                 WHERE bucket >= $1 AND (bucket < $2 OR (bucket = $2 AND $2 >= omni.now()))
+                SELECT queue, channel, agent_id, %2$s
+                  FROM omni._kpi_rollup_rows($1, $2, $2 >= omni.now(), omni._kpi_whole_hours($1, $2))
                  GROUP BY queue, channel, agent_id
                 UNION ALL
                 SELECT queue, channel, agent_id, %3$s FROM omni._kpi_open_work($1, omni.now(), true)
@@ -599,8 +695,8 @@ BEGIN
         END IF;
         RETURN QUERY EXECUTE format($q$
             SELECT $1, queue, channel, agent_id, %1$s FROM (
-                SELECT queue, channel, agent_id, %2$s FROM omni.kpi_rollup
-                 WHERE bucket >= $1 AND bucket < $3
+                SELECT queue, channel, agent_id, %2$s
+                  FROM omni._kpi_rollup_rows($1, $3, false, omni._kpi_whole_hours($1, $3))
                  GROUP BY queue, channel, agent_id
                 UNION ALL
                 SELECT queue, channel, agent_id, %3$s FROM (%4$s) f
@@ -645,8 +741,9 @@ BEGIN
         -- at the window's end.
         RETURN QUERY
         SELECT x.agent_id, x.presence, sum(x.seconds)
-          FROM (SELECT r.agent_id, r.presence, r.seconds FROM omni.kpi_presence_rollup r
-                 WHERE r.bucket >= t_from AND (r.bucket < t_to OR (r.bucket = t_to AND t_to >= omni.now()))
+          FROM (SELECT r.agent_id, r.presence, r.seconds
+                  FROM omni._kpi_presence_rollup_rows(t_from, t_to, t_to >= omni.now(),
+                                                      omni._kpi_whole_hours(t_from, t_to)) r
                 UNION ALL
                 SELECT o.agent_id, o.presence, o.seconds - greatest(0, extract(epoch FROM omni.now() - t_to))
                   FROM omni._kpi_open_presence(t_from, omni.now(), true) o
@@ -660,8 +757,8 @@ BEGIN
         counted_since := omni._kpi_counted_since(t_to);
         RETURN QUERY
         SELECT x.agent_id, x.presence, sum(x.seconds)
-          FROM (SELECT r.agent_id, r.presence, r.seconds FROM omni.kpi_presence_rollup r
-                 WHERE r.bucket >= t_from AND r.bucket < b
+          FROM (SELECT r.agent_id, r.presence, r.seconds
+                  FROM omni._kpi_presence_rollup_rows(t_from, b, false, omni._kpi_whole_hours(t_from, b)) r
                 UNION ALL
                 SELECT f.agent_id, f.presence, f.seconds FROM omni._kpi_presence_facts(uncounted, t_from, b) f
                 UNION ALL
@@ -700,6 +797,17 @@ $$;
 COMMENT ON FUNCTION omni._kpi_series_last(timestamptz, timestamptz, interval) IS
     'Start of the last step-long bucket of a series over [t_from, t_to).';
 
+-- The hours a series reads from the hourly level: its whole hours when every
+-- clock hour lies inside one of its buckets (buckets of whole hours starting
+-- on an hour), else none (15-minute buckets, or a series starting at 09:30).
+CREATE FUNCTION omni._kpi_series_hours(t_from timestamptz, t_to timestamptz, step interval) RETURNS tstzrange
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN t_from = omni._kpi_hour(t_from) AND extract(epoch FROM step) % 3600 = 0
+                THEN omni._kpi_whole_hours(t_from, t_to) ELSE 'empty' END
+$$;
+COMMENT ON FUNCTION omni._kpi_series_hours(timestamptz, timestamptz, interval) IS
+    'Whole hours a KPI series reads from the hourly rollups (none unless its buckets are whole hours starting on an hour).';
+
 CREATE FUNCTION omni._kpi_series_sums(t_from timestamptz, t_to timestamptz, step interval)
     RETURNS SETOF omni.kpi_rollup
     LANGUAGE plpgsql STABLE SET jit = off AS $$
@@ -713,8 +821,8 @@ BEGIN
       INTO pivot, total FROM unnest(ms) m;
     RETURN QUERY EXECUTE format($q$
         SELECT ws, queue, channel, agent_id, %1$s FROM (
-            SELECT least(date_bin($3, bucket, $1), $4) AS ws, queue, channel, agent_id, %2$s FROM omni.kpi_rollup
-             WHERE bucket >= $1 AND (bucket < $2 OR (bucket = $2 AND $2 >= omni.now()))
+            SELECT least(date_bin($3, bucket, $1), $4) AS ws, queue, channel, agent_id, %2$s
+              FROM omni._kpi_rollup_rows($1, $2, $2 >= omni.now(), omni._kpi_series_hours($1, $2, $3))
              GROUP BY 1, 2, 3, 4
             UNION ALL
             SELECT least(date_bin($3, fact_at, $1), $4), queue, channel, agent_id, %3$s
@@ -733,8 +841,8 @@ CREATE FUNCTION omni._kpi_series_presence(t_from timestamptz, t_to timestamptz, 
     SELECT x.ws, x.agent_id, x.presence, sum(x.seconds)
       FROM (SELECT least(date_bin(step, r.bucket, t_from), omni._kpi_series_last(t_from, t_to, step)) AS ws,
                    r.agent_id, r.presence, r.seconds
-              FROM omni.kpi_presence_rollup r
-             WHERE r.bucket >= t_from AND (r.bucket < t_to OR (r.bucket = t_to AND t_to >= omni.now()))
+              FROM omni._kpi_presence_rollup_rows(t_from, t_to, t_to >= omni.now(),
+                                                  omni._kpi_series_hours(t_from, t_to, step)) r
             UNION ALL
             -- the presence each agent is in now, from its start to now, cut per bucket
             SELECT b.ws, a.id, p.detail ->> 'to',
@@ -1105,25 +1213,41 @@ CREATE FUNCTION omni._kpi_add(ids bigint[], t_from timestamptz, t_to timestamptz
     LANGUAGE plpgsql AS $$
 DECLARE
     ms text[] := omni._kpi_measures();
+    cols text;
     pivot text;
+    total text;
     upd text;
 BEGIN
-    SELECT string_agg(format('coalesce(sum(value) FILTER (WHERE measure = %L), 0)', m), ', '),
+    SELECT string_agg(format('%I', m), ', '),
+           string_agg(format('coalesce(sum(value) FILTER (WHERE measure = %L), 0) AS %I', m, m), ', '),
+           string_agg(format('sum(%I)', m), ', '),
            string_agg(format('%I = r.%I + EXCLUDED.%I', m, m, m), ', ')
-      INTO pivot, upd FROM unnest(ms) m;
+      INTO cols, pivot, total, upd FROM unnest(ms) m;
+    -- One statement for both levels: the facts are computed once.
     EXECUTE format($q$
-        INSERT INTO omni.kpi_rollup AS r (bucket, queue, channel, agent_id, %s)
-        SELECT omni._kpi_bucket(fact_at), queue, channel, agent_id, %s
-          FROM omni._kpi_facts($1, $2, $3) GROUP BY 1, 2, 3, 4
-        ON CONFLICT (bucket, queue, channel, agent_id) DO UPDATE SET %s$q$,
-        (SELECT string_agg(format('%I', m), ', ') FROM unnest(ms) m), pivot, upd)
+        WITH f AS MATERIALIZED (
+            SELECT omni._kpi_bucket(fact_at) AS bucket, queue, channel, agent_id, %2$s
+              FROM omni._kpi_facts($1, $2, $3) GROUP BY 1, 2, 3, 4),
+        five AS (
+            INSERT INTO omni.kpi_rollup AS r (bucket, queue, channel, agent_id, %1$s)
+            SELECT * FROM f
+            ON CONFLICT (bucket, queue, channel, agent_id) DO UPDATE SET %4$s)
+        INSERT INTO omni.kpi_rollup_hour AS r (bucket, queue, channel, agent_id, %1$s)
+        SELECT omni._kpi_hour(bucket), queue, channel, agent_id, %3$s FROM f GROUP BY 1, 2, 3, 4
+        ON CONFLICT (bucket, queue, channel, agent_id) DO UPDATE SET %4$s$q$, cols, pivot, total, upd)
     USING ids, t_from, t_to;
-    INSERT INTO omni.kpi_presence_rollup AS r (bucket, agent_id, presence, seconds)
-    SELECT omni._kpi_bucket(fact_at), agent_id, presence, sum(seconds)
-      FROM omni._kpi_presence_facts(ids, t_from, t_to) GROUP BY 1, 2, 3
+    WITH f AS MATERIALIZED (
+        SELECT omni._kpi_bucket(fact_at) AS bucket, agent_id, presence, sum(seconds) AS seconds
+          FROM omni._kpi_presence_facts(ids, t_from, t_to) GROUP BY 1, 2, 3),
+    five AS (
+        INSERT INTO omni.kpi_presence_rollup AS r (bucket, agent_id, presence, seconds)
+        SELECT * FROM f
+        ON CONFLICT (bucket, agent_id, presence) DO UPDATE SET seconds = r.seconds + EXCLUDED.seconds)
+    INSERT INTO omni.kpi_presence_rollup_hour AS r (bucket, agent_id, presence, seconds)
+    SELECT omni._kpi_hour(bucket), agent_id, presence, sum(seconds) FROM f GROUP BY 1, 2, 3
     ON CONFLICT (bucket, agent_id, presence) DO UPDATE SET seconds = r.seconds + EXCLUDED.seconds;
 END $$;
-COMMENT ON FUNCTION omni._kpi_add(bigint[], timestamptz, timestamptz) IS 'Adds the facts of some events to the rollups.';
+COMMENT ON FUNCTION omni._kpi_add(bigint[], timestamptz, timestamptz) IS 'Adds the facts of some events to the rollups (5-minute and hourly levels).';
 
 CREATE FUNCTION omni._kpi_refresh_views() RETURNS void
     LANGUAGE plpgsql AS $$
@@ -1209,6 +1333,8 @@ BEGIN
     SELECT * INTO st FROM omni.kpi_state FOR UPDATE;
     DELETE FROM omni.kpi_rollup WHERE bucket >= b;
     DELETE FROM omni.kpi_presence_rollup WHERE bucket >= b;
+    -- the hours from b's on: what is left of the hour holding b, then the recount
+    PERFORM omni._kpi_hour_fill(b);
     -- Only the events already counted: the others come with the next refresh.
     ids := ARRAY(SELECT e.id FROM omni.event e
                   WHERE e.at >= b AND (e.id <= st.last_id OR e.id = ANY (st.done_above)));
@@ -1450,8 +1576,10 @@ $c$;
 
 -- Privileges ------------------------------------------------------------------------------
 
-REVOKE ALL ON omni.kpi_rollup, omni.kpi_presence_rollup, omni.kpi_state FROM PUBLIC;
-GRANT SELECT ON omni.kpi_rollup, omni.kpi_presence_rollup, omni.kpi_state TO omnichannel_admin;
+REVOKE ALL ON omni.kpi_rollup, omni.kpi_presence_rollup, omni.kpi_rollup_hour, omni.kpi_presence_rollup_hour,
+    omni.kpi_state FROM PUBLIC;
+GRANT SELECT ON omni.kpi_rollup, omni.kpi_presence_rollup, omni.kpi_rollup_hour, omni.kpi_presence_rollup_hour,
+    omni.kpi_state TO omnichannel_admin;
 REVOKE ALL ON omni.intraday_queue_kpi, omni.intraday_agent_kpi, omni.intraday_agent_presence FROM PUBLIC;
 GRANT SELECT ON omni.intraday_queue_kpi, omni.intraday_agent_kpi, omni.intraday_agent_presence TO omnichannel_admin;
 GRANT SELECT ON omni.supervised_queue_kpi, omni.supervised_agent_kpi, omni.supervised_agent_presence
@@ -1464,7 +1592,7 @@ GRANT SELECT ON omni.intraday_queue_kpi_v, omni.intraday_agent_kpi_v, omni.intra
 GRANT SELECT ON omni.intraday_queue_kpi, omni.intraday_agent_kpi, omni.intraday_agent_presence,
     omni.intraday_queue_kpi_v, omni.intraday_agent_kpi_v, omni.intraday_agent_presence_v,
     omni.supervised_queue_kpi, omni.supervised_agent_kpi, omni.supervised_agent_presence, omni.agent_timeline,
-    omni.kpi_rollup, omni.kpi_presence_rollup, omni.kpi_state
+    omni.kpi_rollup, omni.kpi_presence_rollup, omni.kpi_rollup_hour, omni.kpi_presence_rollup_hour, omni.kpi_state
     TO omnichannel_reporting;
 
 DO $f$
