@@ -552,23 +552,29 @@ COMMENT ON FUNCTION omni._kpi_open_presence(timestamptz, timestamptz, boolean) I
 CREATE FUNCTION omni._kpi_open_work(t_from timestamptz, t_to timestamptz, inclusive boolean)
     RETURNS TABLE (fact_at timestamptz, queue text, channel text, agent_id bigint, measure text, value double precision)
     LANGUAGE sql STABLE AS $$
+    -- (not closed spelled as the open states, and events after t_to as a
+    -- range closed by 'infinity': both estimated small without statistics,
+    -- so the partial index conversation_live_idx and event_at_idx are used)
     WITH cand AS (
-        SELECT c.id FROM omni.conversation c WHERE c.state <> 'closed'
+        SELECT c.id FROM omni.conversation c WHERE c.state IN ('open', 'active', 'waiting', 'wrap_up')
         UNION
         SELECT e.conversation_id FROM omni.event e
-         WHERE e.at >= t_to AND e.conversation_id IS NOT NULL AND NOT inclusive
+         WHERE e.at >= t_to AND e.at <= 'infinity' AND e.conversation_id IS NOT NULL AND NOT inclusive
         UNION
         SELECT e.conversation_id FROM omni.event e
-         WHERE e.at > t_to AND e.conversation_id IS NOT NULL AND inclusive
+         WHERE e.at > t_to AND e.at <= 'infinity' AND e.conversation_id IS NOT NULL AND inclusive
     )
+    -- (one conversation looked up per candidate, OFFSET 0 keeping it a
+    -- lookup: a misestimated candidate count must not turn it into a scan)
     SELECT sp.piece_at, coalesce(p.queue, ''), coalesce(p.channel, ''), p.agent_id, m.measure, m.value
       FROM cand
-      JOIN omni.conversation c ON c.id = cand.id
-      JOIN omni.workstream w ON w.name = c.workstream
      CROSS JOIN LATERAL (SELECT e.at, e.to_state, e.agent_id, e.queue, e.channel FROM omni.event e
                           WHERE e.conversation_id = cand.id AND omni._kpi_is_state_event(e.kind)
                             AND (e.at < t_to OR (inclusive AND e.at = t_to))
                           ORDER BY e.id DESC LIMIT 1) p
+     CROSS JOIN LATERAL (SELECT w.capacity_units, w.wrap_up_holds_capacity
+                           FROM omni.conversation c JOIN omni.workstream w ON w.name = c.workstream
+                          WHERE c.id = cand.id OFFSET 0) w
      CROSS JOIN LATERAL omni._kpi_split(greatest(p.at, t_from), t_to) sp
      CROSS JOIN LATERAL (VALUES ('work_s', sp.seconds),
             ('held_unit_s', CASE WHEN p.to_state = 'active' OR w.wrap_up_holds_capacity
@@ -601,7 +607,7 @@ CREATE FUNCTION omni._kpi_waiting(t_from timestamptz, t_to timestamptz, live boo
               FROM (SELECT c.id FROM omni.conversation c WHERE NOT live AND c.state = 'open'
                     UNION
                     SELECT e.conversation_id FROM omni.event e
-                     WHERE NOT live AND e.at >= t_to AND e.conversation_id IS NOT NULL) k
+                     WHERE NOT live AND e.at >= t_to AND e.at <= 'infinity' AND e.conversation_id IS NOT NULL) k
              CROSS JOIN LATERAL (
                     SELECT n.kind, n.from_state, n.to_state, n.detail, n.queue, n.channel, n.at
                       FROM omni.event n
@@ -617,17 +623,21 @@ COMMENT ON FUNCTION omni._kpi_waiting(timestamptz, timestamptz, boolean) IS
     'Queue visits of the window still waiting (now, or at the window''s end from the log), and those waiting longer than the service-level threshold.';
 
 -- Events the rollups hold (counted by omni.refresh_kpis()) or not yet.
+-- (ranges closed on both sides: estimated small without statistics, so the
+-- indexes on event id and time are used, not a scan of the log)
 CREATE FUNCTION omni._kpi_uncounted(t_before timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE AS $$
-    SELECT coalesce(array_agg(e.id), '{}') FROM omni.event e, omni.kpi_state st
-     WHERE e.id > st.last_id AND NOT e.id = ANY (st.done_above) AND e.at < t_before
+    SELECT coalesce(array_agg(e.id), '{}') FROM omni.event e
+     WHERE e.id > (SELECT last_id FROM omni.kpi_state) AND e.id <= (SELECT max(id) FROM omni.event)
+       AND NOT e.id = ANY ((SELECT done_above FROM omni.kpi_state)::bigint[]) AND e.at < t_before
 $$;
 COMMENT ON FUNCTION omni._kpi_uncounted(timestamptz) IS
     'Events before a time that omni.refresh_kpis() has not counted yet (not in the rollups).';
+
 CREATE FUNCTION omni._kpi_counted_since(t_since timestamptz) RETURNS bigint[]
     LANGUAGE sql STABLE AS $$
     SELECT coalesce(array_agg(e.id), '{}') FROM omni.event e, omni.kpi_state st
-     WHERE e.at >= t_since AND (e.id <= st.last_id OR e.id = ANY (st.done_above))
+     WHERE e.at >= t_since AND e.at <= 'infinity' AND (e.id <= st.last_id OR e.id = ANY (st.done_above))
 $$;
 COMMENT ON FUNCTION omni._kpi_counted_since(timestamptz) IS
     'Events from a time on that the rollups already hold.';

@@ -350,6 +350,99 @@ END $$;
 COMMENT ON FUNCTION omni.rebuild_kpis(timestamptz) IS
     'Recounts the KPI rollups from a time on from the event log, with today''s thresholds (e.g. after changing a queue''s service_level_threshold). Returns the events recounted.';
 
+CREATE OR REPLACE FUNCTION omni._kpi_open_work(t_from timestamptz, t_to timestamptz, inclusive boolean)
+    RETURNS TABLE (fact_at timestamptz, queue text, channel text, agent_id bigint, measure text, value double precision)
+    LANGUAGE sql STABLE AS $$
+    -- (not closed spelled as the open states, and events after t_to as a
+    -- range closed by 'infinity': both estimated small without statistics,
+    -- so the partial index conversation_live_idx and event_at_idx are used)
+    WITH cand AS (
+        SELECT c.id FROM omni.conversation c WHERE c.state IN ('open', 'active', 'waiting', 'wrap_up')
+        UNION
+        SELECT e.conversation_id FROM omni.event e
+         WHERE e.at >= t_to AND e.at <= 'infinity' AND e.conversation_id IS NOT NULL AND NOT inclusive
+        UNION
+        SELECT e.conversation_id FROM omni.event e
+         WHERE e.at > t_to AND e.at <= 'infinity' AND e.conversation_id IS NOT NULL AND inclusive
+    )
+    -- (one conversation looked up per candidate, OFFSET 0 keeping it a
+    -- lookup: a misestimated candidate count must not turn it into a scan)
+    SELECT sp.piece_at, coalesce(p.queue, ''), coalesce(p.channel, ''), p.agent_id, m.measure, m.value
+      FROM cand
+     CROSS JOIN LATERAL (SELECT e.at, e.to_state, e.agent_id, e.queue, e.channel FROM omni.event e
+                          WHERE e.conversation_id = cand.id AND omni._kpi_is_state_event(e.kind)
+                            AND (e.at < t_to OR (inclusive AND e.at = t_to))
+                          ORDER BY e.id DESC LIMIT 1) p
+     CROSS JOIN LATERAL (SELECT w.capacity_units, w.wrap_up_holds_capacity
+                           FROM omni.conversation c JOIN omni.workstream w ON w.name = c.workstream
+                          WHERE c.id = cand.id OFFSET 0) w
+     CROSS JOIN LATERAL omni._kpi_split(greatest(p.at, t_from), t_to) sp
+     CROSS JOIN LATERAL (VALUES ('work_s', sp.seconds),
+            ('held_unit_s', CASE WHEN p.to_state = 'active' OR w.wrap_up_holds_capacity
+                                 THEN sp.seconds * w.capacity_units ELSE 0 END)) m(measure, value)
+     WHERE p.to_state IN ('active', 'wrap_up') AND p.agent_id IS NOT NULL
+$$;
+COMMENT ON FUNCTION omni._kpi_open_work(timestamptz, timestamptz, boolean) IS
+    'Work still held at the end of the window, split into buckets (capacity used so far).';
+
+-- Queue visits that entered in [t_from, t_to) and are still waiting, and how
+-- many of them longer than the queue's service-level threshold.  live: read
+-- the conversations as they are now (cohort known now, waits measured to
+-- now; with t_to = now, visits entering at now count); else replay the
+-- event log as it stood at t_to.
+CREATE OR REPLACE FUNCTION omni._kpi_waiting(t_from timestamptz, t_to timestamptz, live boolean)
+    RETURNS TABLE (queue text, channel text, waiting double precision, waiting_over_sl double precision)
+    LANGUAGE sql STABLE SET jit = off AS $$
+    SELECT x.queue, x.channel, count(*)::double precision,
+           count(*) FILTER (WHERE x.upto - x.entered > q.service_level_threshold)::double precision
+      FROM (SELECT c.queue, c.channel, c.queued_at AS entered, omni.now() AS upto
+              FROM omni.conversation c
+             WHERE live AND c.state = 'open' AND c.queued_at >= t_from
+               AND (c.queued_at < t_to OR (c.queued_at = t_to AND t_to >= omni.now()))
+            UNION ALL
+            -- only a conversation open now or changed since t_to can have
+            -- been waiting at t_to (every state change is an event): it was
+            -- if its last queue entry, acceptance or close before t_to is an
+            -- entry made in the window
+            SELECT l.queue, l.channel, l.at, t_to
+              FROM (SELECT c.id FROM omni.conversation c WHERE NOT live AND c.state = 'open'
+                    UNION
+                    SELECT e.conversation_id FROM omni.event e
+                     WHERE NOT live AND e.at >= t_to AND e.at <= 'infinity' AND e.conversation_id IS NOT NULL) k
+             CROSS JOIN LATERAL (
+                    SELECT n.kind, n.from_state, n.to_state, n.detail, n.queue, n.channel, n.at
+                      FROM omni.event n
+                     WHERE n.conversation_id = k.id AND n.at < t_to
+                       AND (n.kind IN ('accepted', 'picked', 'assigned') OR n.to_state = 'closed'
+                            OR omni._kpi_is_entry(n.kind, n.from_state, n.to_state, n.detail))
+                     ORDER BY n.id DESC LIMIT 1) l
+             WHERE l.at >= t_from AND omni._kpi_is_entry(l.kind, l.from_state, l.to_state, l.detail)) x
+      JOIN omni.queue q ON q.name = x.queue
+     GROUP BY x.queue, x.channel
+$$;
+COMMENT ON FUNCTION omni._kpi_waiting(timestamptz, timestamptz, boolean) IS
+    'Queue visits of the window still waiting (now, or at the window''s end from the log), and those waiting longer than the service-level threshold.';
+
+-- Events the rollups hold (counted by omni.refresh_kpis()) or not yet.
+-- (ranges closed on both sides: estimated small without statistics, so the
+-- indexes on event id and time are used, not a scan of the log)
+CREATE OR REPLACE FUNCTION omni._kpi_uncounted(t_before timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(e.id), '{}') FROM omni.event e
+     WHERE e.id > (SELECT last_id FROM omni.kpi_state) AND e.id <= (SELECT max(id) FROM omni.event)
+       AND NOT e.id = ANY ((SELECT done_above FROM omni.kpi_state)::bigint[]) AND e.at < t_before
+$$;
+COMMENT ON FUNCTION omni._kpi_uncounted(timestamptz) IS
+    'Events before a time that omni.refresh_kpis() has not counted yet (not in the rollups).';
+
+CREATE OR REPLACE FUNCTION omni._kpi_counted_since(t_since timestamptz) RETURNS bigint[]
+    LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(e.id), '{}') FROM omni.event e, omni.kpi_state st
+     WHERE e.at >= t_since AND e.at <= 'infinity' AND (e.id <= st.last_id OR e.id = ANY (st.done_above))
+$$;
+COMMENT ON FUNCTION omni._kpi_counted_since(timestamptz) IS
+    'Events from a time on that the rollups already hold.';
+
 -- Privileges and backups, as sql/src/85_kpi.sql and 95_backup.sql.
 REVOKE ALL ON omni.kpi_rollup_hour, omni.kpi_presence_rollup_hour FROM PUBLIC;
 GRANT SELECT ON omni.kpi_rollup_hour, omni.kpi_presence_rollup_hour TO omnichannel_admin, omnichannel_reporting;
