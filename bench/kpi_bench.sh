@@ -79,7 +79,7 @@ SELECT x.at, x.kind, h.id, x.agent, h.queue, 'chat', x.f::omni.conversation_stat
 INSERT INTO omni.kpi_rollup (bucket, queue, channel, agent_id, incoming, handled, answer_s, handle_n, handle_s)
 SELECT omni._kpi_bucket(t0), queue, 'chat', agent, count(*), count(*), sum(wait_s), count(*), sum(talk_s + 30)
   FROM h GROUP BY 1, 2, 3, 4;
-SELECT omni._kpi_hour_fill(NULL);
+DO \$\$ BEGIN IF to_regprocedure('omni._kpi_hour_fill(timestamptz)') IS NOT NULL THEN PERFORM omni._kpi_hour_fill(NULL); END IF; END \$\$;
 UPDATE omni.kpi_state SET last_id = (SELECT max(id) FROM omni.event);
 -- Today: $DAY conversations over the last 24 hours, not yet counted.
 CREATE TEMP TABLE d AS

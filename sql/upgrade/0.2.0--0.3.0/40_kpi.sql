@@ -246,21 +246,22 @@ BEGIN
     SELECT string_agg(format('coalesce(sum(value) FILTER (WHERE measure = %L), 0) AS %I', m, m), ', '),
            string_agg(format('sum(%I) AS %I', m, m), ', ')
       INTO pivot, total FROM unnest(ms) m;
+    -- A key may come twice, from the rollups and from the work still held:
+    -- the one caller (omni._kpi_queue_rows_by) sums per key anyway, and a
+    -- third aggregation of 60 columns would cost more than all the rest.
     RETURN QUERY EXECUTE format($q$
-        SELECT ws, queue, channel, agent_id, %1$s FROM (
-            SELECT least(date_bin($3, bucket, $1), $4) AS ws, queue, channel, agent_id, %2$s
-              FROM omni._kpi_rollup_rows($1, $2, $2 >= omni.now(), omni._kpi_series_hours($1, $2, $3))
-             GROUP BY 1, 2, 3, 4
-            UNION ALL
-            SELECT least(date_bin($3, fact_at, $1), $4), queue, channel, agent_id, %3$s
-              FROM omni._kpi_open_work($1, omni.now(), true)
-             WHERE fact_at < $2 OR (fact_at = $2 AND $2 >= omni.now())
-             GROUP BY 1, 2, 3, 4) s
-         GROUP BY ws, queue, channel, agent_id$q$, total, total, pivot)
+        SELECT least(date_bin($3, bucket, $1), $4) AS ws, queue, channel, agent_id, %1$s
+          FROM omni._kpi_rollup_rows($1, $2, $2 >= omni.now(), omni._kpi_series_hours($1, $2, $3))
+         GROUP BY 1, 2, 3, 4
+        UNION ALL
+        SELECT least(date_bin($3, fact_at, $1), $4), queue, channel, agent_id, %2$s
+          FROM omni._kpi_open_work($1, omni.now(), true)
+         WHERE fact_at < $2 OR (fact_at = $2 AND $2 >= omni.now())
+         GROUP BY 1, 2, 3, 4$q$, total, pivot)
     USING t_from, t_to, step, omni._kpi_series_last(t_from, t_to, step);
 END $$;
 COMMENT ON FUNCTION omni._kpi_series_sums(timestamptz, timestamptz, interval) IS
-    'KPI sums per step-long bucket of [t_from, t_to) (bucket column: the bucket''s start), counted like the intraday views.';
+    'KPI sums per step-long bucket of [t_from, t_to) (bucket column: the bucket''s start), counted like the intraday views; a key may appear twice (rollups, work still held): sum per key.';
 
 CREATE OR REPLACE FUNCTION omni._kpi_series_presence(t_from timestamptz, t_to timestamptz, step interval)
     RETURNS TABLE (ws timestamptz, agent_id bigint, presence text, seconds double precision)
