@@ -4,9 +4,11 @@
 -- rollups summed per clock hour; omni.refresh_kpis() keeps both levels in
 -- one statement; omni.kpi_series(), omni.kpi() and the intraday views read
 -- whole hours from the hourly level and only the edges from the 5-minute
--- level.  This part creates the two tables, fills them from the 5-minute
--- rollups the database already has (so nothing waits for a refresh), and
--- replaces the functions that read or write the rollups with their 0.3.0
+-- level; look-ups keep their index plans without planner statistics; a
+-- window not starting on a 5-minute boundary reads only its partial first
+-- bucket from the log.  This part creates the two tables, fills them from
+-- the 5-minute rollups the database already has (so nothing waits for a
+-- refresh), and replaces the functions that changed with their 0.3.0
 -- definitions (copied from sql/src/85_kpi.sql).
 
 -- The hourly level: the same sums per clock hour (UTC-aligned), kept by the
@@ -108,11 +110,13 @@ COMMENT ON FUNCTION omni._kpi_hour_fill(timestamptz) IS
 --    window with what is known of it now (cohort): rollup buckets in the
 --    window, plus work still held now cut at the window's end;
 --  * as the window stood at t_to (omni.kpi), from the rollups when t_from is
---    on a 5-minute boundary: buckets [t_from, b) with b the bucket of t_to,
+--    on a 5-minute boundary (else the partial first bucket from the log,
+--    omni._kpi_edge_facts, and the rest so): buckets [t_from, b) with b the bucket of t_to,
 --    corrected by the facts of events not counted yet (added) and of counted
 --    events at or after t_to (taken away), plus the events of [b, t_to) and
 --    the work held at t_to from the log;
---  * straight from the event log (omni._kpi_log_sums), otherwise.
+--  * straight from the event log (omni._kpi_log_sums), for a window shorter
+--    than its partial first bucket.
 -- The second equals the third (test sql/kpi_series.sql): an event's facts are
 -- attributed at or before its time, so events before t_from add nothing.
 -- These functions run with jit off: their plans are cheap but estimated
@@ -129,14 +133,32 @@ DECLARE
     uncounted bigint[];
     counted_since bigint[];
     facts text[];
+    edge timestamptz := omni._kpi_bucket(t_from) + interval '5 minutes';
 BEGIN
-    IF NOT from_rollup AND (t_from <> omni._kpi_bucket(t_from) OR b <= t_from) THEN
+    IF NOT from_rollup AND t_from <> omni._kpi_bucket(t_from) AND edge >= t_to THEN
         RETURN QUERY SELECT * FROM omni._kpi_log_sums(t_from, t_to);
         RETURN;
     END IF;
     SELECT string_agg(format('coalesce(sum(value) FILTER (WHERE measure = %L), 0) AS %I', m, m), ', '),
            string_agg(format('sum(%I) AS %I', m, m), ', ')
       INTO pivot, total FROM unnest(ms) m;
+    IF NOT from_rollup AND t_from <> omni._kpi_bucket(t_from) THEN
+        -- The partial first bucket from the log, the rest as below.
+        RETURN QUERY EXECUTE format($q$
+            SELECT $1, queue, channel, agent_id, %1$s FROM (
+                SELECT queue, channel, agent_id, %2$s FROM omni._kpi_sums($3, $2, false)
+                 GROUP BY queue, channel, agent_id
+                UNION ALL
+                SELECT queue, channel, agent_id, %3$s FROM omni._kpi_edge_facts($1, $3, $2)
+                 GROUP BY queue, channel, agent_id) s
+             GROUP BY queue, channel, agent_id$q$, total, total, pivot)
+        USING t_from, t_to, edge;
+        RETURN;
+    END IF;
+    IF NOT from_rollup AND b <= t_from THEN
+        RETURN QUERY SELECT * FROM omni._kpi_log_sums(t_from, t_to);
+        RETURN;
+    END IF;
     IF from_rollup THEN
         RETURN QUERY EXECUTE format($q$
             SELECT $1, queue, channel, agent_id, %1$s FROM (
@@ -177,7 +199,7 @@ BEGIN
     END IF;
 END $$;
 COMMENT ON FUNCTION omni._kpi_sums(timestamptz, timestamptz, boolean) IS
-    'KPI sums over a window per queue, channel and agent: cohort known now from the rollups (from_rollup), or the window as it stood at its end (from the rollups when it starts on a 5-minute boundary, else from the event log).';
+    'KPI sums over a window per queue, channel and agent: cohort known now from the rollups (from_rollup), or the window as it stood at its end (from the rollups, a partial first bucket from the event log; a window shorter than that from the event log).';
 
 CREATE OR REPLACE FUNCTION omni._kpi_presence_sums(t_from timestamptz, t_to timestamptz, from_rollup boolean)
     RETURNS TABLE (agent_id bigint, presence text, seconds double precision)
@@ -199,6 +221,14 @@ BEGIN
                 SELECT o.agent_id, o.presence, o.seconds - greatest(0, extract(epoch FROM omni.now() - t_to))
                   FROM omni._kpi_open_presence(t_from, omni.now(), true) o
                  WHERE o.seconds - greatest(0, extract(epoch FROM omni.now() - t_to)) > 0) x
+         GROUP BY x.agent_id, x.presence;
+    ELSIF t_from <> omni._kpi_bucket(t_from) AND omni._kpi_bucket(t_from) + interval '5 minutes' < t_to THEN
+        -- The partial first bucket from the log, the rest as below.
+        RETURN QUERY
+        SELECT x.agent_id, x.presence, sum(x.seconds)
+          FROM (SELECT * FROM omni._kpi_presence_sums(omni._kpi_bucket(t_from) + interval '5 minutes', t_to, false)
+                UNION ALL
+                SELECT * FROM omni._kpi_edge_presence(t_from, omni._kpi_bucket(t_from) + interval '5 minutes', t_to)) x
          GROUP BY x.agent_id, x.presence;
     ELSIF t_from <> omni._kpi_bucket(t_from) OR b <= t_from THEN
         RETURN QUERY SELECT * FROM omni._kpi_presence_log_sums(t_from, t_to);
@@ -444,13 +474,79 @@ $$;
 COMMENT ON FUNCTION omni._kpi_counted_since(timestamptz) IS
     'Events from a time on that the rollups already hold.';
 
+-- The edge of a window whose start is not on a 5-minute boundary: the facts
+-- attributed in [t_from, t_edge) (t_edge: the next boundary), as the window
+-- [t_from, t_to) stood at t_to, from the events of [t_from, t_to) of the
+-- conversations that can have such facts: those with an event in the edge
+-- (visits entered and offers made there, work started or ended there), and
+-- those an agent held through the edge, whose next state event comes later
+-- in the window (found with one look-up per conversation of the window);
+-- plus the work still held at t_to.  The rest of the window comes from the
+-- rollups (omni._kpi_sums), so an unaligned window costs the window's
+-- conversations once instead of a replay of every event.
+CREATE OR REPLACE FUNCTION omni._kpi_edge_facts(t_from timestamptz, t_edge timestamptz, t_to timestamptz)
+    RETURNS TABLE (fact_at timestamptz, queue text, channel text, agent_id bigint, measure text, value double precision)
+    LANGUAGE sql STABLE AS $$
+    WITH conv AS (
+        SELECT e.conversation_id AS id FROM omni.event e
+         WHERE e.at >= t_from AND e.at < t_edge AND e.conversation_id IS NOT NULL
+        UNION
+        SELECT k.id
+          FROM (SELECT DISTINCT e.conversation_id AS id FROM omni.event e
+                 WHERE e.at >= t_edge AND e.at < t_to AND e.conversation_id IS NOT NULL) k
+         CROSS JOIN LATERAL (SELECT p.to_state, p.agent_id FROM omni.event p
+                              WHERE p.conversation_id = k.id AND p.at < t_from AND omni._kpi_is_state_event(p.kind)
+                              ORDER BY p.id DESC LIMIT 1) ps
+         WHERE ps.to_state IN ('active', 'wrap_up') AND ps.agent_id IS NOT NULL)
+    SELECT f.* FROM omni._kpi_facts(ARRAY(
+              SELECT e.id FROM conv
+               CROSS JOIN LATERAL (SELECT e.id FROM omni.event e
+                                    WHERE e.conversation_id = conv.id AND e.at >= t_from AND e.at < t_to OFFSET 0) e),
+              t_from, t_edge) f
+    UNION ALL
+    SELECT w.* FROM omni._kpi_open_work(t_from, t_to, false) w WHERE w.fact_at < t_edge
+$$;
+COMMENT ON FUNCTION omni._kpi_edge_facts(timestamptz, timestamptz, timestamptz) IS
+    'KPI facts attributed in the partial first bucket [t_from, t_edge) of a window [t_from, t_to), as it stood at t_to, from the events of the conversations that touch the edge.';
+
+-- The same for presence time: the presence events of the edge, each agent's
+-- first presence event after it (it closes the interval open at t_edge), and
+-- the presence still open at t_to, cut to the edge.
+CREATE OR REPLACE FUNCTION omni._kpi_edge_presence(t_from timestamptz, t_edge timestamptz, t_to timestamptz)
+    RETURNS TABLE (agent_id bigint, presence text, seconds double precision)
+    LANGUAGE sql STABLE AS $$
+    SELECT f.agent_id, f.presence, f.seconds
+      FROM omni._kpi_presence_facts(ARRAY(
+              SELECT e.id FROM omni.event e WHERE e.kind = 'presence' AND e.at >= t_from AND e.at < t_edge
+              UNION
+              SELECT n.id FROM omni.agent a
+               CROSS JOIN LATERAL (SELECT e.id FROM omni.event e
+                                    WHERE e.agent_id = a.id AND e.at >= t_edge AND e.at < t_to AND e.kind = 'presence'
+                                    ORDER BY e.at, e.id LIMIT 1) n), t_from, t_edge) f
+    UNION ALL
+    SELECT o.agent_id, o.presence, o.seconds - extract(epoch FROM t_to - t_edge)::double precision
+      FROM omni._kpi_open_presence(t_from, t_to, false) o
+     WHERE o.seconds - extract(epoch FROM t_to - t_edge)::double precision > 0
+$$;
+COMMENT ON FUNCTION omni._kpi_edge_presence(timestamptz, timestamptz, timestamptz) IS
+    'Seconds per agent and presence in the partial first bucket [t_from, t_edge) of a window [t_from, t_to), as it stood at t_to.';
+
+COMMENT ON FUNCTION omni.kpi(timestamptz, timestamptz) IS
+    'Queue KPIs (the columns of omni.intraday_queue_kpi) for any window [from, to) as they stood at "to", with today''s formulas; from the rollups (hourly and 5-minute), the partial first 5-minute bucket when "from" is not on a boundary and what the rollups do not hold from the event log.';
+COMMENT ON FUNCTION omni.agent_kpi(timestamptz, timestamptz) IS
+    'Agent KPIs (the columns of omni.intraday_agent_kpi) for any window [from, to) as they stood at "to" (from the rollups; a partial first 5-minute bucket and what the rollups do not hold from the event log).';
+COMMENT ON FUNCTION omni.agent_presence_kpi(timestamptz, timestamptz) IS
+    'Time per agent and presence for any window [from, to) (from the rollups; a partial first 5-minute bucket and what the rollups do not hold from the event log).';
+
 -- Privileges and backups, as sql/src/85_kpi.sql and 95_backup.sql.
 REVOKE ALL ON omni.kpi_rollup_hour, omni.kpi_presence_rollup_hour FROM PUBLIC;
 GRANT SELECT ON omni.kpi_rollup_hour, omni.kpi_presence_rollup_hour TO omnichannel_admin, omnichannel_reporting;
 REVOKE ALL ON FUNCTION omni._kpi_hour(timestamptz), omni._kpi_whole_hours(timestamptz, timestamptz),
     omni._kpi_rollup_rows(timestamptz, timestamptz, boolean, tstzrange),
     omni._kpi_presence_rollup_rows(timestamptz, timestamptz, boolean, tstzrange),
-    omni._kpi_hour_fill(timestamptz), omni._kpi_series_hours(timestamptz, timestamptz, interval) FROM PUBLIC;
+    omni._kpi_hour_fill(timestamptz), omni._kpi_series_hours(timestamptz, timestamptz, interval),
+    omni._kpi_edge_facts(timestamptz, timestamptz, timestamptz),
+    omni._kpi_edge_presence(timestamptz, timestamptz, timestamptz) FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('omni.kpi_rollup_hour', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.kpi_presence_rollup_hour', '');
 
