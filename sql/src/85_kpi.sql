@@ -1268,7 +1268,7 @@ BEGIN
     END IF;
 END $$;
 COMMENT ON FUNCTION omni.kpi_series(timestamptz, timestamptz, interval) IS
-    'Queue KPIs (the columns of omni.intraday_queue_kpi) per bucket [window_start, window_end) from "from" to "to" or now, whichever is earlier (bucket: a multiple of 5 minutes, e.g. 15 minutes, 1 hour, 1 day), from the 5-minute rollups; each bucket counts the visits that entered in it with everything known of them now, like the intraday views. docs/kpi.md.';
+    'Queue KPIs (the columns of omni.intraday_queue_kpi) per bucket [window_start, window_end) from "from" to "to" or now, whichever is earlier (bucket: a multiple of 5 minutes, e.g. 15 minutes, 1 hour, 1 day), from the rollups (whole hours from the hourly level when the buckets are whole hours starting on an hour, the rest from the 5-minute level); each bucket counts the visits that entered in it with everything known of them now, like the intraday views. docs/kpi.md.';
 
 -- Consults (D365 consult metrics, research §d): counted from the consult events
 -- of the window, per queue and agent; docs/kpi.md has the formulas.  Kept out

@@ -537,6 +537,8 @@ COMMENT ON FUNCTION omni.agent_kpi(timestamptz, timestamptz) IS
     'Agent KPIs (the columns of omni.intraday_agent_kpi) for any window [from, to) as they stood at "to" (from the rollups; a partial first 5-minute bucket and what the rollups do not hold from the event log).';
 COMMENT ON FUNCTION omni.agent_presence_kpi(timestamptz, timestamptz) IS
     'Time per agent and presence for any window [from, to) (from the rollups; a partial first 5-minute bucket and what the rollups do not hold from the event log).';
+COMMENT ON FUNCTION omni.kpi_series(timestamptz, timestamptz, interval) IS
+    'Queue KPIs (the columns of omni.intraday_queue_kpi) per bucket [window_start, window_end) from "from" to "to" or now, whichever is earlier (bucket: a multiple of 5 minutes, e.g. 15 minutes, 1 hour, 1 day), from the rollups (whole hours from the hourly level when the buckets are whole hours starting on an hour, the rest from the 5-minute level); each bucket counts the visits that entered in it with everything known of them now, like the intraday views. docs/kpi.md.';
 
 -- Privileges and backups, as sql/src/85_kpi.sql and 95_backup.sql.
 REVOKE ALL ON omni.kpi_rollup_hour, omni.kpi_presence_rollup_hour FROM PUBLIC;
