@@ -13,8 +13,11 @@
 # BI (docs/kpi.md): a 24-hour hourly omni.kpi_series() and a 24-hour
 # omni.kpi() from the rollups (window on 5-minute boundaries; best of 5), and
 # once the same omni.kpi() window shifted by one second (from the event log).
+# KPI_BENCH_ANALYZE=0: no planner statistics at all (autovacuum off on the
+# omni tables, no ANALYZE after the load), as right after a bulk load.
 set -euo pipefail
 SIZES=${*:-100000 1000000 10000000}
+ANALYZE=${KPI_BENCH_ANALYZE:-1}
 DAY=20000
 NOW='2026-03-02 12:00:00+00'
 q() { psql -X -q -v ON_ERROR_STOP=1 -d omni_bench "$@"; }
@@ -28,6 +31,7 @@ DO \$\$ DECLARE s timestamptz; i int; r record; BEGIN
 SELECT round(min(ms)::numeric, 2) FROM t;
 SQL
 }
+echo "# planner statistics: $([ "$ANALYZE" != 0 ] && echo 'VACUUM ANALYZE after the load' || echo 'none (no ANALYZE, autovacuum off)')"
 printf '%-10s %-12s %-10s %-14s %-14s %-10s %-10s %-10s %-10s %-10s %-12s %-10s %-12s\n' history events catchup_ms refresh200_ms refresh_events \
 	queue_kpi agent_kpi agent_stat ongoing by_state series24h_ms kpi24h_ms kpi24h_log_ms
 for N in $SIZES; do
@@ -35,6 +39,12 @@ for N in $SIZES; do
 	q <<SQL >/dev/null
 SET client_min_messages = warning;
 CREATE EXTENSION omnichannel;
+DO \$\$ DECLARE t regclass; BEGIN
+  IF $ANALYZE = 0 THEN
+    FOR t IN SELECT c.oid FROM pg_class c WHERE c.relnamespace = 'omni'::regnamespace AND c.relkind = 'r' LOOP
+      EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = off)', t);
+    END LOOP;
+  END IF; END \$\$;
 SET omnichannel.mock_now = '2026-01-01 00:00:00+00';
 INSERT INTO omni.queue (name) SELECT 'q' || g FROM generate_series(1, 4) g;
 INSERT INTO omni.workstream (name, channel, default_queue, mode) VALUES ('chat', 'chat', 'q1', 'pick');
@@ -69,6 +79,7 @@ SELECT x.at, x.kind, h.id, x.agent, h.queue, 'chat', x.f::omni.conversation_stat
 INSERT INTO omni.kpi_rollup (bucket, queue, channel, agent_id, incoming, handled, answer_s, handle_n, handle_s)
 SELECT omni._kpi_bucket(t0), queue, 'chat', agent, count(*), count(*), sum(wait_s), count(*), sum(talk_s + 30)
   FROM h GROUP BY 1, 2, 3, 4;
+DO \$\$ BEGIN IF to_regprocedure('omni._kpi_hour_fill(timestamptz)') IS NOT NULL THEN PERFORM omni._kpi_hour_fill(NULL); END IF; END \$\$;
 UPDATE omni.kpi_state SET last_id = (SELECT max(id) FROM omni.event);
 -- Today: $DAY conversations over the last 24 hours, not yet counted.
 CREATE TEMP TABLE d AS
@@ -93,8 +104,8 @@ SELECT x.at, x.kind, d.id, x.agent, d.queue, 'chat', x.f::omni.conversation_stat
     (d.t0 + (d.wait_s + d.talk_s + 30) * interval '1 s', 'closed', d.agent, 'wrap_up', 'closed', '{"reason": "completed"}'))
     x(at, kind, agent, f, s, d)
  ORDER BY x.at;
-VACUUM ANALYZE;
 SQL
+	if [ "$ANALYZE" != 0 ]; then q -c 'VACUUM ANALYZE' >/dev/null; fi
 	events=$(q -At -c 'SELECT count(*) FROM omni.event')
 	catchup=$(q -At -c "SET omnichannel.mock_now = '$(date -u -d "$NOW - 4 minutes" '+%F %T+00')'" -c 'SELECT omni.refresh_kpis()' -c 'SELECT round(last_duration_ms::numeric) FROM omni.kpi_state' | tail -1)
 	# Steady state: 200 new conversations through the public API, then refresh (best of 3 rounds).

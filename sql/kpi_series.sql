@@ -1,7 +1,8 @@
 -- kpi_series: omni.kpi() from the 5-minute rollups equals omni.kpi() from the
--- event log for every window starting on a bucket boundary (whatever has been
--- refreshed so far), and omni.kpi_series() cuts the intraday figures into
--- buckets.  Six simulated hours of a contact center, refreshed now and then.
+-- event log for every window (whatever has been refreshed so far; a window
+-- not starting on a bucket boundary reads its partial first bucket from the
+-- log), and omni.kpi_series() cuts the intraday figures into buckets.  Six
+-- simulated hours of a contact center, refreshed now and then.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
@@ -75,13 +76,18 @@ SELECT state, count(*) > 0 AS present FROM omni.conversation GROUP BY state ORDE
 
 -- The rollup path equals the log path, measure by measure, for windows that
 -- start on a bucket boundary: ending now, in the past, mid-bucket, short,
--- spanning the whole day, before anything happened.
+-- spanning the whole day, before anything happened; and for windows that do
+-- not (their partial first bucket read from the log).
 CREATE TEMP TABLE windows (w_from timestamptz, w_to timestamptz);
 INSERT INTO windows VALUES
     ('2026-03-02 06:00', '2026-03-02 12:00'), ('2026-03-01 12:00', '2026-03-02 12:00'),
     ('2026-03-02 07:00', '2026-03-02 08:00'), ('2026-03-02 07:05', '2026-03-02 09:17:31'),
     ('2026-03-02 08:15', '2026-03-02 08:20'), ('2026-03-02 10:00', '2026-03-02 11:59:59'),
-    ('2026-03-02 11:00', '2026-03-02 13:00'), ('2026-03-02 06:30', '2026-03-02 06:33');
+    ('2026-03-02 11:00', '2026-03-02 13:00'), ('2026-03-02 06:30', '2026-03-02 06:33'),
+    -- not on a boundary: the partial first bucket from the log, the rest from the rollups
+    ('2026-03-02 07:03', '2026-03-02 09:17:31'), ('2026-03-02 08:17:30', '2026-03-02 12:00'),
+    ('2026-03-01 12:00:01', '2026-03-02 12:00'), ('2026-03-02 10:58:20', '2026-03-02 11:04'),
+    ('2026-03-02 09:59:59', '2026-03-02 11:00'), ('2026-03-02 06:31', '2026-03-02 06:34');
 CREATE FUNCTION pg_temp.diff(a omni.kpi_rollup, b omni.kpi_rollup) RETURNS text[] LANGUAGE sql AS $$
     SELECT array_agg(x.key ORDER BY x.key) FROM jsonb_each(to_jsonb(a)) x
       JOIN jsonb_each(to_jsonb(b)) y ON y.key = x.key

@@ -81,6 +81,8 @@ SELECT pg_catalog.pg_extension_config_dump('omni.queue_rotation', '');
 -- from where they were.
 SELECT pg_catalog.pg_extension_config_dump('omni.kpi_rollup', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.kpi_presence_rollup', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.kpi_rollup_hour', '');
+SELECT pg_catalog.pg_extension_config_dump('omni.kpi_presence_rollup_hour', '');
 SELECT pg_catalog.pg_extension_config_dump('omni.kpi_state', '');
 
 -- Sequences: their positions (one call per statement: each call rewrites pg_extension's row).

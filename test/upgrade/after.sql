@@ -21,10 +21,34 @@ SELECT :events_counted > 0 AND events_processed = :counted_before + :events_coun
 \echo 'KPI refresh did not go on from where it was'
 SELECT 1/0;
 \endif
+-- 0.3.0's hourly KPI rollups hold the rollups the database had before the
+-- update (filled by it) and what the refresh added: every hour equals the
+-- sum of its 5-minute rows, measure by measure.
+SELECT (SELECT count(*) FROM omni.kpi_rollup_hour) > 0
+       AND NOT EXISTS (
+        SELECT FROM (SELECT omni._kpi_hour(r.bucket) AS h, r.queue, r.channel, r.agent_id, x.key,
+                            sum((x.value #>> '{}')::float8) AS v
+                       FROM omni.kpi_rollup r, jsonb_each(to_jsonb(r) - 'bucket' - 'queue' - 'channel' - 'agent_id') x
+                      GROUP BY 1, 2, 3, 4, 5) five
+        FULL JOIN (SELECT r.bucket AS h, r.queue, r.channel, r.agent_id, x.key, (x.value #>> '{}')::float8 AS v
+                     FROM omni.kpi_rollup_hour r, jsonb_each(to_jsonb(r) - 'bucket' - 'queue' - 'channel' - 'agent_id') x) hour
+          USING (h, queue, channel, agent_id, key)
+        WHERE five.v IS NULL OR hour.v IS NULL OR abs(five.v - hour.v) > 1e-6)
+       AND NOT EXISTS (
+        SELECT FROM (SELECT omni._kpi_hour(bucket) AS h, agent_id, presence, sum(seconds) AS v
+                       FROM omni.kpi_presence_rollup GROUP BY 1, 2, 3) five
+        FULL JOIN (SELECT bucket AS h, agent_id, presence, seconds AS v FROM omni.kpi_presence_rollup_hour) hour
+          USING (h, agent_id, presence)
+        WHERE five.v IS NULL OR hour.v IS NULL OR abs(five.v - hour.v) > 1e-6) AS hourly_rollups_complete \gset
+\if :hourly_rollups_complete
+\else
+\echo 'the hourly KPI rollups are not the 5-minute rollups summed per hour'
+SELECT 1/0;
+\endif
 SELECT count(*) = 0 AS invariants_hold FROM omni.routing_invariant_violations() \gset
 \if :invariants_hold
 \else
 SELECT * FROM omni.routing_invariant_violations();
 SELECT 1/0;
 \endif
-\echo 'after the update: routed, accepted, posted, KPIs refreshed from the cursor, invariants hold'
+\echo 'after the update: routed, accepted, posted, KPIs refreshed from the cursor (hourly rollups filled), invariants hold'
