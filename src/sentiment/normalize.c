@@ -33,6 +33,7 @@
  * ------------------------------------------------------------------------
  */
 static void build_cpinfo(SentEngine *eng);
+static int32_t clean_utf16(UChar *s, int32_t len);
 #define wb_class(cp) sent_wb_class((uint32_t) (cp))
 
 SentEngine *
@@ -61,6 +62,7 @@ sent_engine_new(const SentAlloc *alloc, char *errbuf, size_t errlen)
 	eng->nfkc = nfkc;
 	eng->icu_only = false;
 	eng->cpinfo = alloc->alloc(alloc->arg, SENT_CPI_MAX * sizeof(SentCpInfo));
+	eng->clean16 = alloc->alloc(alloc->arg, SENT_CPI_MAX * sizeof(uint16_t));
 	build_cpinfo(eng);
 	return eng;
 }
@@ -72,6 +74,7 @@ sent_engine_free(SentEngine *eng)
 		return;
 	ubrk_close(eng->brk);
 	eng->alloc.release(eng->alloc.arg, eng->cpinfo);
+	eng->alloc.release(eng->alloc.arg, eng->clean16);
 	eng->alloc.release(eng->alloc.arg, eng);
 }
 
@@ -183,6 +186,32 @@ sent_wb_class(uint32_t cp)
 }
 
 /*
+ * A stable code point: NFKC quick check "yes" and combining class 0, so
+ * NFKC leaves a text made only of such code points unchanged (a code
+ * point that composes with the one before it has quick check "maybe"); its
+ * cleaned form is what clean_utf16 makes of it alone (the clean-up has no
+ * context).  Returns that unit, SENT_CLEAN_DROP or SENT_CLEAN_NONE.
+ */
+static uint16_t
+stable_clean(SentEngine *eng, UChar32 cp)
+{
+	UChar		s[1] = {(UChar) cp};
+	UErrorCode	status = U_ZERO_ERROR;
+
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		return SENT_CLEAN_NONE;
+	if (unorm2_getCombiningClass(eng->nfkc, cp) != 0 ||
+		unorm2_quickCheck(eng->nfkc, s, 1, &status) != UNORM_YES ||
+		U_FAILURE(status))
+		return SENT_CLEAN_NONE;
+	if (clean_utf16(s, 1) == 0)
+		return SENT_CLEAN_DROP;
+	if (s[0] >= SENT_CLEAN_DROP)
+		return SENT_CLEAN_NONE;
+	return s[0];
+}
+
+/*
  * The code-point table: exactly ICU's answers, asked once.  Full case
  * folding is per code point (no context), so folding a word character by
  * character from the table gives u_strFoldCase's result.
@@ -215,6 +244,7 @@ build_cpinfo(SentEngine *eng)
 		if (u_isUWhiteSpace(cp))
 			ci->flags |= CPI_SPACE;
 		ci->script = (uint8_t) sent_script_of((uint32_t) cp);
+		eng->clean16[cp] = stable_clean(eng, cp);
 		ci->wb = (uint8_t) wb_class(cp);
 		ci->lower = (uint32_t) u_tolower(cp);
 		in[0] = (UChar) cp;
@@ -230,6 +260,10 @@ build_cpinfo(SentEngine *eng)
 		ci->flags |= CPI_OK;
 	}
 	/* Hangul syllables: letters without case, folded to themselves */
+	eng->hangul_stable = true;
+	for (cp = 0xAC00; cp <= 0xD7A3 && eng->hangul_stable; cp++)
+		if (stable_clean(eng, cp) != (uint16_t) cp)
+			eng->hangul_stable = false;
 	eng->hangul_plain = true;
 	for (cp = 0xAC00; cp <= 0xD7A3 && eng->hangul_plain; cp++)
 	{
@@ -347,8 +381,61 @@ clean_utf16(UChar *s, int32_t len)
 }
 
 /*
+ * A text made only of stable code points (valid UTF-8): decoded and
+ * cleaned from the table, which is what ICU's conversion, NFKC (a no-op
+ * then) and clean_utf16 make of it.  NULL at the first other code point.
+ */
+static UChar *
+stable_utf16(SentEngine *eng, SentArena *arena, const char *text, size_t len,
+			 int32_t *nout)
+{
+	const unsigned char *t = (const unsigned char *) text;
+	UChar	   *out = sent_arena_alloc(arena, (len + 1) * sizeof(UChar));
+	const uint16_t *clean = eng->clean16;
+	size_t		i = 0;
+	int32_t		o = 0;
+
+	while (i < len)
+	{
+		unsigned char b = t[i];
+		uint32_t	cp;
+		uint16_t	u;
+
+		if (b < 0x80)
+			cp = b, i++;
+		else if (b >= 0xC2 && b < 0xE0 && i + 1 < len && (t[i + 1] & 0xC0) == 0x80)
+		{
+			cp = ((uint32_t) (b & 0x1F) << 6) | (t[i + 1] & 0x3F);
+			i += 2;
+		}
+		else if (b >= 0xEA && b <= 0xED && i + 2 < len &&
+				 (t[i + 1] & 0xC0) == 0x80 && (t[i + 2] & 0xC0) == 0x80)
+		{
+			cp = ((uint32_t) (b & 0x0F) << 12) |
+				((uint32_t) (t[i + 1] & 0x3F) << 6) | (t[i + 2] & 0x3F);
+			if (!eng->hangul_stable || cp < 0xAC00 || cp > 0xD7A3)
+				return NULL;
+			out[o++] = (UChar) cp;
+			i += 3;
+			continue;
+		}
+		else
+			return NULL;
+		u = clean[cp];
+		if (u == SENT_CLEAN_NONE)
+			return NULL;
+		if (u != SENT_CLEAN_DROP)
+			out[o++] = u;
+	}
+	*nout = o;
+	return out;
+}
+
+/*
  * The text of a non-ASCII message as the word breakers read it: UTF-16,
- * NFKC, cleaned (above), in the arena.  NULL when ICU fails.
+ * NFKC, cleaned (above), in the arena.  NULL when ICU fails.  Texts of
+ * stable code points (Latin, Greek, Cyrillic, Arabic, Hangul syllables)
+ * are decoded from the table; others, and with icu_only set, by ICU.
  */
 UChar *
 sent_normalize_utf16(SentEngine *eng, SentArena *arena, const char *text,
@@ -361,6 +448,8 @@ sent_normalize_utf16(SentEngine *eng, SentArena *arena, const char *text,
 	int32_t		nnorm;
 	int32_t		cap;
 
+	if (!eng->icu_only && (u16 = stable_utf16(eng, arena, text, len, nout)) != NULL)
+		return u16;
 	u16 = sent_arena_alloc(arena, (len + 1) * sizeof(UChar));
 	u_strFromUTF8WithSub(u16, (int32_t) len + 1, &n16, text, (int32_t) len,
 						 0xFFFD, NULL, &status);

@@ -178,6 +178,8 @@ struct SentLexicon
 #define CPI_ALNUM	0x20		/* u_isalnum */
 #define CPI_SPACE	0x40		/* u_isUWhiteSpace */
 #define SENT_CPI_MAX 0x800
+#define SENT_CLEAN_NONE 0xFFFF
+#define SENT_CLEAN_DROP 0xFFFE
 
 /*
  * Word-break classes of the hand-written word breaker (wordbreak.c): the
@@ -218,6 +220,14 @@ struct SentEngine
 	const UNormalizer2 *nfkc;
 	SentCpInfo *cpinfo;			/* [SENT_CPI_MAX] */
 	bool		hangul_plain;	/* U+AC00..U+D7A3 checked: caseless letters */
+	/*
+	 * Stable code points (normalize.c): [cp] is the cleaned UTF-16 unit of
+	 * a code point below U+0800 that NFKC leaves alone next to any other
+	 * such code point, SENT_CLEAN_DROP when the clean-up drops it,
+	 * SENT_CLEAN_NONE when it is not stable.
+	 */
+	uint16_t   *clean16;
+	bool		hangul_stable;	/* U+AC00..U+D7A3 are stable, kept as is */
 	/*
 	 * Tests only (test/fuzz/): break every non-ASCII text with ICU, to
 	 * compare with the hand-written word breaker.

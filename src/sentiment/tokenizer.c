@@ -128,18 +128,34 @@ destretch(SentArena *arena, const char *s, size_t len, int keep)
 static bool
 has_stretch(const char *s, size_t len)
 {
+	const unsigned char *u = (const unsigned char *) s;
 	size_t		i = 0;
 
-	while (i < len)
+	/* a character and two copies take 3 bytes at least */
+	while (i + 3 <= len)
 	{
-		size_t		cl = 1;
+		size_t		cl = 1,
+					k;
 
+		if (u[i] < 0x80 && (u[i + 1] & 0xC0) != 0x80)
+		{
+			/* one byte */
+			if (u[i + 1] == u[i] && u[i + 2] == u[i] && !(u[i] >= '0' && u[i] <= '9'))
+				return true;
+			i++;
+			continue;
+		}
 		while (i + cl < len && ((unsigned char) s[i + cl] & 0xC0) == 0x80)
 			cl++;
-		if (i + 3 * cl <= len && memcmp(s + i, s + i + cl, cl) == 0 &&
-			memcmp(s + i, s + i + 2 * cl, cl) == 0 &&
-			!(cl == 1 && s[i] >= '0' && s[i] <= '9'))
-			return true;
+		if (i + 3 * cl <= len && !(cl == 1 && s[i] >= '0' && s[i] <= '9'))
+		{
+			/* the character repeated twice after itself (no memcmp call) */
+			for (k = 0; k < cl && s[i + k] == s[i + cl + k] &&
+				 s[i + k] == s[i + 2 * cl + k]; k++)
+				;
+			if (k == cl)
+				return true;
+		}
 		i += cl;
 	}
 	return false;

@@ -216,46 +216,43 @@ finish_segments(TokCtx *c, const UChar *s, SegRun *run)
  */
 #define SWB_TRAIL	0xFF		/* second unit of a surrogate pair */
 
-static inline bool
-is_mid_letter(uint8_t k)
-{
-	return k == SWB_MIDLETTER || k == SWB_MIDNUMLET;
-}
-
-static inline bool
-is_mid_num(uint8_t k)
-{
-	return k == SWB_MIDNUM || k == SWB_MIDNUMLET;
-}
+#define WB_BIT(k)	(1u << (k))
+#define WB_ALNUM	(WB_BIT(SWB_LETTER) | WB_BIT(SWB_NUMERIC))
+#define WB_MIDLET	(WB_BIT(SWB_MIDLETTER) | WB_BIT(SWB_MIDNUMLET))
+#define WB_MIDNUM	(WB_BIT(SWB_MIDNUM) | WB_BIT(SWB_MIDNUMLET))
 
 /*
  * ICU's word rules between a and b, p before a and n after b (SWB_UNSAFE
  * at the ends of the text): true when a and b are in the same segment.
  * Chaining, as ICU's rules chain: "a.b.c" and "1,000.5" are one word.
+ * A supplementary code point is always SWB_OTHER, so its two units stay
+ * together and it breaks on both sides.
  */
 static inline bool
 joined(uint8_t p, uint8_t a, uint8_t b, uint8_t n)
 {
-	bool		a_aln = a == SWB_LETTER || a == SWB_NUMERIC;
-	bool		b_aln = b == SWB_LETTER || b == SWB_NUMERIC;
+	uint32_t	ab = b == SWB_TRAIL ? 0 : WB_BIT(b);
+	uint32_t	aa = a == SWB_TRAIL ? 0 : WB_BIT(a);
 
-	if (a_aln && b_aln)			/* WB5, WB8, WB9, WB10 */
+	if ((aa & WB_ALNUM) && (ab & WB_ALNUM))	/* WB5, WB8, WB9, WB10 */
+		return true;
+	if (b == SWB_TRAIL)			/* inside a surrogate pair */
 		return true;
 	if (a == SWB_SPACE)			/* WB3d */
 		return b == SWB_SPACE;
 	if (a == SWB_HANGUL)		/* ICU: Hangul syllables chain alone */
 		return b == SWB_HANGUL;
 	if (b == SWB_EXTENDNUMLET)	/* WB13a */
-		return a_aln || a == SWB_EXTENDNUMLET;
+		return (aa & (WB_ALNUM | WB_BIT(SWB_EXTENDNUMLET))) != 0;
 	if (a == SWB_EXTENDNUMLET)	/* WB13b */
-		return b_aln;
-	if (a == SWB_LETTER && is_mid_letter(b))	/* WB6 */
+		return (ab & WB_ALNUM) != 0;
+	if (a == SWB_LETTER && (ab & WB_MIDLET))	/* WB6 */
 		return n == SWB_LETTER;
-	if (is_mid_letter(a) && b == SWB_LETTER && p == SWB_LETTER)	/* WB7 */
+	if ((aa & WB_MIDLET) && b == SWB_LETTER && p == SWB_LETTER)	/* WB7 */
 		return true;
-	if (a == SWB_NUMERIC && is_mid_num(b))	/* WB12 */
+	if (a == SWB_NUMERIC && (ab & WB_MIDNUM))	/* WB12 */
 		return n == SWB_NUMERIC;
-	if (is_mid_num(a) && b == SWB_NUMERIC && p == SWB_NUMERIC)	/* WB11 */
+	if ((aa & WB_MIDNUM) && b == SWB_NUMERIC && p == SWB_NUMERIC)	/* WB11 */
 		return true;
 	return false;				/* WB3a, WB3b, WB999 */
 }
@@ -277,12 +274,11 @@ break_by_table(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 
 	if (len == 0)
 		return false;
-	cls = sent_arena_alloc(c->arena, len);
+	cls = sent_arena_alloc(c->arena, len + 1);
 	for (i = 0; i < len; i++)
 	{
 		UChar		u = s[i];
 		uint8_t		k;
-		bool		pair = false;
 
 		if (u < SENT_CPI_MAX)
 			k = tab[u].wb;
@@ -290,8 +286,10 @@ break_by_table(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 			k = SWB_HANGUL;
 		else if (U16_IS_LEAD(u) && i + 1 < len && U16_IS_TRAIL(s[i + 1]))
 		{
-			k = (uint8_t) sent_wb_class(U16_GET_SUPPLEMENTARY(u, s[i + 1]));
-			pair = true;
+			if (sent_wb_class(U16_GET_SUPPLEMENTARY(u, s[i + 1])) != SWB_OTHER)
+				return false;
+			cls[i++] = SWB_OTHER;
+			k = SWB_TRAIL;
 		}
 		else if (U16_IS_SURROGATE(u))
 			k = SWB_UNSAFE;
@@ -300,28 +298,25 @@ break_by_table(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 		if (k == SWB_UNSAFE)
 			return false;
 		cls[i] = k;
-		if (pair)
-			cls[++i] = SWB_TRAIL;
 	}
+	cls[len] = SWB_UNSAFE;		/* "n" after the last code point */
 
 	start = 0;
 	p = SWB_UNSAFE;
 	a = cls[0];
-	i = (len > 1 && cls[1] == SWB_TRAIL) ? 2 : 1;
-	while (i < len && !c->full)
+	for (i = 1; i < len; i++)
 	{
-		int32_t		j = (i + 1 < len && cls[i + 1] == SWB_TRAIL) ? i + 2 : i + 1;
 		uint8_t		b = cls[i];
-		uint8_t		n = j < len ? cls[j] : SWB_UNSAFE;
 
-		if (!joined(p, a, b, n))
+		if (!joined(p, a, b, cls[i + 1]))
 		{
 			take_segment(eng, c, s, start, i, &run);
 			start = i;
+			if (c->full)
+				break;
 		}
 		p = a;
 		a = b;
-		i = j;
 	}
 	if (!c->full)
 		take_segment(eng, c, s, start, len, &run);
