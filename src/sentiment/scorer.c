@@ -21,6 +21,7 @@
 #include "scorer.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 Item *
@@ -531,7 +532,9 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	double		score;
 	bool		want_prefix = raw != NULL || (mode != SENT_MODE_RULES && !detect_only);
 
-	memset(res, 0, sizeof(SentResult));
+	/* all but the evidence array (2.5 kB, filled up to nhits when asked) */
+	memset(res, 0, offsetof(SentResult, hits));
+	memset(&res->arena, 0, sizeof(SentResult) - offsetof(SentResult, arena));
 	res->arena = arena;
 	res->mode = SENT_MODE_RULES;
 	sent_tokenize(eng, lex, text, len, arena, toks);

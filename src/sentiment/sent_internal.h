@@ -98,6 +98,8 @@ typedef struct SentLang
 	int			minstem;		/* characters kept at least when stemming */
 } SentLang;
 
+#define SENT_HINT_CPS	0x200	/* letter hints indexed below this code point */
+
 /* Learned model of one language (see model.c). */
 #define SENT_NDENSE		11		/* rule-scorer features */
 #define SENT_NSTACK		(3 + SENT_NDENSE + 1)	/* stacker inputs + bias */
@@ -153,6 +155,7 @@ struct SentLexicon
 		float		weight;
 	}			hints[48];
 	uint32_t	hint_max_cp;	/* largest hints[].cp: letters above have none */
+	uint64_t	hint_mask[SENT_HINT_CPS];	/* bit h: hints[h].cp is the index */
 	float		prior[SENT_MAX_LANGS];	/* tie-breaker in detection */
 	int			nendings;
 	struct

@@ -244,6 +244,39 @@ sent_emit_word(TokCtx *c, const char *s, size_t len, uint8_t flags,
 		c->out->script_count[script] += nchars;
 }
 
+/*
+ * Tell-tale letters (detection): adds the weight of every hint of the
+ * (lower-case) code point cp, in the order of lex->hints.
+ */
+static inline void
+add_letter_hints(TokCtx *c, uint32_t cp)
+{
+	const SentLexicon *lex = c->lex;
+	int			h;
+
+	if (cp > lex->hint_max_cp)
+		return;
+	if (cp < SENT_HINT_CPS)
+	{
+		uint64_t	m;
+
+		for (m = lex->hint_mask[cp]; m != 0; m &= m - 1)
+		{
+#if defined(__GNUC__)
+			h = __builtin_ctzll(m);
+#else
+			for (h = 0; !(m & ((uint64_t) 1 << h)); h++)
+				;
+#endif
+			c->out->hint[lex->hints[h].lang] += lex->hints[h].weight;
+		}
+		return;
+	}
+	for (h = 0; h < lex->nhints; h++)
+		if (lex->hints[h].cp == cp)
+			c->out->hint[lex->hints[h].lang] += lex->hints[h].weight;
+}
+
 /* ------------------------------------------------------------------------
  * Words and symbols of non-ASCII text
  * ------------------------------------------------------------------------
@@ -296,14 +329,8 @@ sent_emit_word_utf16(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 			alpha++;
 			if (script == SS_NONE)
 				script = SS_HANGUL;
-			if (c->lex && u <= c->lex->hint_max_cp)
-			{
-				int			h;
-
-				for (h = 0; h < c->lex->nhints; h++)
-					if (c->lex->hints[h].cp == (uint32_t) u)
-						c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
-			}
+			if (c->lex)
+				add_letter_hints(c, u);
 			ubuf[o++] = (char) (0xE0 | (u >> 12));
 			ubuf[o++] = (char) (0x80 | ((u >> 6) & 0x3F));
 			ubuf[o++] = (char) (0x80 | (u & 0x3F));
@@ -324,23 +351,11 @@ sent_emit_word_utf16(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 				alpha++;
 				if (script == SS_NONE)
 					script = (SentScript) ci->script;
-				if (u >= 0x80 && c->lex && ci->lower <= c->lex->hint_max_cp)
-				{
-					int			h;
-
-					for (h = 0; h < c->lex->nhints; h++)
-						if (c->lex->hints[h].cp == ci->lower)
-							c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
-				}
+				if (u >= 0x80 && c->lex)
+					add_letter_hints(c, ci->lower);
 			}
 			else if (u == 0x00B7 && c->lex)
-			{
-				int			h;
-
-				for (h = 0; h < c->lex->nhints; h++)
-					if (c->lex->hints[h].cp == 0x00B7)
-						c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
-			}
+				add_letter_hints(c, 0x00B7);
 			if (ci->foldlen == 1)
 				ubuf[o++] = ci->fold[0];
 			else
@@ -396,24 +411,10 @@ word_from_utf16_icu(TokCtx *c, const UChar *s, int32_t len)
 			if (script == SS_NONE)
 				script = sent_script_of(cp);
 			if (cp >= 0x80 && c->lex)
-			{
-				int			h;
-				UChar32		lc = u_tolower(cp);
-
-				for (h = 0; h < c->lex->nhints; h++)
-					if (c->lex->hints[h].cp == (uint32_t) lc)
-						c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
-			}
+				add_letter_hints(c, (uint32_t) u_tolower(cp));
 		}
 		else if (cp == 0x00B7 && c->lex)
-		{
-			int			h;
-
-			/* Catalan "l·l" (punt volat) inside a word */
-			for (h = 0; h < c->lex->nhints; h++)
-				if (c->lex->hints[h].cp == 0x00B7)
-					c->out->hint[c->lex->hints[h].lang] += c->lex->hints[h].weight;
-		}
+			add_letter_hints(c, 0x00B7);	/* Catalan "l·l" (punt volat) */
 	}
 	if (upper >= 2 && lower == 0)
 		flags |= TF_CAPS;
