@@ -50,10 +50,10 @@ static const char *const pieces[] = {
 int
 main(int argc, char **argv)
 {
-	char		err[256];
+	char		err[256] = "";
 	static char line[65536];
 	SentEngine *eng;
-	SentLexicon *lex;
+	SentLexicon *lex = NULL;
 	long		n = argc > 1 ? atol(argv[1]) : 100000,
 				checked = 0,
 				bad = 0,
@@ -61,16 +61,11 @@ main(int argc, char **argv)
 	int			a;
 	unsigned int seed = 12345;
 
-	eng = sent_engine_new(&sl_allocator, err, sizeof(err));
-	if (eng == NULL)
+	/* the lexicon only gives the letter hints compared with the tokens */
+	if ((eng = sent_engine_new(&sl_allocator, err, sizeof(err))) == NULL ||
+		sl_load_dir(lex = sent_lexicon_new(&sl_allocator, eng), "data/lexicon", 0) <= 0)
 	{
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	lex = sent_lexicon_new(&sl_allocator, eng);
-	if (sl_load_dir(lex, "data/lexicon", 0) <= 0)
-	{
-		fprintf(stderr, "no lexicon loaded (run from the repository root)\n");
+		fprintf(stderr, "wordbreak_check: no engine or no lexicon (run from the repository root) %s\n", err);
 		return 1;
 	}
 	sent_lexicon_finalize(lex);
