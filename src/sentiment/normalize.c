@@ -382,15 +382,15 @@ clean_utf16(UChar *s, int32_t len)
 
 /*
  * A text made only of stable code points (valid UTF-8): decoded and
- * cleaned from the table, which is what ICU's conversion, NFKC (a no-op
- * then) and clean_utf16 make of it.  NULL at the first other code point.
+ * cleaned from the table into out (len + 1 units), which is what ICU's
+ * conversion, NFKC (a no-op then) and clean_utf16 make of it.  False at the
+ * first other code point.
  */
-static UChar *
-stable_utf16(SentEngine *eng, SentArena *arena, const char *text, size_t len,
+static bool
+stable_utf16(SentEngine *eng, const char *text, size_t len, UChar *out,
 			 int32_t *nout)
 {
 	const unsigned char *t = (const unsigned char *) text;
-	UChar	   *out = sent_arena_alloc(arena, (len + 1) * sizeof(UChar));
 	const uint16_t *clean = eng->clean16;
 	size_t		i = 0;
 	int32_t		o = 0;
@@ -414,21 +414,21 @@ stable_utf16(SentEngine *eng, SentArena *arena, const char *text, size_t len,
 			cp = ((uint32_t) (b & 0x0F) << 12) |
 				((uint32_t) (t[i + 1] & 0x3F) << 6) | (t[i + 2] & 0x3F);
 			if (!eng->hangul_stable || cp < 0xAC00 || cp > 0xD7A3)
-				return NULL;
+				return false;
 			out[o++] = (UChar) cp;
 			i += 3;
 			continue;
 		}
 		else
-			return NULL;
+			return false;
 		u = clean[cp];
 		if (u == SENT_CLEAN_NONE)
-			return NULL;
+			return false;
 		if (u != SENT_CLEAN_DROP)
 			out[o++] = u;
 	}
 	*nout = o;
-	return out;
+	return true;
 }
 
 /*
@@ -448,9 +448,9 @@ sent_normalize_utf16(SentEngine *eng, SentArena *arena, const char *text,
 	int32_t		nnorm;
 	int32_t		cap;
 
-	if (!eng->icu_only && (u16 = stable_utf16(eng, arena, text, len, nout)) != NULL)
-		return u16;
 	u16 = sent_arena_alloc(arena, (len + 1) * sizeof(UChar));
+	if (!eng->icu_only && stable_utf16(eng, text, len, u16, nout))
+		return u16;
 	u_strFromUTF8WithSub(u16, (int32_t) len + 1, &n16, text, (int32_t) len,
 						 0xFFFD, NULL, &status);
 	if (U_FAILURE(status))

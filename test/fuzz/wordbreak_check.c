@@ -109,11 +109,11 @@ main(int argc, char **argv)
 		if (!wb_same_tokens(eng, lex, &sl_allocator, line, len))
 			bad++;
 	}
+	sent_lexicon_free(lex);
+	sent_engine_free(eng);
 	if (bad)
-	{
 		printf("word breakers differ on %ld of %ld messages\n", bad, checked);
-		return 1;
-	}
-	printf("word breakers agree on %ld messages\n", checked);
-	return 0;
+	else
+		printf("word breakers agree on %ld messages\n", checked);
+	return bad ? 1 : 0;
 }
