@@ -214,7 +214,8 @@ finish_segments(TokCtx *c, const UChar *s, SegRun *run)
  * The hand-written breaker
  * ------------------------------------------------------------------------
  */
-#define SWB_TRAIL	0xFF		/* second unit of a surrogate pair */
+#define SWB_TRAIL	15			/* second unit of a surrogate pair */
+#define SWB_N		16			/* classes, SWB_TRAIL included */
 
 #define WB_BIT(k)	(1u << (k))
 #define WB_ALNUM	(WB_BIT(SWB_LETTER) | WB_BIT(SWB_NUMERIC))
@@ -231,8 +232,8 @@ finish_segments(TokCtx *c, const UChar *s, SegRun *run)
 static inline bool
 joined(uint8_t p, uint8_t a, uint8_t b, uint8_t n)
 {
-	uint32_t	ab = b == SWB_TRAIL ? 0 : WB_BIT(b);
-	uint32_t	aa = a == SWB_TRAIL ? 0 : WB_BIT(a);
+	uint32_t	ab = WB_BIT(b);	/* SWB_TRAIL is in no mask */
+	uint32_t	aa = WB_BIT(a);
 
 	if ((aa & WB_ALNUM) && (ab & WB_ALNUM))	/* WB5, WB8, WB9, WB10 */
 		return true;
@@ -258,6 +259,40 @@ joined(uint8_t p, uint8_t a, uint8_t b, uint8_t n)
 }
 
 /*
+ * joined() of each pair of classes when its neighbours do not matter (0
+ * or 1), else 2: one load per code point in the common case.  Built once
+ * per process from joined() itself.
+ */
+static uint8_t pair_joined[SWB_N][SWB_N];
+static bool pair_ready = false;
+
+static void
+build_pairs(void)
+{
+	int			a,
+				b,
+				p,
+				n;
+
+	for (a = 0; a < SWB_N; a++)
+		for (b = 0; b < SWB_N; b++)
+		{
+			bool		first = joined(0, a, b, 0);
+			uint8_t		v = first;
+
+			for (p = 0; p < SWB_N && v != 2; p++)
+				for (n = 0; n < SWB_N; n++)
+					if (joined(p, a, b, n) != first)
+					{
+						v = 2;
+						break;
+					}
+			pair_joined[a][b] = v;
+		}
+	pair_ready = true;
+}
+
+/*
  * Breaks s when every code point has a class (else returns false before
  * emitting anything, and ICU breaks the text).
  */
@@ -274,6 +309,8 @@ break_by_table(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 
 	if (len == 0)
 		return false;
+	if (!pair_ready)
+		build_pairs();
 	cls = sent_arena_alloc(c->arena, len + 1);
 	for (i = 0; i < len; i++)
 	{
@@ -307,8 +344,11 @@ break_by_table(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 	for (i = 1; i < len; i++)
 	{
 		uint8_t		b = cls[i];
+		uint8_t		v = pair_joined[a][b];
 
-		if (!joined(p, a, b, cls[i + 1]))
+		if (v == 2)
+			v = joined(p, a, b, cls[i + 1]);
+		if (!v)
 		{
 			take_segment(eng, c, s, start, i, &run);
 			start = i;
