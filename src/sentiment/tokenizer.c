@@ -174,6 +174,7 @@ split_dotted(TokCtx *c, const char *s, size_t len, uint8_t flags,
 	char	   *joined;
 	size_t		o = 0;
 
+	flags &= ~TF_OWNED;			/* the parts are copied */
 	for (i = 0; i <= len; i++)
 		if (i == len || s[i] == '.')
 		{
@@ -224,8 +225,9 @@ sent_emit_word(TokCtx *c, const char *s, size_t len, uint8_t flags,
 	if (t == NULL)
 		return;
 	t->type = TT_WORD;
-	t->s = (flags & TF_DOTTED) ? s : sent_arena_strndup(c->arena, s, len);
+	t->s = (flags & (TF_DOTTED | TF_OWNED)) ? s : sent_arena_strndup(c->arena, s, len);
 	t->len = (uint32_t) len;
+	flags &= ~TF_OWNED;
 	t->flags = flags | c->pending;
 	t->script = (uint8_t) script;
 	t->nchars = (uint8_t) (nchars > 255 ? 255 : nchars);
@@ -291,7 +293,7 @@ static void word_from_utf16_icu(TokCtx *c, const UChar *s, int32_t len);
 void
 sent_emit_word_utf16(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 {
-	char		ubuf[512];
+	char	   *ubuf;
 	int			o = 0;
 	int32_t		i;
 	int			upper = 0,
@@ -319,6 +321,8 @@ sent_emit_word_utf16(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 			return;
 		}
 	}
+	/* folded straight into the token's memory: at most 7 bytes a unit */
+	ubuf = sent_arena_alloc(c->arena, len * 7 + 1);
 	for (i = 0; i < len; i++)
 	{
 		UChar		u = s[i];
@@ -371,7 +375,8 @@ sent_emit_word_utf16(SentEngine *eng, TokCtx *c, const UChar *s, int32_t len)
 		flags |= TF_ALPHA;
 	if (digit)
 		flags |= TF_DIGIT;
-	sent_emit_word(c, ubuf, o, flags, script, len);
+	ubuf[o] = '\0';
+	sent_emit_word(c, ubuf, o, flags | TF_OWNED, script, len);
 }
 
 static void

@@ -37,7 +37,12 @@ extern void sent_break_ascii(TokCtx *c, const char *text, size_t len);
 extern void sent_break_utf16(SentEngine *eng, TokCtx *c, const UChar *s,
 							 int32_t len);
 
-/* tokenizer.c: token emission */
+/*
+ * tokenizer.c: token emission.  sent_emit_word copies s unless flags has
+ * TF_OWNED (s is NUL-terminated memory of the arena; never stored in a
+ * token's flags) or TF_DOTTED.
+ */
+#define TF_OWNED	0x80
 extern void sent_emit_symbol(TokCtx *c, const char *s, size_t len);
 extern void sent_emit_word(TokCtx *c, const char *s, size_t len,
 						   uint8_t flags, SentScript script, int nchars);
