@@ -747,6 +747,8 @@ sent_lexicon_finalize(SentLexicon *lex)
 		lex->hints[lex->nhints].weight = letter_hints[h].weight;
 		if (letter_hints[h].cp > lex->hint_max_cp)
 			lex->hint_max_cp = letter_hints[h].cp;
+		if (letter_hints[h].cp < SENT_HINT_CPS)
+			lex->hint_mask[letter_hints[h].cp] |= (uint64_t) 1 << lex->nhints;
 		lex->nhints++;
 	}
 	/* ties between languages of one script go to the more widely used one */

@@ -1,13 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * scorer.c
- *	  Language detection and sentiment scoring over the token stream.
- *
- * Detection: the dominant script of the letters decides first (Hangul ->
- * ko, Arabic -> ar, ...); among the languages sharing a script (Latin),
- * stop words and lexicon words of each language and tell-tale letters
- * (ñ, ã, ø, ß ...) are evidence.  When the evidence is thin the message is
- * scored with every lexicon of that script, best evidence first.
+ *	  Sentiment scoring over the token stream, and the pipeline of one
+ *	  message: tokens (tokenizer.c), look-ups, language (detect.c), rules,
+ *	  profanity (profanity.c), the learned layer (model.c), the level.
  *
  * Scoring is lexicon plus rules in the manner of VADER (Hutto & Gilbert
  * 2014): each sentiment word's valence (-4..4) is adjusted by a preceding
@@ -22,79 +18,14 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "sent_internal.h"
+#include "scorer.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
-#define NEG_SCALAR		(-0.74f)
-#define CAPS_INCR		0.733f
-#define STRETCH_INCR	0.3f
-#define NEG_SCOPE		3
-#define INT_SCOPE		2
-#define NORM_ALPHA		15.0
-
-typedef struct Item
-{
-	int			word;			/* word index of the item */
-	int			clause;
-	float		base;
-	float		val;
-	uint32_t	rules;
-	const char *term;
-	const char *modifier;
-	int			lang;
-	int			severity;
-	bool		admin;			/* the term's value came from an admin row */
-} Item;
-
-typedef struct ScoreCtx
-{
-	const SentLexicon *lex;
-	SentTokens *toks;
-	SentArena  *arena;
-	SentResult *res;
-	int			cand[SENT_MAX_LANGS];
-	int			ncand;
-	Item	   *items;
-	int			nitems;
-	int			maxitems;
-	/* profanity */
-	int			severity;
-	/* negation state */
-	int			neg_left;
-	int			neg_word;
-	bool		neg_applied;
-	bool		neg_postable;
-	int			neg_clause;
-	const char *neg_term;
-	/* intensifier state */
-	int			int_left;
-	float		int_w;
-	const char *int_term;
-	int			clause;
-	int			contrast_at;
-	int			lang;			/* lexicon index of res->language, -1: look up */
-} ScoreCtx;
-
-static const struct
-{
-	SentScript	script;
-	const char *code;
-}			script_default[] = {
-	{SS_HANGUL, "ko"}, {SS_ARABIC, "ar"}, {SS_HAN, "zh"}, {SS_KANA, "ja"},
-	{SS_CYRILLIC, "ru"}, {SS_GREEK, "el"}, {SS_HEBREW, "he"}, {SS_THAI, "th"},
-	{SS_DEVANAGARI, "hi"}
-};
-
-static inline float
-signf(float v)
-{
-	return v > 0 ? 1.0f : v < 0 ? -1.0f : 0.0f;
-}
-
-static Item *
-add_item(ScoreCtx *c)
+Item *
+sent_add_item(ScoreCtx *c)
 {
 	Item	   *it;
 
@@ -112,116 +43,6 @@ add_item(ScoreCtx *c)
 	memset(it, 0, sizeof(Item));
 	it->clause = c->clause;
 	return it;
-}
-
-/* ------------------------------------------------------------------------
- * Language detection
- * ------------------------------------------------------------------------
- */
-static void
-detect(ScoreCtx *c, const char *hint)
-{
-	const SentLexicon *lex = c->lex;
-	SentTokens *toks = c->toks;
-	SentResult *res = c->res;
-	int			best_script = SS_NONE;
-	int			s,
-				i,
-				l;
-	float		ev[SENT_MAX_LANGS];
-	uint32_t	m;
-
-	c->ncand = 0;
-	strcpy(res->language, "und");
-	res->unsure = false;
-
-	if (hint && *hint)
-	{
-		l = sent_lexicon_find_lang(lex, hint);
-		if (l >= 0 && !lex->langs[l].universal)
-		{
-			c->cand[c->ncand++] = l;
-			strcpy(res->language, lex->langs[l].code);
-			c->lang = l;
-			return;
-		}
-	}
-	for (s = SS_LATIN; s < SS_NSCRIPTS; s++)
-		if (toks->script_count[s] > toks->script_count[best_script])
-			best_script = s;
-	if (best_script == SS_NONE)
-		return;
-
-	memset(ev, 0, sizeof(ev));
-	for (l = 0; l < lex->nlangs; l++)
-		if (!lex->langs[l].universal && (int) lex->langs[l].script == best_script)
-		{
-			c->cand[c->ncand++] = l;
-			ev[l] = toks->hint[l] + lex->prior[l];
-		}
-	if (c->ncand == 0)
-	{
-		for (i = 0; i < (int) (sizeof(script_default) / sizeof(script_default[0])); i++)
-			if ((int) script_default[i].script == best_script)
-				strcpy(res->language, script_default[i].code);
-		return;
-	}
-	if (c->ncand == 1)
-	{
-		strcpy(res->language, lex->langs[c->cand[0]].code);
-		c->lang = c->cand[0];
-		return;
-	}
-	for (i = 0; i < toks->ntok; i++)
-	{
-		const SentTok *t = &toks->tok[i];
-		const SentInfo *info;
-
-		if (t->script != best_script)
-			continue;
-		/* only the endings with the word's last byte, in index order */
-		for (m = t->len > 0 ? lex->ending_by_last[(unsigned char) t->s[t->len - 1]] : 0;
-			 m != 0; m &= m - 1)
-		{
-			int			el;
-
-			l = 0;
-			while (!(m & ((uint32_t) 1 << l)))
-				l++;
-			el = lex->endings[l].len;
-			if ((int) t->len > el + 1 &&
-				memcmp(t->s + t->len - el, lex->endings[l].sfx, el) == 0)
-				ev[lex->endings[l].lang] += lex->endings[l].weight;
-		}
-		if (t->entry == NULL)
-			continue;
-		for (info = t->entry->info; info; info = info->next)
-		{
-			if (info->flags & SF_STOP)
-				ev[info->lang] += 1.0f;
-			else if (info->flags & ~SF_PHRASEHEAD)
-				ev[info->lang] += 0.5f;
-		}
-	}
-	/* order candidates by evidence (insertion sort, few languages) */
-	for (i = 1; i < c->ncand; i++)
-	{
-		int			x = c->cand[i];
-		int			j;
-
-		for (j = i - 1; j >= 0 && ev[c->cand[j]] < ev[x]; j--)
-			c->cand[j + 1] = c->cand[j];
-		c->cand[j + 1] = x;
-	}
-	if (ev[c->cand[0]] >= 0.5f)
-	{
-		strcpy(res->language, lex->langs[c->cand[0]].code);
-		c->lang = c->cand[0];
-	}
-	if (ev[c->cand[0]] >= 1.5f && ev[c->cand[0]] - ev[c->cand[1]] >= 1.0f)
-		c->ncand = 1;			/* sure */
-	else
-		res->unsure = true;
 }
 
 /* ------------------------------------------------------------------------
@@ -275,36 +96,6 @@ resolve(ScoreCtx *c, const SentTok *t, uint32_t *rules)
 		}
 	}
 	return NULL;
-}
-
-/* a severe-enough profanity of any language, for loan words */
-static const SentInfo *
-any_profanity(const SentEntry *e, int min_severity)
-{
-	const SentInfo *info;
-
-	for (info = e ? e->info : NULL; info; info = info->next)
-		if ((info->flags & SF_PROF) && info->severity >= min_severity)
-			return info;
-	return NULL;
-}
-
-static void
-record_profanity(ScoreCtx *c, const SentInfo *info, int word, uint32_t rules)
-{
-	Item	   *it = add_item(c);
-
-	it->word = word;
-	it->term = info->term;
-	it->lang = info->lang;
-	it->severity = info->severity;
-	it->rules = rules | SR_PROFANE;
-	it->base = (info->flags & SF_VALENCE) ? info->valence :
-		(float) (-1.0 - 0.5 * info->severity);
-	it->val = it->base;
-	it->admin = (info->admin & (1u << SK_PROFANITY)) != 0;
-	if (info->severity > c->severity)
-		c->severity = info->severity;
 }
 
 /* ------------------------------------------------------------------------
@@ -365,7 +156,7 @@ symbol_hit(ScoreCtx *c, const SentEntry *e, int word)
 			break;
 	if (info == NULL)
 		return;
-	it = add_item(c);
+	it = sent_add_item(c);
 	it->word = word;
 	it->term = e->key;
 	it->lang = info->lang;
@@ -449,223 +240,6 @@ score_symbol(ScoreCtx *c, int ti, int word)
 			while (i < len && ((unsigned char) s[i] & 0xC0) == 0x80)
 				i++;
 		}
-	}
-}
-
-/* ------------------------------------------------------------------------
- * Obfuscated profanity: f*ck, f**k, sh1t, $hit, @ss, f-u-c-k, f u c k
- * ------------------------------------------------------------------------
- */
-static bool
-wild_match(const char *pat, int plen, const char *term, int tlen)
-{
-	int			i;
-
-	if (plen != tlen)
-		return false;
-	for (i = 0; i < plen; i++)
-		if (pat[i] != '*' && pat[i] != term[i])
-			return false;
-	return true;
-}
-
-static void
-check_obfuscated(ScoreCtx *c, const char *chunk, int len, int word)
-{
-	const SentLexicon *lex = c->lex;
-	char		buf[64];
-	int			o = 0,
-				i,
-				letters = 0,
-				wild = 0;
-	bool		changed = false;
-	const SentEntry *e;
-	const SentInfo *info = NULL;
-
-	/* trim sentence punctuation around the chunk */
-	while (len > 0 && strchr(".,!?;:\"'()[]", chunk[len - 1]))
-		len--;
-	while (len > 0 && strchr(".,?;:\"'()[]", chunk[0]))
-	{
-		chunk++;
-		len--;
-	}
-	if (len < 3 || len >= (int) sizeof(buf))
-		return;
-	for (i = 0; i < len; i++)
-	{
-		unsigned char ch = (unsigned char) chunk[i];
-		char		m = 0;
-
-		switch (ch)
-		{
-			case '0': m = 'o'; break;
-			case '1': m = 'i'; break;
-			case '3': m = 'e'; break;
-			case '4': m = 'a'; break;
-			case '5': m = 's'; break;
-			case '7': m = 't'; break;
-			case '8': m = 'b'; break;
-			case '@': m = 'a'; break;
-			case '$': m = 's'; break;
-			case '!': m = 'i'; break;
-			case '|': m = 'l'; break;
-			case '+': m = 't'; break;
-			case '*':
-			case '#':
-			case '%':
-				m = '*';
-				wild++;
-				changed = true;
-				break;
-			case '.':
-			case '-':
-			case '_':
-			case '~':
-			case '\'':
-			case '^':
-				changed = true;
-				continue;
-			default:
-				if (ch >= 0x80 || (ch >= 'a' && ch <= 'z'))
-				{
-					m = (char) ch;
-					letters++;
-				}
-				else
-					return;		/* not an obfuscated word */
-		}
-		if (m != (char) ch)
-			changed = true;
-		buf[o++] = m;
-	}
-	buf[o] = '\0';
-	if (!changed || o < 3 || letters == 0)
-		return;
-	if (wild == 0)
-	{
-		const char *alt = buf;
-		char		one[64];
-
-		e = sent_hash_find(&lex->forms, buf, o);
-		if (e == NULL)
-		{
-			/* cut repeated letters: fuuuuck */
-			int			k,
-						n = 0;
-
-			for (k = 0; k < o; k++)
-				if (k == 0 || buf[k] != buf[k - 1])
-					one[n++] = buf[k];
-			one[n] = '\0';
-			alt = one;
-			e = sent_hash_find(&lex->forms, alt, n);
-		}
-		if (e == NULL)
-			return;
-		for (i = 0; i < c->ncand && info == NULL; i++)
-		{
-			info = sent_entry_info(e, c->cand[i]);
-			if (info && !(info->flags & SF_PROF))
-				info = NULL;
-		}
-		if (info == NULL)
-			info = any_profanity(e, 2);
-		if (info)
-			record_profanity(c, info, word, SR_OBFUSCATED);
-		return;
-	}
-	if (letters < 2)
-		return;
-	/* the message's languages first, in evidence order, then any */
-	for (i = 0; i <= c->ncand; i++)
-	{
-		int			want = i < c->ncand ? c->cand[i] : -1;
-		int			k;
-
-		for (k = 0; k < lex->nprof; k++)
-		{
-			const SentProf *p = &lex->prof[k];
-			const SentInfo *pi;
-
-			if ((want >= 0 && p->lang != want) || !wild_match(buf, o, p->term, p->len))
-				continue;
-			e = sent_hash_find(&lex->forms, p->term, p->len);
-			pi = sent_entry_info(e, p->lang);
-			if (pi)
-			{
-				record_profanity(c, pi, word, SR_OBFUSCATED);
-				return;
-			}
-		}
-	}
-}
-
-static void
-scan_obfuscations(ScoreCtx *c)
-{
-	SentTokens *toks = c->toks;
-	int			i = 0;
-	int			word = 0;
-
-	while (i < toks->ntok)
-	{
-		int			j = i + 1;
-		bool		interesting;
-		SentTok    *t = &toks->tok[i];
-
-		while (j < toks->ntok && !(toks->tok[j].flags & TF_SPACE_BEFORE))
-			j++;
-		/* a group of tokens written without spaces */
-		interesting = (j - i > 1) ||
-			(t->type == TT_WORD && (t->flags & TF_DIGIT) && (t->flags & TF_ALPHA));
-		if (interesting)
-		{
-			size_t		total = 0;
-			int			k;
-
-			for (k = i; k < j; k++)
-				total += toks->tok[k].len;
-			if (total < 64)
-			{
-				char		chunk[64];
-				size_t		o = 0;
-				int			nword = 0;
-
-				for (k = i; k < j; k++)
-				{
-					memcpy(chunk + o, toks->tok[k].s, toks->tok[k].len);
-					o += toks->tok[k].len;
-					nword += toks->tok[k].type == TT_WORD;
-				}
-				/* word + punctuation ("great!") is not an obfuscation */
-				if (nword >= 2 || (nword == 1 && (t->flags & TF_DIGIT)) ||
-					(nword == 1 && t->type == TT_SYMBOL))
-					check_obfuscated(c, chunk, (int) o, word);
-			}
-		}
-		/* spaced letters: f u c k */
-		if (t->type == TT_WORD && t->len == 1 && (t->flags & TF_ALPHA))
-		{
-			int			k = i;
-			char		buf[32];
-			int			n = 0;
-
-			while (k < toks->ntok && n < 31 && toks->tok[k].type == TT_WORD &&
-				   toks->tok[k].len == 1 && (toks->tok[k].flags & TF_SPACE_BEFORE))
-				buf[n++] = toks->tok[k++].s[0];
-			if (n >= 3)
-			{
-				const SentEntry *e = sent_hash_find(&c->lex->forms, buf, n);
-				const SentInfo *info = any_profanity(e, 1);
-
-				if (info)
-					record_profanity(c, info, word, SR_OBFUSCATED);
-				j = k > j ? k : j;
-			}
-		}
-		for (; i < j; i++)
-			word += toks->tok[i].type == TT_WORD;
 	}
 }
 
@@ -775,10 +349,10 @@ score_words(ScoreCtx *c)
 		info = resolve(c, t, &rules);
 		if (info == NULL)
 		{
-			const SentInfo *p = t->entry ? any_profanity(t->entry, 2) : NULL;
+			const SentInfo *p = t->entry ? sent_any_profanity(t->entry, 2) : NULL;
 
 			if (p)
-				record_profanity(c, p, word, (t->flags & TF_DOTTED) ? SR_OBFUSCATED : 0);
+				sent_record_profanity(c, p, word, (t->flags & TF_DOTTED) ? SR_OBFUSCATED : 0);
 			if (c->ncand > 0 && ends_with_contrast(c->lex, c->cand[0], t))
 			{
 				end_clause(c);
@@ -801,7 +375,7 @@ score_words(ScoreCtx *c)
 				consumed = 1;
 		}
 		if (info->flags & SF_PROF)
-			record_profanity(c, info, word,
+			sent_record_profanity(c, info, word,
 							 rules | ((t->flags & TF_DOTTED) ? SR_OBFUSCATED : 0));
 		else if (info->flags & SF_BUT)
 		{
@@ -849,7 +423,7 @@ score_words(ScoreCtx *c)
 		}
 		else if (info->flags & SF_VALENCE)
 		{
-			Item	   *it = add_item(c);
+			Item	   *it = sent_add_item(c);
 			float		v = info->valence;
 
 			it->word = word;
@@ -958,7 +532,9 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	double		score;
 	bool		want_prefix = raw != NULL || (mode != SENT_MODE_RULES && !detect_only);
 
-	memset(res, 0, sizeof(SentResult));
+	/* all but the evidence array (2.5 kB, filled up to nhits when asked) */
+	memset(res, 0, offsetof(SentResult, hits));
+	memset(&res->arena, 0, sizeof(SentResult) - offsetof(SentResult, arena));
 	res->arena = arena;
 	res->mode = SENT_MODE_RULES;
 	sent_tokenize(eng, lex, text, len, arena, toks);
@@ -988,7 +564,7 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	c.res = res;
 	c.contrast_at = -1;
 	c.lang = -1;
-	detect(&c, lang);
+	sent_detect(&c, lang);
 	res->ncandidates = c.ncand < 8 ? c.ncand : 8;
 	for (i = 0; i < res->ncandidates; i++)
 		res->candidates[i] = c.cand[i];
@@ -999,7 +575,7 @@ analyze(SentEngine *eng, const SentLexicon *lex, const char *text,
 	}
 
 	score_words(&c);
-	scan_obfuscations(&c);
+	sent_scan_obfuscations(&c);
 
 	for (i = 0; i < c.nitems; i++)
 	{

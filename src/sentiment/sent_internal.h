@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * sent_internal.h
- *	  Structures shared by the portable sentiment engine files (lexicon.c,
- *	  tokenizer.c, scorer.c): the lexicon hash table, the scratch arena and
+ *	  Structures shared by the portable sentiment engine files (lexicon.c;
+ *	  normalize.c, wordbreak.c, tokenizer.c; detect.c, scorer.c,
+ *	  profanity.c; model.c): the lexicon hash table, the scratch arena and
  *	  the token stream.  Not part of the engine's public API.
  *
  *-------------------------------------------------------------------------
@@ -97,6 +98,8 @@ typedef struct SentLang
 	int			minstem;		/* characters kept at least when stemming */
 } SentLang;
 
+#define SENT_HINT_CPS	0x200	/* letter hints indexed below this code point */
+
 /* Learned model of one language (see model.c). */
 #define SENT_NDENSE		11		/* rule-scorer features */
 #define SENT_NSTACK		(3 + SENT_NDENSE + 1)	/* stacker inputs + bias */
@@ -152,6 +155,7 @@ struct SentLexicon
 		float		weight;
 	}			hints[48];
 	uint32_t	hint_max_cp;	/* largest hints[].cp: letters above have none */
+	uint64_t	hint_mask[SENT_HINT_CPS];	/* bit h: hints[h].cp is the index */
 	float		prior[SENT_MAX_LANGS];	/* tie-breaker in detection */
 	int			nendings;
 	struct
@@ -174,13 +178,40 @@ struct SentLexicon
 #define CPI_DIGIT	0x04		/* u_isdigit */
 #define CPI_ALPHA	0x08		/* u_isalpha */
 #define CPI_OK		0x10		/* the entry is usable */
+#define CPI_ALNUM	0x20		/* u_isalnum */
+#define CPI_SPACE	0x40		/* u_isUWhiteSpace */
 #define SENT_CPI_MAX 0x800
+#define SENT_CLEAN_NONE 0xFFFF
+#define SENT_CLEAN_DROP 0xFFFE
+
+/*
+ * Word-break classes of the hand-written word breaker (wordbreak.c): the
+ * Word_Break property as ICU's word rules read it, for the code points
+ * whose rules it implements; SWB_UNSAFE sends the text to ICU.
+ */
+typedef enum SentWb
+{
+	SWB_UNSAFE = 0,
+	SWB_OTHER,					/* breaks on both sides */
+	SWB_SPACE,					/* " ": spaces stay together */
+	SWB_LF,						/* "\n": breaks on both sides */
+	SWB_LETTER,					/* ALetter (and "@") */
+	SWB_HANGUL,					/* Hangul syllable: joins Hangul only */
+	SWB_NUMERIC,
+	SWB_EXTENDNUMLET,			/* "_" */
+	SWB_MIDLETTER,				/* "·" (not ":") */
+	SWB_MIDNUMLET,				/* ".", "'" */
+	SWB_MIDNUM					/* ",", ";", Arabic comma */
+} SentWb;
+
+extern SentWb sent_wb_class(uint32_t cp);
 
 typedef struct SentCpInfo
 {
 	uint8_t		flags;			/* CPI_* */
 	uint8_t		script;			/* sent_script_of */
 	uint8_t		foldlen;		/* bytes of fold */
+	uint8_t		wb;				/* SentWb */
 	char		fold[7];		/* full case folding, UTF-8 */
 	uint32_t	lower;			/* u_tolower */
 } SentCpInfo;
@@ -192,6 +223,19 @@ struct SentEngine
 	const UNormalizer2 *nfkc;
 	SentCpInfo *cpinfo;			/* [SENT_CPI_MAX] */
 	bool		hangul_plain;	/* U+AC00..U+D7A3 checked: caseless letters */
+	/*
+	 * Stable code points (normalize.c): [cp] is the cleaned UTF-16 unit of
+	 * a code point below U+0800 that NFKC leaves alone next to any other
+	 * such code point, SENT_CLEAN_DROP when the clean-up drops it,
+	 * SENT_CLEAN_NONE when it is not stable.
+	 */
+	uint16_t   *clean16;
+	bool		hangul_stable;	/* U+AC00..U+D7A3 are stable, kept as is */
+	/*
+	 * Tests only (test/fuzz/): break every non-ASCII text with ICU, to
+	 * compare with the hand-written word breaker.
+	 */
+	bool		icu_only;
 };
 
 /* Scratch arena: a chain of blocks released at once. */

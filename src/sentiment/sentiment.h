@@ -135,9 +135,9 @@ typedef struct SentResult
 	/* evidence (only filled when asked for) */
 	int			nhits;
 	int			nhits_total;
-	SentHit		hits[SENT_MAX_HITS];
+	SentHit		hits[SENT_MAX_HITS];	/* only hits[0 .. nhits - 1] are set */
 	/* strings the hits point to live in this arena until sent_result_free */
-	void	   *arena;
+	void	   *arena;			/* (sent_analyze clears from here on) */
 	/* learned layer (appended in 0.2.0) */
 	SentMode	mode;			/* what decided: RULES when no model applied */
 	const char *model;			/* language of the model used ("mul": shared), or NULL */

@@ -6,7 +6,9 @@
  *	  language detection only, in the three modes (rules, learned, both)
  *	  with the shipped models; the input also becomes the weights of a
  *	  small model (any bytes after a valid header: NaN, huge values) that
- *	  scores a fixed message.  Built with clang -fsanitize=fuzzer,address,
+ *	  scores a fixed message.  Every input is also tokenized by both word
+ *	  breakers of non-ASCII text (the hand-written one and ICU's), which
+ *	  must give the same tokens (wordbreak_check.h).  Built with clang -fsanitize=fuzzer,address,
  *	  undefined by test/fuzz/run.sh; the lexicon is the shipped data.
  *
  *-------------------------------------------------------------------------
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "sent_load.h"
+#include "wordbreak_check.h"
 
 static SentEngine *eng;
 static SentLexicon *lex;
@@ -103,6 +106,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const hints[] = {NULL, "en", "ko", "ar", "de", "zz-ZZ"};
 	SentResult	r;
 
+	if (!wb_same_tokens(eng, lex, &sl_allocator, (const char *) data, size))
+		abort();
 	sent_lexicon_set_mode(lex, (SentMode) (size % 3));
 	if (size % 7 == 0)
 		fuzz_model(data, size);

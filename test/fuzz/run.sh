@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # test/fuzz/run.sh [SECONDS] — builds the libFuzzer harness of the sentiment
 # engine with clang (ASan + UBSan) and runs it for SECONDS (default 30) on a
-# seed corpus of hostile and ordinary messages.  Prints "fuzz: ok" when no
+# seed corpus of hostile and ordinary messages.  First the two word breakers
+# of non-ASCII text must agree on the development and out-of-domain sets and
+# 200,000 generated messages (wordbreak_check.c); the fuzzer compares them
+# on every input too.  Prints "fuzz: ok" when no
 # crash was found, "fuzz: skipped ..." when clang or its fuzzer runtime
 # (Debian package libclang-rt-14-dev) is missing, "fuzz: FAILED" otherwise.
 cd "$(dirname "$0")/../.." || exit 1
+. test/fuzz/engine-sources.sh
 secs=${1:-30}
 out=test/fuzz/out
 mkdir -p "$out/corpus"
@@ -16,14 +20,23 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long s){return 0;}
 fi
 if ! "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-Isrc/sentiment -Itest/fuzz $(pkg-config --cflags icu-uc) \
-	src/sentiment/lexicon.c src/sentiment/tokenizer.c src/sentiment/scorer.c src/sentiment/model.c \
-	test/fuzz/fuzz_sentiment.c -o "$out/fuzz_sentiment" \
+	$(engine_sources) test/fuzz/fuzz_sentiment.c -o "$out/fuzz_sentiment" \
 	$(pkg-config --libs icu-uc icu-i18n) -lm >"$out/build.log" 2>&1; then
 	echo "fuzz: FAILED (build, see $out/build.log)"; exit 1
 fi
-# seed corpus: the development sets and hostile shapes
+if ! "$CLANG" -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-Isrc/sentiment -Itest/fuzz $(pkg-config --cflags icu-uc) \
+	$(engine_sources) test/fuzz/wordbreak_check.c -o "$out/wordbreak_check" \
+	$(pkg-config --libs icu-uc icu-i18n) -lm >"$out/build.log" 2>&1; then
+	echo "fuzz: FAILED (build, see $out/build.log)"; exit 1
+fi
+for f in bench/sentiment-dev/*.tsv bench/sentiment-ood/*.tsv; do grep -v '^#' "$f" | cut -f2-; done >"$out/sets.txt"
+if ! "$out/wordbreak_check" 200000 "$out/sets.txt" >"$out/wordbreak.log" 2>&1; then
+	echo "fuzz: FAILED (word breakers differ, see $out/wordbreak.log)"; exit 1
+fi
+# seed corpus: the development and out-of-domain sets and hostile shapes
 i=0
-for f in bench/sentiment-dev/*.tsv; do
+for f in bench/sentiment-dev/*.tsv bench/sentiment-ood/*.tsv; do
 	while IFS=$'\t' read -r _ text; do
 		printf '%s' "$text" >"$out/corpus/dev$i"; i=$((i + 1))
 	done <"$f"

@@ -9,6 +9,7 @@
 # with REV (e.g. e2b5247, the 0.1.0 engine), for that revision's engine with
 # this tree's workload and that revision's lexicons.  Runs by hand (~1 min).
 cd "$(dirname "$0")/../.." || exit 1
+. test/fuzz/engine-sources.sh
 command -v valgrind >/dev/null || { echo "speed: valgrind not installed"; exit 1; }
 out=test/fuzz/out/speed
 mkdir -p "$out"
@@ -30,8 +31,8 @@ with open(sys.argv[1] + '/mix.txt', 'w', encoding='utf-8') as mix, \
 PY
 build() {	# build ROOT BINARY
 	local root=$1 srcs extra=
-	srcs="$root/src/sentiment/lexicon.c $root/src/sentiment/tokenizer.c $root/src/sentiment/scorer.c"
-	if [ -f "$root/src/sentiment/model.c" ]; then srcs="$srcs $root/src/sentiment/model.c"; extra=-DMODELS; fi
+	srcs=$(engine_sources "$root")
+	if [ -f "$root/src/sentiment/model.c" ]; then extra=-DMODELS; fi
 	${CC:-gcc} -O2 -g $extra -I"$root/src/sentiment" -I"$root/test/fuzz" $(pkg-config --cflags icu-uc) \
 		$srcs "$root/test/fuzz/sentiment_speed.c" -o "$2" $(pkg-config --libs icu-uc icu-i18n) -lm
 }

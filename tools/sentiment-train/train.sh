@@ -5,11 +5,11 @@
 # Needs gcc and ICU headers only (libicu-dev); deterministic.
 set -e
 cd "$(dirname "$0")/../.."
+. test/fuzz/engine-sources.sh
 train=${1:-/work/shared/data/sentiment-train}
 mkdir -p tools/sentiment-train/out data/model
 ${CC:-gcc} -O2 -g -Wall -Wextra -Isrc/sentiment -Itest/fuzz $(pkg-config --cflags icu-uc) \
-	src/sentiment/lexicon.c src/sentiment/tokenizer.c src/sentiment/scorer.c src/sentiment/model.c \
-	tools/sentiment-train/train.c -o tools/sentiment-train/out/train \
+	$(engine_sources) tools/sentiment-train/train.c -o tools/sentiment-train/out/train \
 	$(pkg-config --libs icu-uc icu-i18n) -lm
 exec tools/sentiment-train/out/train -l data/lexicon -t "$train" -d bench/sentiment-dev -o data/model \
 	-x bench/sentiment-ood "${@:2}"
