@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# bench/routing_calls.sh — server time of each call of a conversation's
+# whole loop, one session, no contention (issue 8): N times enqueue,
+# omni.route() (one offer), accept, end, close on the 1,000-agent set-up
+# (bench/routing_setup.sql) with the workers off; prints each call's mean
+# time from pg_stat_user_functions, their sum and the loop's wall time per
+# conversation.  Run as root from the repository:
+#   bash bench/routing_calls.sh     (N=400 BENCH_PORT=54342 NO_BUILD=1)
+# Never part of the test suite (it measures time).
+cd "$(dirname "$0")/.."
+. test/cluster.sh
+set +e
+N=${N:-400}
+if [ -z "${NO_BUILD:-}" ]; then
+	log "build + install"
+	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
+fi
+CLUSTER_EXTRA_CONF="omnichannel.enable_workers = off
+track_functions = all" start_cluster "${BENCH_PORT:-54342}"
+P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
+psql -X -q -d postgres -c 'CREATE DATABASE bench'
+P -v agents=1000 -v queues=50 -f bench/routing_setup.sql >/dev/null || exit 1
+python3 - "$N" > "$RUN/loop.sql" <<'PY'
+import sys
+print("\\set QUIET on\n\\set ON_ERROR_STOP 1")
+for i in range(int(sys.argv[1])):
+    print(f"SELECT omni.enqueue('bench_chat', 'p{i}', jsonb_build_object('q', {1 + i % 50}, 'skilled', {'true' if i % 2 else 'false'})) AS conv \\gset")
+    print("SELECT omni.route() \\g /dev/null")
+    print("SELECT id AS offer FROM omni.offer WHERE conversation_id = :conv AND state = 'pending' \\gset")
+    print("SELECT omni.accept(:offer) \\g /dev/null")
+    print("SELECT omni.end_conversation(:conv) \\g /dev/null")
+    print("SELECT omni.close_conversation(:conv) \\g /dev/null")
+PY
+P -c "SELECT pg_stat_reset()" >/dev/null
+log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+t0=$(date +%s%N)
+P -f "$RUN/loop.sql" >/dev/null || exit 1
+t1=$(date +%s%N)
+log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+P -c "SELECT funcname AS call, calls, round((total_time / calls)::numeric, 3) AS ms_per_call
+        FROM pg_stat_user_functions
+       WHERE schemaname = 'omni' AND funcname IN ('enqueue', 'route', 'accept', 'end_conversation', 'close_conversation')
+       ORDER BY array_position(ARRAY['enqueue', 'route', 'accept', 'end_conversation', 'close_conversation'], funcname::text)"
+P -At -c "SELECT 'sum of the five calls: ' || round(sum(total_time / calls)::numeric, 2) || ' ms per conversation'
+            FROM pg_stat_user_functions
+           WHERE schemaname = 'omni' AND funcname IN ('enqueue', 'route', 'accept', 'end_conversation', 'close_conversation')"
+echo "loop wall time: $(( (t1 - t0) / N / 1000 )) us per conversation ($N conversations, one session)"
+stop_cluster
+trap - EXIT
