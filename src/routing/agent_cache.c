@@ -419,7 +419,7 @@ full_read(RCycle *rc)
 static void
 refresh(RCycle *rc, int64 *ids, int n)
 {
-	MemoryContext old = MemoryContextSwitchTo(cache.cxt);
+	MemoryContext old = MemoryContextSwitchTo(rc->cxt);	/* the cycle's: temporary */
 	RCycle		fresh;
 	Datum		args[2];
 	char		nulls[2] = {' ', ' '};
@@ -444,7 +444,12 @@ refresh(RCycle *rc, int64 *ids, int n)
 	if (fresh.config_stale)
 		rc->config_stale = true;
 
-	/* the cached agents not read again, and those read (both ordered by id) */
+	/*
+	 * The cached agents not read again, and those read (both ordered by id).
+	 * The arrays replaced are freed: a router refreshes many times a second.
+	 * What a replaced agent pointed to (names, skills, profiles) stays until
+	 * the next full read, which cache.reads bounds.
+	 */
 	merged = palloc(sizeof(RAgent) * Max(cache.rc.nagents + fresh.nagents, 1));
 	while (i < cache.rc.nagents || j < fresh.nagents)
 	{
@@ -462,13 +467,18 @@ refresh(RCycle *rc, int64 *ids, int n)
 			merged[m++] = fresh.agents[j++];
 		}
 	}
+	if (cache.rc.agents)
+		pfree(cache.rc.agents);
+	if (fresh.agents)
+		pfree(fresh.agents);
 	cache.rc.agents = merged;
 	cache.rc.nagents = m;
 
 	/* their memberships and rotation clocks */
 	rt_run(P_MEMBERS_BY_AGENT, args, NULL);
-	MemoryContextSwitchTo(cache.cxt);
+	MemoryContextSwitchTo(rc->cxt);
 	rows = read_members(rc, &rq, &ragent, &rt, &rotated);
+	MemoryContextSwitchTo(cache.cxt);
 	for (int k = 0; k < cache.nrows; k++)
 		if (!bsearch(&cache.ragent[k], ids, n, sizeof(int64), cmp_int64))
 			keep++;
@@ -492,6 +502,13 @@ refresh(RCycle *rc, int64 *ids, int n)
 		memcpy(nra + r, ragent, sizeof(int64) * rows);
 		memcpy(nrt + r, rt, sizeof(double) * rows);
 		memcpy(nrot + r, rotated, sizeof(bool) * rows);
+		if (cache.rq)
+		{
+			pfree(cache.rq);
+			pfree(cache.ragent);
+			pfree(cache.rt);
+			pfree(cache.rotated);
+		}
 		cache.rq = nrq;
 		cache.ragent = nra;
 		cache.rt = nrt;
