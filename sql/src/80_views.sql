@@ -364,7 +364,7 @@ GRANT EXECUTE ON FUNCTION omni._sees_agent(bigint), omni._sees_queue(text)
 GRANT EXECUTE ON FUNCTION omni.explain_routing(bigint) TO omnichannel_supervisor, omnichannel_admin;
 GRANT EXECUTE ON FUNCTION omni._routing_block(bigint) TO omnichannel_supervisor, omnichannel_admin;
 
--- Consult and transfer offers (50_conversation.sql).
+-- Consult and transfer offers (52_handling.sql).
 REVOKE ALL ON omni.transfer_offer FROM PUBLIC;
 GRANT SELECT ON omni.transfer_offer TO omnichannel_agent, omnichannel_supervisor, omnichannel_service, omnichannel_admin;
 ALTER TABLE omni.transfer_offer ENABLE ROW LEVEL SECURITY;
@@ -382,7 +382,7 @@ GRANT EXECUTE ON FUNCTION omni.consult(bigint, bigint), omni.end_consult(bigint,
 -- it) and writes nothing.  Views here are security_invoker, so a reader also
 -- needs the tables and the visibility helpers; a pg_read_all_data login reads
 -- the tables through that role and gets the helpers here.  Views and KPIs of
--- later parts are granted there (85_kpi.sql).
+-- later parts are granted there (88_kpi_refresh.sql).
 GRANT SELECT ON omni.presence, omni.channel, omni.skill, omni.capacity_profile, omni.agent, omni.agent_skill,
     omni.agent_capacity_profile, omni.queue, omni.queue_member, omni.queue_supervisor, omni.workstream,
     omni.route_rule, omni.classify_rule, omni.conversation_transition, omni.assignment_rule, omni.queue_overflow,
