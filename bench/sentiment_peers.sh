@@ -28,7 +28,7 @@ for l in ar ca da de en es eu fr gl it ko pt; do
 	peers+=("@nlpjs/lang-$l@4.26.1")
 done
 echo "# installing peers into $out/npm" >&2
-npm install --prefix "$out/npm" --no-audit --no-fund --ignore-scripts --no-save \
+npm install --prefix "$out/npm" --no-audit --no-fund --ignore-scripts --save-exact \
 	"${peers[@]}" >&2
 
 # our out-of-fold and evaluation predictions; the models go to $out/model
