@@ -6,7 +6,7 @@
  *	  messages into features, so training and inference hash the same way.
  *
  *	  usage: train [-l data/lexicon] [-t TRAINDIR] [-o OUTDIR] [-b BITS]
- *	               [-k FOLDS] [-x EVALDIR]... [-m MODELDIR]
+ *	               [-k FOLDS] [-x EVALDIR]... [-m MODELDIR] [-P PREDFILE]
  *
  *	  -t: labelled training files TRAINDIR/<lang>.tsv ("negative|neutral|
  *	      positive<TAB>text"); each language with a lexicon gets its own
@@ -17,6 +17,12 @@
  *	  -x: evaluates the labelled sets EVALDIR/<lang>.tsv ("neg|neu|pos<TAB>
  *	      text") end to end (language detection, model choice, profanity
  *	      caps) in the three modes with the models of -m (default OUTDIR).
+ *	  -P: writes every scored message of the cross-validation (out of fold)
+ *	      and of the -x sets to PREDFILE, one line each: "set<TAB>lang<TAB>
+ *	      gold<TAB>rules<TAB>learned<TAB>both<TAB>text" (set "cv" or the -x
+ *	      directory's last component; labels neg|neu|pos; text as scored).
+ *	      bench/sentiment_peers.sh scores the same messages with other tools.
+ *	      Writing it changes no model byte.
  *
  *	  Everything is deterministic (one fixed random stream): the same
  *	  command on the same data gives the same bytes (-n draws differently).
@@ -45,6 +51,7 @@ typedef struct Ex
 	int			grp;			/* language, for grouped folds */
 	float		w;				/* weight in the n-gram model */
 	float		sw;				/* weight in the stacker */
+	char	   *text;			/* as scored, for -P */
 } Ex;
 
 typedef struct Set
@@ -71,6 +78,18 @@ static int	epochs = 5;
 static double lr0 = 0.02;
 static double l2 = 1e-5;
 static int	kfold = 5;
+
+static FILE *pred_file = NULL;	/* -P */
+static const char *const short3[3] = {"neg", "neu", "pos"};
+
+static void
+write_pred(const char *set, const char *lang, int gold, const int *got,
+		   const char *text)
+{
+	if (pred_file)
+		fprintf(pred_file, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", set, lang,
+				short3[gold], short3[got[0]], short3[got[1]], short3[got[2]], text);
+}
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
@@ -195,6 +214,7 @@ load_set(const char *dir, const char *file, Set *set)
 		e->label = lab;
 		e->grp = lang_id(set->lang);
 		e->w = e->sw = 1.0f;
+		e->text = pred_file ? strdup(tab + 1) : NULL;
 		sent_analyze_features(eng, lex, tab + 1, strlen(tab + 1), NULL, &r, e->d, &raw);
 		e->rule_label = label3(r.level);
 		e->severity = r.severity;
@@ -498,7 +518,7 @@ argmax3(const double *z)
 
 /* rules, learned, both on one example (profanity forces negative) */
 static void
-judge(const Model *m, const Ex *e, Conf *cf)
+judge(const Model *m, const Ex *e, Conf *cf, int *got)
 {
 	double		x[SENT_NSTACK],
 				z[3];
@@ -514,6 +534,12 @@ judge(const Model *m, const Ex *e, Conf *cf)
 	cf[0].c[e->label][e->rule_label]++;
 	cf[1].c[e->label][learned]++;
 	cf[2].c[e->label][both]++;
+	if (got)
+	{
+		got[0] = e->rule_label;
+		got[1] = learned;
+		got[2] = both;
+	}
 }
 
 static void
@@ -569,7 +595,12 @@ cross_validate(Set *s, Set *dev, Model *m)
 			tr[nt++] = &dev->ex[i];
 		build(m, tr, nt);
 		for (i = f; i < s->n; i += kfold)
-			judge(m, &s->ex[i], cf);
+		{
+			int			got[3];
+
+			judge(m, &s->ex[i], cf, got);
+			write_pred("cv", s->lang, s->ex[i].label, got, s->ex[i].text);
+		}
 	}
 	printf("cv   %-4s n=%-5d rules=%.3f learned=%.3f both=%.3f\n", s->lang, s->n,
 		   macro_f1(&cf[0]), macro_f1(&cf[1]), macro_f1(&cf[2]));
@@ -686,6 +717,7 @@ evaluate_dir(const char *lexdir, const char *moddir, const char *dir)
 					line[65536],
 					lang[16];
 		FILE	   *f;
+		const char *setname = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
 
 		memset(cf, 0, sizeof(cf));
 		snprintf(lang, sizeof(lang), "%.*s", (int) strlen(names[k]) - 4, names[k]);
@@ -694,7 +726,8 @@ evaluate_dir(const char *lexdir, const char *moddir, const char *dir)
 		while (f && fgets(line, sizeof(line), f))
 		{
 			char	   *tab = strchr(line, '\t');
-			int			gold;
+			int			gold,
+						got[3];
 
 			line[strcspn(line, "\r\n")] = '\0';
 			if (!tab || line[0] == '#')
@@ -710,6 +743,7 @@ evaluate_dir(const char *lexdir, const char *moddir, const char *dir)
 				sent_lexicon_set_mode(l2, order[mode]);
 				sent_analyze(eng, l2, tab + 1, strlen(tab + 1), NULL, false, false, &r);
 				cf[mode].c[gold][label3(r.level)]++;
+				got[mode] = label3(r.level);
 				if (mode == 0)
 					langok += strcmp(r.language, lang) == 0;
 				if (getenv("TRAIN_VERBOSE") && mode == 2 && gold != label3(r.level))
@@ -717,6 +751,7 @@ evaluate_dir(const char *lexdir, const char *moddir, const char *dir)
 						   sent_level_names[r.level], r.language, tab + 1);
 				sent_result_free(eng, &r);
 			}
+			write_pred(setname, lang, gold, got, tab + 1);
 			n++;
 		}
 		if (f)
@@ -776,9 +811,17 @@ main(int argc, char **argv)
 			cv = false;
 		else if (strcmp(argv[i], "-x") == 0 && i + 1 < argc && nevals < 8)
 			evals[nevals++] = argv[++i];
+		else if (strcmp(argv[i], "-P") == 0 && i + 1 < argc)
+		{
+			if ((pred_file = fopen(argv[++i], "w")) == NULL)
+			{
+				perror(argv[i]);
+				return 1;
+			}
+		}
 		else
 		{
-			fprintf(stderr, "usage: train [-l LEXDIR] [-t TRAINDIR] [-o OUTDIR] [-b BITS] [-k FOLDS] [-n] [-x EVALDIR]... [-m MODELDIR]\n");
+			fprintf(stderr, "usage: train [-l LEXDIR] [-t TRAINDIR] [-o OUTDIR] [-b BITS] [-k FOLDS] [-n] [-x EVALDIR]... [-m MODELDIR] [-P PREDFILE]\n");
 			return 2;
 		}
 	}
@@ -918,7 +961,7 @@ main(int argc, char **argv)
 			}
 			memset(cf, 0, sizeof(cf));
 			for (i = 0; i < sets[s].n; i++)
-				judge(&m, &sets[s].ex[i], cf);
+				judge(&m, &sets[s].ex[i], cf, NULL);
 			printf("lolo %-4s n=%-5d rules=%.3f learned=%.3f both=%.3f (shared model without %s)\n",
 				   sets[s].lang, sets[s].n, macro_f1(&cf[0]), macro_f1(&cf[1]),
 				   macro_f1(&cf[2]), sets[s].lang);
@@ -930,5 +973,10 @@ main(int argc, char **argv)
 		evaluate_dir(lexdir, moddir ? moddir : outdir, evals[i]);
 	sent_lexicon_free(lex);
 	sent_engine_free(eng);
+	if (pred_file && fclose(pred_file) != 0)
+	{
+		perror("-P");
+		return 1;
+	}
 	return 0;
 }
