@@ -1,7 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * caller.c
- *	  omni.caller(): the role on whose behalf a function runs.
+ *	  Who is calling: omni.caller(), the role on whose behalf a function
+ *	  runs, and the authorization primitives built on the role caches
+ *	  (omni._is_admin(), omni._is_person(), omni._restoring()).
  *
  * Inside a SECURITY DEFINER function current_user is the function owner,
  * so the functions that act for an agent cannot use it to decide who is

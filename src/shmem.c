@@ -127,29 +127,29 @@ omni_proc_slot_reset(OmniProcSlot *p)
 	p->procno = -1;
 }
 
+/*
+ * omni_slot_router_procno: the PGPROC number of the slot's router, -1 when
+ * it has none or it is this backend (caller holds the lock).
+ */
+int
+omni_slot_router_procno(const OmniDbSlot *s)
+{
+	return s != NULL && s->router.procno >= 0 && s->router.pid != MyProcPid ? s->router.procno : -1;
+}
+
 /* Sets the latch of the worker of this database (not our own). */
 static void
 wake_router_now(void)
 {
-	OmniDbSlot *s;
-	int			procno = -1;
+	int			procno;
 
 	if (omni_shared == NULL)
 		return;
 	LWLockAcquire(omni_shared->lock, LW_SHARED);
-	s = omni_slot_for(MyDatabaseId, false);
-	if (s && s->router.procno >= 0 && s->router.pid != MyProcPid)
-		procno = s->router.procno;
+	procno = omni_slot_router_procno(omni_slot_for(MyDatabaseId, false));
 	LWLockRelease(omni_shared->lock);
 	if (procno >= 0)
 		SetLatch(&ProcGlobal->allProcs[procno].procLatch);
-}
-
-/* omni_wake_router_latch: wake this database's router now (agent_cache.c, at commit). */
-void
-omni_wake_router_latch(void)
-{
-	wake_router_now();
 }
 
 /* omni_wake_launcher_latch: make the launcher look at the databases now. */

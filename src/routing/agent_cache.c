@@ -40,6 +40,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "storage/shmem.h"
 #include "storage/spin.h"
 #include "utils/memutils.h"
@@ -83,12 +84,8 @@ typedef struct AgentCache
 	uint64		seq;
 	int64		day;
 	int			reads;			/* agents read again since the full read */
-	/* memberships of every queue: queue index, agent, rotation clock */
-	int			nrows;
-	int		   *rq;
-	int64	   *ragent;
-	double	   *rt;
-	bool	   *rotated;
+	int			nrows;			/* memberships of every queue */
+	RMembership *rows;
 } AgentCache;
 
 static AgentCache cache;
@@ -129,19 +126,29 @@ omni_agent_ring_reset(int slot)
 	SpinLockRelease(&agent_rings[slot].mutex);
 }
 
-/* The ring of this database, NULL when it has no slot (or no shared memory). */
+/*
+ * The ring of this database, NULL when it has no slot (or no shared memory);
+ * with router_procno, also the PGPROC number of its router (-1 if none, or
+ * if it is this backend).
+ */
 static AgentRing *
-my_ring(void)
+my_ring(int *router_procno)
 {
 	OmniDbSlot *s;
 	AgentRing  *r = NULL;
 
+	if (router_procno)
+		*router_procno = -1;
 	if (omni_shared == NULL || agent_rings == NULL)
 		return NULL;
 	LWLockAcquire(omni_shared->lock, LW_SHARED);
 	s = omni_slot_for(MyDatabaseId, false);
 	if (s)
+	{
 		r = &agent_rings[s - omni_shared->slots];
+		if (router_procno)
+			*router_procno = omni_slot_router_procno(s);
+	}
 	LWLockRelease(omni_shared->lock);
 	return r;
 }
@@ -157,7 +164,8 @@ drop_cache(void)
 static void
 publish(void)
 {
-	AgentRing  *r = my_ring();
+	int			router;
+	AgentRing  *r = my_ring(&router);
 
 	if (r == NULL)
 		return;
@@ -169,7 +177,8 @@ publish(void)
 			r->ids[r->seq++ % AGENT_RING_SIZE] = pending[i];
 	SpinLockRelease(&r->mutex);
 	/* after the ids are in the ring: the cycle this starts sees them */
-	omni_wake_router_latch();
+	if (router >= 0)
+		SetLatch(&ProcGlobal->allProcs[router].procLatch);
 }
 
 static void
@@ -333,48 +342,6 @@ init_cache_cycle(RCycle *c, RCycle *rc, MemoryContext cxt)
 	c->any_custom = rc->any_custom;
 }
 
-/* Reads skills and profiles of c's agents (SPI rows of the statements). */
-static void
-read_agent_details(RCycle *c)
-{
-	int64	   *ids = palloc(sizeof(int64) * Max(c->nagents, 1));
-	Datum		args[2];
-
-	if (c->nagents == 0)
-		return;
-	for (int i = 0; i < c->nagents; i++)
-		ids[i] = c->agents[i].id;
-	args[0] = rt_int8_array(ids, c->nagents);
-	rt_run(P_AGENT_SKILLS, args, NULL);
-	rt_read_skills(c);
-	args[1] = TimestampTzGetDatum(c->now);
-	rt_run(P_PROFILES, args, NULL);
-	rt_read_profiles(c);
-}
-
-/*
- * Reads membership rows (P_MEMBERS, P_MEMBERS_BY_AGENT) into arrays made in
- * the current memory context (after rt_run: switch to the right one first).
- */
-static int
-read_members(RCycle *rc, int **rq, int64 **ragent, double **rt, bool **rotated)
-{
-	int			rows = SPI_processed;
-
-	*rq = palloc(sizeof(int) * Max(rows, 1));
-	*ragent = palloc(sizeof(int64) * Max(rows, 1));
-	*rt = palloc(sizeof(double) * Max(rows, 1));
-	*rotated = palloc(sizeof(bool) * Max(rows, 1));
-	for (int i = 0; i < rows; i++)
-	{
-		(*rq)[i] = rt_find_queue(rc, rt_col_text(i, 1));
-		(*ragent)[i] = rt_col_int8(i, 2);
-		(*rt)[i] = rt_col_time(i, 3);
-		(*rotated)[i] = rt_col_bool(i, 4);
-	}
-	return rows;
-}
-
 /* full_read reads every member of every queue into a new cache. */
 static void
 full_read(RCycle *rc)
@@ -396,10 +363,10 @@ full_read(RCycle *rc)
 	args[1] = BoolGetDatum(rc->any_custom);
 	rt_run(P_LOAD_AGENTS, args, nulls);
 	rt_read_agents(&fresh.rc);
-	read_agent_details(&fresh.rc);
+	rt_read_agent_details(&fresh.rc, true);
 	rt_run(P_MEMBERS, args, NULL);
 	MemoryContextSwitchTo(cxt);	/* SPI left us in its procedure context */
-	fresh.nrows = read_members(rc, &fresh.rq, &fresh.ragent, &fresh.rt, &fresh.rotated);
+	fresh.nrows = rt_read_members(rc, &fresh.rows);
 	MemoryContextSwitchTo(old);
 	if (fresh.rc.config_stale)
 		rc->config_stale = true;
@@ -427,19 +394,15 @@ refresh(RCycle *rc, int64 *ids, int n)
 	int			m = 0,
 				i = 0,
 				j = 0;
-	int			rows;
-	int		   *rq;
-	int64	   *ragent;
-	double	   *rt;
-	bool	   *rotated;
-	int			keep = 0;
+	int			nrows;
+	RMembership *rows;
 
 	init_cache_cycle(&fresh, rc, cache.cxt);
 	args[0] = rt_int8_array(ids, n);
 	args[1] = BoolGetDatum(rc->any_custom);
 	rt_run(P_LOAD_AGENTS_BY_ID, args, nulls);
 	rt_read_agents(&fresh);
-	read_agent_details(&fresh);
+	rt_read_agent_details(&fresh, true);
 	MemoryContextSwitchTo(cache.cxt);	/* SPI left us in its procedure context */
 	if (fresh.config_stale)
 		rc->config_stale = true;
@@ -477,43 +440,20 @@ refresh(RCycle *rc, int64 *ids, int n)
 	/* their memberships and rotation clocks */
 	rt_run(P_MEMBERS_BY_AGENT, args, NULL);
 	MemoryContextSwitchTo(rc->cxt);
-	rows = read_members(rc, &rq, &ragent, &rt, &rotated);
+	nrows = rt_read_members(rc, &rows);
 	MemoryContextSwitchTo(cache.cxt);
-	for (int k = 0; k < cache.nrows; k++)
-		if (!bsearch(&cache.ragent[k], ids, n, sizeof(int64), cmp_int64))
-			keep++;
 	{
-		int		   *nrq = palloc(sizeof(int) * Max(keep + rows, 1));
-		int64	   *nra = palloc(sizeof(int64) * Max(keep + rows, 1));
-		double	   *nrt = palloc(sizeof(double) * Max(keep + rows, 1));
-		bool	   *nrot = palloc(sizeof(bool) * Max(keep + rows, 1));
+		RMembership *kept = palloc(sizeof(RMembership) * Max(cache.nrows + nrows, 1));
 		int			r = 0;
 
 		for (int k = 0; k < cache.nrows; k++)
-			if (!bsearch(&cache.ragent[k], ids, n, sizeof(int64), cmp_int64))
-			{
-				nrq[r] = cache.rq[k];
-				nra[r] = cache.ragent[k];
-				nrt[r] = cache.rt[k];
-				nrot[r] = cache.rotated[k];
-				r++;
-			}
-		memcpy(nrq + r, rq, sizeof(int) * rows);
-		memcpy(nra + r, ragent, sizeof(int64) * rows);
-		memcpy(nrt + r, rt, sizeof(double) * rows);
-		memcpy(nrot + r, rotated, sizeof(bool) * rows);
-		if (cache.rq)
-		{
-			pfree(cache.rq);
-			pfree(cache.ragent);
-			pfree(cache.rt);
-			pfree(cache.rotated);
-		}
-		cache.rq = nrq;
-		cache.ragent = nra;
-		cache.rt = nrt;
-		cache.rotated = nrot;
-		cache.nrows = r + rows;
+			if (!bsearch(&cache.rows[k].agent, ids, n, sizeof(int64), cmp_int64))
+				kept[r++] = cache.rows[k];
+		memcpy(kept + r, rows, sizeof(RMembership) * nrows);
+		if (cache.rows)
+			pfree(cache.rows);
+		cache.rows = kept;
+		cache.nrows = r + nrows;
 	}
 	MemoryContextSwitchTo(old);
 	cache.reads += n;
@@ -528,25 +468,18 @@ build_cycle(RCycle *rc, const bool *inplay)
 {
 	MemoryContext old = MemoryContextSwitchTo(rc->cxt);
 	bool	   *use = palloc0(sizeof(bool) * Max(cache.rc.nagents, 1));
+	RMembership *rows = palloc(sizeof(RMembership) * Max(cache.nrows, 1));
 	int			n = 0,
-				rows = 0;
-	int		   *rq = palloc(sizeof(int) * Max(cache.nrows, 1));
-	int64	   *ragent = palloc(sizeof(int64) * Max(cache.nrows, 1));
-	double	   *rt = palloc(sizeof(double) * Max(cache.nrows, 1));
-	bool	   *rotated = palloc(sizeof(bool) * Max(cache.nrows, 1));
+				nrows = 0;
 
 	for (int k = 0; k < cache.nrows; k++)
 	{
 		int			ai;
 
-		if (cache.rq[k] < 0 || !inplay[cache.rq[k]])
+		if (cache.rows[k].queue < 0 || !inplay[cache.rows[k].queue])
 			continue;
-		rq[rows] = cache.rq[k];
-		ragent[rows] = cache.ragent[k];
-		rt[rows] = cache.rt[k];
-		rotated[rows] = cache.rotated[k];
-		rows++;
-		ai = rt_find_agent(&cache.rc, cache.ragent[k]);
+		rows[nrows++] = cache.rows[k];
+		ai = rt_find_agent(&cache.rc, cache.rows[k].agent);
 		if (ai >= 0)
 			use[ai] = true;
 	}
@@ -568,7 +501,7 @@ build_cycle(RCycle *rc, const bool *inplay)
 	}
 	rc->nagents = n;
 	MemoryContextSwitchTo(old);
-	rt_set_members(rc, rows, rq, ragent, rt, rotated);
+	rt_set_members(rc, nrows, rows);
 }
 
 /*
@@ -588,7 +521,7 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 
 	if (rc->legacy_sql || !rt_config_agents_cacheable())
 		return false;
-	ring = my_ring();
+	ring = my_ring(NULL);
 	if (ring == NULL)
 		return false;
 	register_callbacks();

@@ -259,32 +259,80 @@ rt_read_profiles(RCycle *rc)
 }
 
 /*
- * rt_set_members gives each queue of rc its members among rc's agents from
- * membership rows (queue index, agent id, rotation clock, rotated), and
- * moves rc->stamp past every rotation clock and last offer read.
+ * rt_read_members reads membership rows (P_MEMBERS, P_MEMBERS_BY_AGENT) into
+ * an array made in the current memory context (after rt_run: switch to the
+ * right one first); returns their number.
+ */
+int
+rt_read_members(RCycle *rc, RMembership **rows)
+{
+	int			n = SPI_processed;
+
+	*rows = palloc(sizeof(RMembership) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		(*rows)[i].queue = rt_find_queue(rc, rt_col_text(i, 1));
+		(*rows)[i].agent = rt_col_int8(i, 2);
+		(*rows)[i].rot = rt_col_time(i, 3);
+		(*rows)[i].rotated = rt_col_bool(i, 4);
+	}
+	return n;
+}
+
+/*
+ * rt_read_agent_details reads the skills (when asked) and capacity profiles
+ * of rc's agents.  Its arguments are made in the current (SPI) context: they
+ * are not kept.
  */
 void
-rt_set_members(RCycle *rc, int rows, const int *rq, const int64 *ragent, const double *rt, const bool *rotated)
+rt_read_agent_details(RCycle *rc, bool skills)
+{
+	int64	   *ids;
+	Datum		args[2];
+
+	if (rc->nagents == 0)
+		return;
+	ids = palloc(sizeof(int64) * rc->nagents);
+	for (int i = 0; i < rc->nagents; i++)
+		ids[i] = rc->agents[i].id;
+	args[0] = rt_int8_array(ids, rc->nagents);
+	args[1] = TimestampTzGetDatum(rc->now);
+	if (skills)
+	{
+		rt_run(P_AGENT_SKILLS, args, NULL);
+		rt_read_skills(rc);
+	}
+	rt_run(P_PROFILES, args, NULL);
+	rt_read_profiles(rc);
+}
+
+/*
+ * rt_set_members gives each queue of rc its members among rc's agents from
+ * membership rows, and moves rc->stamp past every rotation clock and last
+ * offer read.
+ */
+void
+rt_set_members(RCycle *rc, int nrows, const RMembership *rows)
 {
 	MemoryContext old = MemoryContextSwitchTo(rc->cxt);
 	int		   *count = palloc0(sizeof(int) * Max(rc->nqueues, 1));
-	int		   *ra = palloc(sizeof(int) * Max(rows, 1));
+	int		   *ra = palloc(sizeof(int) * Max(nrows, 1));
 
 	for (int i = 0; i < rc->nagents; i++)
 		if (rc->agents[i].last_assigned > (double) rc->stamp)
 			rc->stamp = (TimestampTz) rc->agents[i].last_assigned;
-	for (int i = 0; i < rows; i++)
+	for (int i = 0; i < nrows; i++)
 	{
-		ra[i] = rq[i] >= 0 ? rt_find_agent(rc, ragent[i]) : -1;
+		ra[i] = rows[i].queue >= 0 ? rt_find_agent(rc, rows[i].agent) : -1;
 		if (ra[i] >= 0)
-			count[rq[i]]++;
+			count[rows[i].queue]++;
 		/*
 		 * Offer stamps follow the rotation clocks the router wrote (one
 		 * clock, omni.now()), never a member's added_at, which may come
 		 * from another clock (issue 11, defect 5).
 		 */
-		if (rotated[i] && rt[i] > (double) rc->stamp)
-			rc->stamp = (TimestampTz) rt[i];
+		if (rows[i].rotated && rows[i].rot > (double) rc->stamp)
+			rc->stamp = (TimestampTz) rows[i].rot;
 	}
 	for (int q = 0; q < rc->nqueues; q++)
 	{
@@ -293,16 +341,16 @@ rt_set_members(RCycle *rc, int rows, const int *rq, const int64 *ragent, const d
 		rc->queues[q].member_rot_at = palloc(sizeof(double) * Max(count[q], 1));
 		rc->queues[q].nmembers = 0;
 	}
-	for (int i = 0; i < rows; i++)
+	for (int i = 0; i < nrows; i++)
 	{
 		RQueue	   *q;
 
 		if (ra[i] < 0)
 			continue;
-		q = &rc->queues[rq[i]];
+		q = &rc->queues[rows[i].queue];
 		q->member_agent[q->nmembers] = ra[i];
-		q->member_rot[q->nmembers] = rotated[i] ? rt[i] : rt[i] - NEVER_ROTATED_LEAD;
-		q->member_rot_at[q->nmembers] = rt[i];
+		q->member_rot[q->nmembers] = rows[i].rotated ? rows[i].rot : rows[i].rot - NEVER_ROTATED_LEAD;
+		q->member_rot_at[q->nmembers] = rows[i].rot;
 		q->nmembers++;
 	}
 	MemoryContextSwitchTo(old);
@@ -318,11 +366,13 @@ rt_load_agents(RCycle *rc)
 {
 	char	  **qnames;
 	int			nq = 0;
-	int64	   *ids;
 	Datum		args[2];
 	char		nulls[2] = {' ', ' '};
 	MemoryContext old;
 	bool	   *inplay;
+	bool		skills = rc->any_custom;
+	RMembership *rows;
+	int			nrows;
 
 	old = MemoryContextSwitchTo(rc->cxt);
 	inplay = palloc0(sizeof(bool) * Max(rc->nqueues, 1));
@@ -350,57 +400,17 @@ rt_load_agents(RCycle *rc)
 	if (rc->nagents == 0)
 		return;
 
-	/* Queue memberships with the per-queue rotation clock. */
-	args[0] = rt_text_array(qnames, nq);
-	rt_run(P_MEMBERS, args, NULL);		/* members not loaded above are skipped */
-	{
-		int			rows = SPI_processed;
-		int		   *rq;
-		int64	   *ragent;
-		double	   *rt;
-		bool	   *rotated;
-
-		old = MemoryContextSwitchTo(rc->cxt);
-		rq = palloc(sizeof(int) * Max(rows, 1));
-		ragent = palloc(sizeof(int64) * Max(rows, 1));
-		rt = palloc(sizeof(double) * Max(rows, 1));
-		rotated = palloc(sizeof(bool) * Max(rows, 1));
-		for (int i = 0; i < rows; i++)
-		{
-			rq[i] = rt_find_queue(rc, rt_col_text(i, 1));
-			ragent[i] = rt_col_int8(i, 2);
-			rt[i] = rt_col_time(i, 3);
-			rotated[i] = rt_col_bool(i, 4);
-		}
-		MemoryContextSwitchTo(old);
-		rt_set_members(rc, rows, rq, ragent, rt, rotated);
-	}
-
-	/* the agents' ids, for the skill and profile look-ups below */
+	/* Queue memberships with the per-queue rotation clock (members not loaded are skipped). */
+	rt_run(P_MEMBERS, args, NULL);
 	old = MemoryContextSwitchTo(rc->cxt);
-	ids = palloc(sizeof(int64) * rc->nagents);
-	for (int i = 0; i < rc->nagents; i++)
-		ids[i] = rc->agents[i].id;
-	args[0] = rt_int8_array(ids, rc->nagents);
+	nrows = rt_read_members(rc, &rows);
 	MemoryContextSwitchTo(old);
+	rt_set_members(rc, nrows, rows);
 
 	/* Skills: only when a conversation requires some or custom rules may use them */
-	{
-		bool		need = rc->any_custom;
-
-		for (int i = 0; i < rc->nconvs && !need; i++)
-			need = rc->convs[i].nreq > 0;
-		if (need)
-		{
-			rt_run(P_AGENT_SKILLS, args, NULL);
-			rt_read_skills(rc);
-		}
-	}
-
-	/* Capacity profiles */
-	args[1] = TimestampTzGetDatum(rc->now);
-	rt_run(P_PROFILES, args, NULL);
-	rt_read_profiles(rc);
+	for (int i = 0; i < rc->nconvs && !skills; i++)
+		skills = rc->convs[i].nreq > 0;
+	rt_read_agent_details(rc, skills);
 }
 
 /* rt_load_declines reads how often each agent declined each candidate conversation. */

@@ -143,6 +143,15 @@ typedef struct AgentProfile
 	int			used_today;		/* end_of_day profiles: items taken today + pending offers */
 } AgentProfile;
 
+/* A queue membership row (P_MEMBERS): queue index, agent, rotation clock. */
+typedef struct RMembership
+{
+	int			queue;			/* index into RCycle.queues, -1 if unknown */
+	int64		agent;
+	double		rot;			/* last offer from the queue, else added_at */
+	bool		rotated;		/* rot is a last offer */
+} RMembership;
+
 /* A presence (omni.presence), from the configuration cache. */
 typedef struct RPresence
 {
@@ -350,8 +359,9 @@ extern void rt_load_agents(RCycle *rc);
 extern void rt_read_agents(RCycle *rc);
 extern void rt_read_skills(RCycle *rc);
 extern void rt_read_profiles(RCycle *rc);
-extern void rt_set_members(RCycle *rc, int rows, const int *rq, const int64 *ragent,
-						   const double *rt, const bool *rotated);
+extern int	rt_read_members(RCycle *rc, RMembership **rows);
+extern void rt_read_agent_details(RCycle *rc, bool skills);
+extern void rt_set_members(RCycle *rc, int nrows, const RMembership *rows);
 extern void rt_load_declines(RCycle *rc);
 extern void rt_find_pending_index(void);
 extern void rt_forget_pending_index(void);
