@@ -467,7 +467,8 @@ END $$;
 -- (from, to, set_by) and sets agent_state.presence.  The caller has locked
 -- the agents (in id order) and passes each agent once with its current
 -- presence (old) and a different new one.  Rows are found by scalar keys
--- (one index probe each, whatever plan is cached); the inserts are set-based.
+-- (one index probe each, whatever plan is cached); events go through
+-- omni._log_agent, the history rows in one insert.
 CREATE FUNCTION omni._write_presence(agents bigint[], old text[], presences text[], by_what text) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -478,14 +479,12 @@ BEGIN
         UPDATE omni.presence_history SET ended_at = greatest(t, started_at)
          WHERE agent_id = agents[i] AND ended_at IS NULL;
         UPDATE omni.agent_state SET presence = presences[i], presence_since = t WHERE agent_id = agents[i];
+        PERFORM omni._log_agent('presence', agents[i],
+                                jsonb_build_object('from', old[i], 'to', presences[i], 'set_by', by_what));
     END LOOP;
     INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)
     SELECT x.a, x.p, pr.base_status, t, by_what, omni._caller_name()
       FROM unnest(agents, presences) x(a, p) JOIN omni.presence pr ON pr.name = x.p
-     ORDER BY x.a;
-    INSERT INTO omni.event (at, kind, agent_id, actor, detail)
-    SELECT t, 'presence', x.a, omni._caller_name(), jsonb_build_object('from', x.o, 'to', x.p, 'set_by', by_what)
-      FROM unnest(agents, old, presences) x(a, o, p)
      ORDER BY x.a;
     PERFORM omni._wake_router();
 END $$;

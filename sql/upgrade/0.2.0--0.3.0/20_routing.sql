@@ -191,14 +191,12 @@ BEGIN
         UPDATE omni.presence_history SET ended_at = greatest(t, started_at)
          WHERE agent_id = agents[i] AND ended_at IS NULL;
         UPDATE omni.agent_state SET presence = presences[i], presence_since = t WHERE agent_id = agents[i];
+        PERFORM omni._log_agent('presence', agents[i],
+                                jsonb_build_object('from', old[i], 'to', presences[i], 'set_by', by_what));
     END LOOP;
     INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)
     SELECT x.a, x.p, pr.base_status, t, by_what, omni._caller_name()
       FROM unnest(agents, presences) x(a, p) JOIN omni.presence pr ON pr.name = x.p
-     ORDER BY x.a;
-    INSERT INTO omni.event (at, kind, agent_id, actor, detail)
-    SELECT t, 'presence', x.a, omni._caller_name(), jsonb_build_object('from', x.o, 'to', x.p, 'set_by', by_what)
-      FROM unnest(agents, old, presences) x(a, o, p)
      ORDER BY x.a;
     PERFORM omni._wake_router();
 END $function$;
