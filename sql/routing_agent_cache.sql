@@ -78,4 +78,12 @@ SELECT omni.enqueue('chat', 'c8') > 0 AS c8;
 SELECT omni.route() AS offers, omni._agent_cache_reads() AS full_reads_after;
 SELECT customer, agent_id FROM offers WHERE customer = 'c8';    -- cyd, the new member with most room
 
+-- case: a_transaction_that_changed_agents_cannot_be_prepared
+-- (the routers learn of a change when its transaction commits; a prepared
+-- transaction would commit in another session, unseen)
+BEGIN;
+UPDATE omni.agent_state SET last_released_at = last_released_at WHERE agent_id = 1;
+PREPARE TRANSACTION 'agents_changed';
+SELECT count(*) AS prepared FROM pg_prepared_xacts WHERE gid = 'agents_changed';
+
 SELECT count(*) AS violations FROM omni.routing_invariant_violations();
