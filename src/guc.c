@@ -20,6 +20,7 @@ char	   *omni_mock_now = NULL;
 int			omni_tick_interval_ms = 5000;
 int			omni_launcher_naptime_ms = 10000;
 int			omni_kpi_refresh_interval_ms = 15000;
+int			omni_kpi_worker_nice = 10;
 int			omni_max_databases = 64;
 
 /* limits: what connectors and callers may send (docs/security.md, "Limits") */
@@ -171,6 +172,15 @@ omni_define_gucs(void)
 							15000, 100, 86400000,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.kpi_worker_nice",
+							"Scheduling niceness (0-19) of the KPI workers, so that a refresh yields the CPU to routing and agents' calls.",
+							"0 runs them like every other backend.  A process can raise its niceness but not lower it again: lowering the setting takes effect when the workers restart.",
+							&omni_kpi_worker_nice,
+							10, 0, 19,
+							PGC_SIGHUP,
+							0,
 							NULL, NULL, NULL);
 
 	/*

@@ -22,6 +22,7 @@ extern bool omni_route_count_eligible;
 extern int	omni_tick_interval_ms;
 extern int	omni_launcher_naptime_ms;
 extern int	omni_kpi_refresh_interval_ms;
+extern int	omni_kpi_worker_nice;
 extern int	omni_max_databases;
 
 /* limits (docs/security.md, "Limits"), read by SQL through omni._limit() */

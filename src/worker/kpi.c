@@ -14,6 +14,9 @@
  */
 #include "postgres.h"
 
+#include <errno.h>
+#include <sys/resource.h>
+
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -31,6 +34,30 @@
 
 static OmniDbSlot *my_slot = NULL;
 static MemoryContext loop_cxt = NULL;
+
+/*
+ * set_niceness applies omnichannel.kpi_worker_nice.  A refresh is CPU-bound
+ * for up to a second under load; at the same niceness as the router and the
+ * agents' backends it takes a core from them on a small server, and offers
+ * wait.  The refresh takes no lock routing needs (docs/worker.md), so
+ * running it at a lower priority only delays the KPIs.  An unprivileged
+ * process cannot lower its niceness again: that is logged, not an error.
+ */
+static void
+set_niceness(void)
+{
+	int			current;
+
+	errno = 0;
+	current = getpriority(PRIO_PROCESS, 0);
+	if (errno != 0 || current == omni_kpi_worker_nice)
+		return;
+	if (setpriority(PRIO_PROCESS, 0, omni_kpi_worker_nice) != 0)
+		ereport(LOG,
+				(errmsg("omnichannel kpi worker could not change its niceness from %d to %d: %m",
+						current, omni_kpi_worker_nice),
+				 errhint("A lower omnichannel.kpi_worker_nice takes effect when the worker restarts.")));
+}
 
 /* kpi_once calls omni.refresh_kpis() in its own transaction when it exists. */
 static void
@@ -92,6 +119,7 @@ omni_kpi_main(Datum arg)
 	 * taken from the router and the agents' calls on a small server).
 	 */
 	SetConfigOption("jit", "off", PGC_SUSET, PGC_S_OVERRIDE);
+	set_niceness();
 	loop_cxt = AllocSetContextCreate(TopMemoryContext, "omnichannel kpi loop", ALLOCSET_DEFAULT_SIZES);
 
 	LWLockAcquire(omni_shared->lock, LW_EXCLUSIVE);
@@ -111,6 +139,7 @@ omni_kpi_main(Datum arg)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			set_niceness();
 			next_kpi = 0;		/* the interval may have changed: refresh from now */
 		}
 		if (omni_worker_should_leave(my_slot))

@@ -7,6 +7,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use Time::HiRes qw(usleep);
 
 # OMNI_TAP_PORT: fixed ports (port + 2, port + 3); otherwise the framework picks free ones.
 my $port = $ENV{OMNI_TAP_PORT} ? $ENV{OMNI_TAP_PORT} + 2 : undef;
@@ -79,6 +80,39 @@ is($small->safe_psql($left, q{SELECT state || ': ' || reason FROM omni.worker_st
 	"the database left out says why");
 ok($small->wait_for_log(qr/WARNING:  omnichannel has no worker slot for database "$left"/),
 	'and is warned about in the log');
+
+# 4. The KPI worker runs at omnichannel.kpi_worker_nice (default 10), the
+#    router at the server's own niceness; a reload raises it at once.
+my ($running) = grep { $state{$_} eq 'running' } ('a', 'b');
+$running //= 'b';
+sub nice_of
+{
+	my ($pid) = @_;
+	open(my $fh, '<', "/proc/$pid/stat") or return undef;
+	my $stat = <$fh>;
+	close $fh;
+	$stat =~ s/^.*\) //;			# after "pid (comm) "
+	return (split / /, $stat)[16];	# field 19: nice
+}
+my $pid_of = sub {
+	my ($type) = @_;
+	return $small->safe_psql($running, "SELECT pid FROM pg_stat_activity WHERE backend_type = '$type' AND datname = current_database()");
+};
+ok($small->poll_query_until($running, q{SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'omnichannel kpi'}),
+	'the kpi worker runs');
+my $server_nice = nice_of($small->safe_psql($running, 'SELECT pg_backend_pid()'));
+is(nice_of($pid_of->('omnichannel kpi')), 10, 'the kpi worker runs at niceness 10');
+is(nice_of($pid_of->('omnichannel router')), $server_nice, 'the router runs at the server\'s niceness');
+$small->safe_psql('postgres', 'ALTER SYSTEM SET omnichannel.kpi_worker_nice = 15; SELECT pg_reload_conf()');
+my $kpi_pid = $pid_of->('omnichannel kpi');
+my $seen;
+for (1 .. 100)
+{
+	$seen = nice_of($kpi_pid);
+	last if defined $seen && $seen == 15;
+	usleep(100_000);
+}
+is($seen, 15, 'a reload raises the kpi worker\'s niceness to 15');
 $small->stop;
 
 done_testing();
