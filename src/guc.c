@@ -21,6 +21,7 @@ int			omni_tick_interval_ms = 5000;
 int			omni_launcher_naptime_ms = 10000;
 int			omni_kpi_refresh_interval_ms = 15000;
 int			omni_kpi_worker_nice = 10;
+bool		omni_router_synchronous_commit = false;
 int			omni_max_databases = 64;
 
 /* limits: what connectors and callers may send (docs/security.md, "Limits") */
@@ -173,6 +174,15 @@ omni_define_gucs(void)
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("omnichannel.router_synchronous_commit",
+							 "Whether the routers wait for their commits to reach disk (and synchronous standbys).",
+							 "Off (the default): a router's offers and tick work commit asynchronously; a crash may forget the last few hundred milliseconds of it, which the next cycle and tick redo from the durable queue.  On: the server's synchronous_commit.",
+							 &omni_router_synchronous_commit,
+							 false,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
 
 	DefineCustomIntVariable("omnichannel.kpi_worker_nice",
 							"Scheduling niceness (0-19) of the KPI workers, so that a refresh yields the CPU to routing and agents' calls.",

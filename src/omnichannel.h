@@ -23,6 +23,7 @@ extern int	omni_tick_interval_ms;
 extern int	omni_launcher_naptime_ms;
 extern int	omni_kpi_refresh_interval_ms;
 extern int	omni_kpi_worker_nice;
+extern bool omni_router_synchronous_commit;
 extern int	omni_max_databases;
 
 /* limits (docs/security.md, "Limits"), read by SQL through omni._limit() */

@@ -136,6 +136,25 @@ leave_without_extension(void)
 	proc_exit(0);
 }
 
+/*
+ * set_commit_mode applies omnichannel.router_synchronous_commit.  Every
+ * transaction that NOTIFYs holds one cluster-wide lock from its pre-commit
+ * until its commit record is flushed (PostgreSQL's async.c), so with
+ * synchronous commit an offer waits for its own flush and for the flushes of
+ * every agent's call queued before it.  What the router commits can be
+ * redone from durable state: a conversation stays queued until an offer for
+ * it is accepted, and deadlines stay due until a tick acts on them, so a
+ * crash that forgets the last few hundred milliseconds of routing loses no
+ * work (docs/worker.md).  An agent's accept commits synchronously and
+ * flushes the offer it depends on with it.
+ */
+static void
+set_commit_mode(void)
+{
+	SetConfigOption("synchronous_commit", omni_router_synchronous_commit ? NULL : "off",
+					PGC_SUSET, PGC_S_SESSION);
+}
+
 void
 omni_router_main(Datum arg)
 {
@@ -155,6 +174,7 @@ omni_router_main(Datum arg)
 	pgstat_report_appname(OMNI_ROUTER_NAME);
 	/* Routing statements are short; JIT compilation would only add latency. */
 	SetConfigOption("jit", "off", PGC_SUSET, PGC_S_OVERRIDE);
+	set_commit_mode();
 	loop_cxt = AllocSetContextCreate(TopMemoryContext, "omnichannel router loop", ALLOCSET_DEFAULT_SIZES);
 
 	omni_worker_begin_unit("checking for the omnichannel extension");
@@ -190,6 +210,7 @@ omni_router_main(Datum arg)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			set_commit_mode();
 			next_tick = 0;		/* intervals may have changed: reschedule from now */
 		}
 		if (omni_worker_should_leave(my_slot))

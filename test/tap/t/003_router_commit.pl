@@ -1,0 +1,70 @@
+# The router commits asynchronously unless omnichannel.router_synchronous_commit
+# is on (docs/worker.md, "Commits"): with a synchronous standby named that
+# never connects, every synchronous commit waits forever, so an offer shows
+# up only if the router does not wait for its flush.  Turning the setting on
+# makes the router wait like any client; releasing the standby requirement
+# lets the held cycle finish.  Waits are bounded polls, never timed assertions.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+# OMNI_TAP_PORT: fixed port (port + 4); otherwise the framework picks a free one.
+my $port = $ENV{OMNI_TAP_PORT} ? $ENV{OMNI_TAP_PORT} + 4 : undef;
+
+my $node = PostgreSQL::Test::Cluster->new('commit', $port ? (port => $port) : ());
+$node->init(allows_streaming => 1);	# synchronous commit needs wal senders
+$node->append_conf('postgresql.conf', q{
+shared_preload_libraries = 'omnichannel'
+max_worker_processes = 16
+timezone = 'UTC'
+});
+$node->start;
+$node->safe_psql('postgres', 'CREATE DATABASE cc');
+$node->safe_psql('cc', q{
+SET client_min_messages = warning;
+CREATE EXTENSION omnichannel;
+INSERT INTO omni.queue (name) VALUES ('q');
+INSERT INTO omni.workstream (name, channel, default_queue, offer_timeout, capacity_units)
+     VALUES ('chat', 'chat', 'q', '1 hour', 10);
+INSERT INTO omni.agent (name, capacity_units) VALUES ('ann', 100);
+INSERT INTO omni.queue_member (queue, agent_id) SELECT 'q', id FROM omni.agent;
+SELECT omni.login(id) FROM omni.agent;
+});
+ok($node->poll_query_until('cc', q{SELECT state = 'running' FROM omni.worker_status WHERE database = 'cc'}),
+	'the router runs');
+
+# Synchronous commit now waits for a standby that does not exist; this test's
+# own sessions commit locally.
+$node->append_conf('postgresql.conf', q{synchronous_standby_names = 'nobody'});
+$node->reload;
+my $local = 'SET synchronous_commit = local;';
+
+$node->safe_psql('cc', "$local SELECT omni.enqueue('chat', 'c1')");
+ok($node->poll_query_until('cc', q{SELECT count(*) = 1 FROM omni.offer o JOIN omni.conversation c ON c.id = o.conversation_id
+                                    WHERE c.customer = 'c1' AND o.state = 'pending'}),
+	'default (off): the router offers c1 without waiting for the missing standby');
+
+$node->append_conf('postgresql.conf', q{omnichannel.router_synchronous_commit = on});
+$node->reload;
+# The reload reaches the router when it next wakes: an enqueue wakes it.  Wait
+# until the router's session shows the new mode by holding a commit.
+$node->safe_psql('cc', "$local SELECT omni.enqueue('chat', 'c2')");
+ok($node->poll_query_until('cc', q{SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+                                    WHERE backend_type = 'omnichannel router' AND wait_event = 'SyncRep')}),
+	'on: the router waits for the standby like any synchronous commit');
+is($node->safe_psql('cc', q{SELECT count(*) FROM omni.offer o JOIN omni.conversation c ON c.id = o.conversation_id
+                             WHERE c.customer = 'c2'}),
+	'0', 'and its offer of c2 is not visible while it waits');
+
+$node->append_conf('postgresql.conf', q{synchronous_standby_names = ''});
+$node->reload;
+ok($node->poll_query_until('cc', q{SELECT count(*) = 1 FROM omni.offer o JOIN omni.conversation c ON c.id = o.conversation_id
+                                    WHERE c.customer = 'c2' AND o.state = 'pending'}),
+	'released: the held cycle commits and c2 is offered');
+is($node->safe_psql('cc', q{SELECT count(*) FROM omni.routing_invariant_violations()}), '0',
+	'routing invariants hold');
+$node->stop;
+
+done_testing();
