@@ -77,11 +77,15 @@ const peers = [];
 }
 
 // ---- data ----------------------------------------------------------------
+// train -P names an evaluation set after its directory's last component;
+// bench/sentiment-blind (never trained or tuned on) is printed as "blind"
+const setName = { 'sentiment-blind': 'blind' };
 const groups = new Map();	// "set lang" -> rows
 for (const line of readFileSync(predFile, 'utf8').split('\n')) {
 	if (!line) continue;
 	const f = line.split('\t');
-	const [set, lang, gold, rules, learned, both] = f;
+	const [dirSet, lang, gold, rules, learned, both] = f;
+	const set = setName[dirSet] || dirSet;
 	const text = f.slice(6).join('\t');
 	const key = `${set}\t${lang}`;
 	if (!groups.has(key)) groups.set(key, []);
@@ -107,7 +111,7 @@ function macroF1(golds, preds) {
 }
 
 // ---- scoring -------------------------------------------------------------
-const setOrder = ['cv', 'sentiment-ood', 'sentiment-dev'];
+const setOrder = ['cv', 'sentiment-ood', 'blind', 'sentiment-dev'];
 const keys = [...groups.keys()].sort((a, b) => {
 	const [sa, la] = a.split('\t'), [sb, lb] = b.split('\t');
 	return (setOrder.indexOf(sa) - setOrder.indexOf(sb)) || la.localeCompare(lb);

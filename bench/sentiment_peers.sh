@@ -8,6 +8,8 @@
 #                 (default ../shared/data/sentiment-train), out-of-fold
 #                 predictions written by tools/sentiment-train/train -P,
 #   sentiment-ood bench/sentiment-ood/<lang>.tsv (never trained on),
+#   blind         bench/sentiment-blind/<lang>.tsv (never trained or tuned
+#                 on; "sentiment-blind" in PREDFILE, printed as "blind"),
 #   sentiment-dev bench/sentiment-dev/<lang>.tsv (TRAINING data of the
 #                 learned layer: in-sample for "both", not a fair comparison).
 # Peers (pinned) are installed into $OUT/npm (default bench/out/peers/npm, not
@@ -32,10 +34,12 @@ npm install --prefix "$out/npm" --no-audit --no-fund --ignore-scripts --save-exa
 	"${peers[@]}" >&2
 
 # our out-of-fold and evaluation predictions; the models go to $out/model
-# (the same bytes as data/model, which this leaves untouched)
+# (the same bytes as data/model, which this leaves untouched).  train.sh
+# already passes -x bench/sentiment-ood; the "eval" lines of train.log come
+# in -x order: sentiment-ood, sentiment-blind, sentiment-dev.
 echo "# training and cross-validating (tools/sentiment-train), a few minutes" >&2
 bash tools/sentiment-train/train.sh "$train" -o "$out/model" \
-	-x bench/sentiment-dev -P "$out/ours.tsv" > "$out/train.log"
+	-x bench/sentiment-blind -x bench/sentiment-dev -P "$out/ours.tsv" > "$out/train.log"
 grep -E '^(cv|eval) ' "$out/train.log" >&2
 
 echo "# peer versions" >&2
