@@ -78,6 +78,34 @@ SELECT omni.enqueue('chat', 'c8') > 0 AS c8;
 SELECT omni.route() AS offers, omni._agent_cache_reads() AS full_reads_after;
 SELECT customer, agent_id FROM offers WHERE customer = 'c8';    -- cyd, the new member with most room
 
+-- case: agents_read_again_many_times_are_compacted_not_read_whole
+-- Every committed change makes the next cycle read those agents again; the
+-- memory the replaced copies used is given back by copying the cache in
+-- memory (no new full read, which stalled a cycle under load), and what is
+-- cached after that still decides right.
+-- A conversation none of them can hold keeps every cycle reading them.
+INSERT INTO omni.workstream (name, channel, default_queue, capacity_units) VALUES ('huge', 'chat', 'q', 1000);
+SELECT omni.enqueue('huge', 'h1') AS h1 \gset
+SELECT omni.route() AS offers;    -- a new workstream: read whole
+SELECT omni._agent_cache_reads() AS full_reads_before;
+DO $$
+BEGIN
+    FOR g IN 1 .. 300 LOOP
+        UPDATE omni.agent_state SET last_released_at = '2040-01-02 08:00:00+00'::timestamptz + g * interval '1 second'
+         WHERE agent_id IN (1, 2, 3);
+        COMMIT;
+        PERFORM omni.route();
+        COMMIT;
+    END LOOP;
+END $$;
+SELECT omni._agent_cache_reads() AS full_reads_after;    -- 900 agents read again, no full read: unchanged
+SELECT sum(total_bytes) <= 32768 AS cache_memory_bounded
+  FROM pg_backend_memory_contexts WHERE name = 'omnichannel agent cache';
+SELECT omni.abandon(:h1);
+SELECT omni.enqueue('chat', 'c9') > 0 AS c9;
+SELECT omni.route() AS offers;
+SELECT customer, agent_id FROM offers WHERE customer = 'c9';    -- cyd: most room (490 of 500)
+
 -- case: a_transaction_that_changed_agents_cannot_be_prepared
 -- (the routers learn of a change when its transaction commits; a prepared
 -- transaction would commit in another session, unseen)
