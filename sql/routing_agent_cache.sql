@@ -19,7 +19,7 @@ CREATE TEMP VIEW offers AS
 SELECT c.customer, o.agent_id, o.state FROM omni.offer o JOIN omni.conversation c ON c.id = o.conversation_id ORDER BY o.id;
 
 -- case: the_first_cycle_reads_every_agent_then_only_what_changed
-SELECT omni.route() AS offers, omni._agent_cache_reads() AS full_reads;
+SELECT omni.route() AS offers, omni._agent_cache_reads() AS full_reads;   -- nothing to offer: read now, not by the first offer
 SELECT omni.enqueue('chat', 'c1') > 0 AS c1;
 SELECT omni.route() AS offers;
 SELECT omni.accept(id) > 0 AS accepted FROM omni.offer WHERE state = 'pending';

@@ -577,6 +577,50 @@ build_cycle(RCycle *rc, const bool *inplay)
 	rt_set_members(rc, nrows, rows);
 }
 
+/* utc_day: the UTC day of t (end_of_day profile counts start again). */
+static int64
+utc_day(TimestampTz t)
+{
+	return t / USECS_PER_DAY - (t % USECS_PER_DAY < 0 ? 1 : 0);
+}
+
+/*
+ * rt_warm_agent_cache reads every agent into the cache when it must be read
+ * whole, in a cycle that has no conversation to offer.  A configuration
+ * change, a new day or a router that just started would otherwise make the
+ * next conversation wait for that read (15-25 ms for 1,000 agents).  Costs
+ * a spinlock and a few comparisons when the cache is current.
+ */
+void
+rt_warm_agent_cache(RCycle *rc)
+{
+	AgentRing  *ring;
+	uint64		gen;
+	uint64		seq;
+	int64		day;
+
+	if (rc->legacy_sql || !rt_config_agents_cacheable())
+		return;
+	ring = my_ring(NULL);
+	if (ring == NULL)
+		return;
+	day = utc_day(rc->now);
+	SpinLockAcquire(&ring->mutex);
+	gen = ring->gen;
+	seq = ring->seq;
+	SpinLockRelease(&ring->mutex);
+	if (cache.cxt != NULL && cache.gen == gen && seq - cache.seq <= AGENT_RING_SIZE &&
+		!pending_all && cache.config_loads == rt_config_loads() &&
+		cache.day == day && cache.custom == rc->any_custom)
+		return;
+	register_callbacks();
+	full_read(rc);
+	cache.gen = gen;
+	cache.seq = seq;
+	cache.day = day;
+	read_in_xact = true;
+}
+
 /*
  * rt_agents_from_cache gives the cycle its agents from the cache, reading
  * again what changed; false when the cache cannot serve this database.
@@ -598,7 +642,7 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 	if (ring == NULL)
 		return false;
 	register_callbacks();
-	day = rc->now / USECS_PER_DAY - (rc->now % USECS_PER_DAY < 0 ? 1 : 0);
+	day = utc_day(rc->now);
 
 	/* the ids changed since the last cycle, while the ring still has them */
 	SpinLockAcquire(&ring->mutex);

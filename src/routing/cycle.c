@@ -198,6 +198,8 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 		if (hit_limit && noffers > 0)
 			*more = true;
 	}
+	else if (rc.nws > 0 && !skipped)
+		rt_warm_agent_cache(&rc);	/* nothing to offer: read agents now if due */
 
 	AtEOXact_GUC(true, guc_level);
 	rt_forget_pending_index();

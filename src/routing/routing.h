@@ -352,6 +352,7 @@ extern bool rt_config_agents_cacheable(void);
 
 /* agent_cache.c */
 extern bool rt_agents_from_cache(RCycle *rc, const bool *inplay);
+extern void rt_warm_agent_cache(RCycle *rc);
 
 /* load.c */
 extern bool rt_lock_and_load_conversations(RCycle *rc, bool *skipped);
