@@ -10,7 +10,8 @@
 #                                    KPI_INTERVAL=15s: omnichannel.kpi_refresh_interval
 #                                    ENQUEUERS=4 ACCEPTORS=4 FINISHERS=4: client connections;
 #                                    TIMELINE=1: p50 and max per second of the run;
-#                                    DURABLE=1: fsync and synchronous_commit on, as in production)
+#                                    DURABLE=1: fsync and synchronous_commit on, as in production;
+#                                    EXTRA_CONF="...": more postgresql.conf lines)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
@@ -26,7 +27,8 @@ CLUSTER_EXTRA_CONF="omnichannel.kpi_refresh_interval = '${KPI_INTERVAL:-15s}'
 max_wal_size = 4GB
 checkpoint_timeout = 30min${DURABLE:+
 fsync = on
-synchronous_commit = on}" start_cluster "${BENCH_PORT:-54341}"
+synchronous_commit = on}${EXTRA_CONF:+
+$EXTRA_CONF}" start_cluster "${BENCH_PORT:-54341}"
 gcc -O2 -o "$RUN/routing_latency" bench/routing_latency.c -I"$($PG_CONFIG --includedir)" -lpq -lpthread || exit 1
 P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
 for rate in $RATES; do
