@@ -16,7 +16,7 @@
  * frees the capacity again.  Prints the achieved enqueue rate and
  * p50/p90/p99/p99.9/max over the conversations offered.
  *
- * usage: [TIMELINE=1] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
+ * usage: [TIMELINE=1] [WARMUP=s] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
  *                        [enqueuers=4] [acceptors=4] [finishers=4]
  */
 #include <pthread.h>
@@ -34,6 +34,7 @@ static long first_id = -1, last_id = -1;
 static volatile int done = 0, enq_done = 0;
 static const char *conninfo;
 static int	rate, seconds;
+static double warmup = 0;		/* WARMUP: first seconds, reported apart */
 static double hold = 2.0;
 static double start;
 static long seq = 0;			/* next schedule slot to enqueue */
@@ -104,7 +105,8 @@ static void *
 enqueuer(void *arg)
 {
 	PGconn	   *c = connect_or_die();
-	long		total = (long) rate * seconds;
+	double		run = seconds + warmup;
+	long		total = (long) (rate * run);
 
 	for (;;)
 	{
@@ -114,7 +116,7 @@ enqueuer(void *arg)
 		PGresult   *r;
 		long		id;
 
-		if (k >= total || now() - start >= seconds)
+		if (k >= total || now() - start >= run)
 			break;				/* the run lasts SECONDS even when behind */
 		due = start + (double) k / rate;
 		sleep_until(due);
@@ -312,9 +314,10 @@ main(int argc, char **argv)
 {
 	pthread_t	lt, et[MAXT], at[MAXT], ft[MAXT];
 	int			ne = 4, na = 4, nf = 4;
-	long		n, k = 0, missing = 0, negative = 0;
+	long		n, k = 0, missing = 0, negative = 0, nwarm = 0;
 	double		end;
-	double	   *lat;
+	double	   *lat,
+			   *warm;
 
 	if (argc < 4)
 	{
@@ -324,6 +327,8 @@ main(int argc, char **argv)
 	conninfo = argv[1];
 	rate = atoi(argv[2]);
 	seconds = atoi(argv[3]);
+	if (getenv("WARMUP"))
+		warmup = atof(getenv("WARMUP"));
 	if (argc > 4)
 		hold = atof(argv[4]);
 	if (argc > 5)
@@ -369,6 +374,7 @@ main(int argc, char **argv)
 		pthread_join(ft[i], NULL);
 	n = sent;
 	lat = malloc(sizeof(double) * (first_id < 0 ? 1 : last_id - first_id + 1));
+	warm = malloc(sizeof(double) * (first_id < 0 ? 1 : last_id - first_id + 1));
 	for (long id = first_id; first_id >= 0 && id <= last_id; id++)
 	{
 		double		l;
@@ -383,6 +389,11 @@ main(int argc, char **argv)
 		{
 			negative++;			/* NOTIFY read before the enqueue's reply */
 			l = 0;
+		}
+		if (t_commit[id] - start < warmup)
+		{
+			warm[nwarm++] = l;	/* new connections and the router plan their first statements */
+			continue;
 		}
 		lat[k++] = l;
 	}
@@ -411,9 +422,15 @@ main(int argc, char **argv)
 		   "after %.1f s; %ld calls failed; %ld offers seen before their enqueue returned\n",
 		   n, end - start, n / (end - start), rate, ne, enq_behind, k, missing, na, accepted, nf, finished,
 		   hold, failed, negative);
+	if (nwarm > 0)
+	{
+		qsort(warm, nwarm, sizeof(double), cmp);
+		printf("warm-up (first %.0f s, %ld offers, not counted below): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+			   warmup, nwarm, warm[nwarm / 2], warm[(long) (nwarm * 0.99)], warm[nwarm - 1]);
+	}
 	if (k > 0)
-		printf("latency enqueue-commit -> offer NOTIFY: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
-			   "p99.9 %.2f ms, max %.2f ms\n",
+		printf("latency enqueue-commit -> offer NOTIFY%s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
+			   "p99.9 %.2f ms, max %.2f ms\n", nwarm > 0 ? " (after the warm-up)" : "",
 			   lat[k / 2], lat[(long) (k * 0.90)], lat[(long) (k * 0.99)], lat[(long) (k * 0.999)], lat[k - 1]);
 	return 0;
 }

@@ -11,7 +11,8 @@
 #                                    ENQUEUERS=4 ACCEPTORS=4 FINISHERS=4: client connections;
 #                                    TIMELINE=1: p50 and max per second of the run;
 #                                    DURABLE=1: fsync and synchronous_commit on, as in production;
-#                                    EXTRA_CONF="...": more postgresql.conf lines)
+#                                    EXTRA_CONF="...": more postgresql.conf lines;
+#                                    WARMUP=s: run s seconds more first, reported apart)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
