@@ -16,7 +16,7 @@
  * frees the capacity again.  Prints the achieved enqueue rate and
  * p50/p90/p99/p99.9/max over the conversations offered.
  *
- * usage: [TIMELINE=1] [WARMUP=s] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
+ * usage: [TIMELINE=1] [WARMUP=s] [AS_AGENTS=1] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
  *                        [enqueuers=4] [acceptors=4] [finishers=4]
  */
 #include <pthread.h>
@@ -35,6 +35,22 @@ static volatile int done = 0, enq_done = 0;
 static const char *conninfo;
 static int	rate, seconds;
 static double warmup = 0;		/* WARMUP: first seconds, reported apart */
+static int	as_agents = 0;		/* AS_AGENTS: accept, end and close as the agent's role */
+
+/*
+ * agent_call writes into sql the statement text of call, made as the agent's
+ * own role (bench_agent_<id>, bench/routing_setup.sql -v agent_roles=1) when
+ * AS_AGENTS is set, as an agent desktop connected as its role would: one
+ * round trip, SET ROLE and RESET ROLE around the call.
+ */
+static void
+agent_call(char *sql, size_t size, long agent, const char *call)
+{
+	if (as_agents)
+		snprintf(sql, size, "SET ROLE bench_agent_%ld; %s; RESET ROLE", agent, call);
+	else
+		snprintf(sql, size, "%s", call);
+}
 static double hold = 2.0;
 static double start;
 static long seq = 0;			/* next schedule slot to enqueue */
@@ -45,6 +61,7 @@ static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Accepted conversations to end and close, with the time they are due. */
 #define FINISH_RING (1 << 21)
 static long fin_conv[FINISH_RING];
+static long fin_agent[FINISH_RING];
 static double fin_due[FINISH_RING];
 static long fin_head = 0, fin_tail = 0;
 static long finished = 0, accepted = 0, failed = 0;
@@ -53,6 +70,7 @@ static pthread_mutex_t fin_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Offers to accept, handed from the listener to the acceptor threads. */
 #define OFFER_RING (1 << 21)
 static long ring[OFFER_RING];
+static long ring_agent[OFFER_RING];
 static long ring_head = 0, ring_tail = 0;
 static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ring_cond = PTHREAD_COND_INITIALIZER;
@@ -156,7 +174,9 @@ acceptor(void *arg)
 	for (;;)
 	{
 		long		offer;
-		char		sql[128];
+		long		agent;
+		char		call[96];
+		char		sql[192];
 		PGresult   *r;
 
 		pthread_mutex_lock(&ring_lock);
@@ -168,16 +188,36 @@ acceptor(void *arg)
 			pthread_mutex_unlock(&ring_lock);
 			break;
 		}
+		agent = ring_agent[ring_tail % OFFER_RING];
 		offer = ring[ring_tail++ % OFFER_RING];
 		pthread_mutex_unlock(&ring_lock);
-		snprintf(sql, sizeof(sql), "SELECT omni.accept(%ld)", offer);
-		r = PQexec(acc, sql);
-		if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		snprintf(call, sizeof(call), "SELECT omni.accept(%ld)", offer);
+		agent_call(sql, sizeof(sql), agent, call);
+		/* with AS_AGENTS the last result is RESET ROLE's: read the accept's */
+		r = NULL;
+		if (PQsendQuery(acc, sql))
+		{
+			PGresult   *x;
+
+			while ((x = PQgetResult(acc)) != NULL)
+			{
+				if (PQresultStatus(x) == PGRES_TUPLES_OK || PQresultStatus(x) == PGRES_FATAL_ERROR)
+				{
+					if (r)
+						PQclear(r);
+					r = x;
+				}
+				else
+					PQclear(x);
+			}
+		}
+		if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
 		{
 			long		conv = atol(PQgetvalue(r, 0, 0));
 
 			pthread_mutex_lock(&fin_lock);
 			fin_conv[fin_head % FINISH_RING] = conv;
+			fin_agent[fin_head % FINISH_RING] = agent;
 			fin_due[fin_head % FINISH_RING] = now() + hold;
 			fin_head++;
 			accepted++;
@@ -188,7 +228,8 @@ acceptor(void *arg)
 			if (__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED) <= 3)
 				fprintf(stderr, "accept failed: %s", PQerrorMessage(acc));
 		}
-		PQclear(r);
+		if (r)
+			PQclear(r);
 	}
 	PQfinish(acc);
 	return NULL;
@@ -203,6 +244,7 @@ finisher(void *arg)
 	for (;;)
 	{
 		long		conv = -1;
+		long		agent = -1;
 		double		due = 0;
 		int			take = 0;
 
@@ -213,6 +255,7 @@ finisher(void *arg)
 			if (now() >= due)
 			{
 				conv = fin_conv[fin_tail % FINISH_RING];
+				agent = fin_agent[fin_tail % FINISH_RING];
 				fin_tail++;
 				take = 1;
 			}
@@ -228,13 +271,15 @@ finisher(void *arg)
 			continue;
 		}
 		{
-			char		sql[160];
+			char		call[128];
+			char		sql[224];
 			PGresult   *r;
 
-			snprintf(sql, sizeof(sql),
+			snprintf(call, sizeof(call),
 					 "SELECT omni.end_conversation(%ld), omni.close_conversation(%ld)", conv, conv);
-			r = PQexec(fc, sql);
-			if (PQresultStatus(r) == PGRES_TUPLES_OK)
+			agent_call(sql, sizeof(sql), agent, call);
+			r = PQexec(fc, sql);	/* RESET ROLE's result: a failed call fails the whole string */
+			if (PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK)
 				__atomic_add_fetch(&finished, 1, __ATOMIC_RELAXED);
 			else if (__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED) <= 3)
 				fprintf(stderr, "end/close failed: %s", PQerrorMessage(fc));
@@ -283,11 +328,13 @@ listener(void *arg)
 			double		t = now();
 			long		offer = field(n->extra, "\"offer_id\"");
 			long		conv = field(n->extra, "\"conversation_id\"");
+			long		agent = field(n->extra, "\"agent_id\"");
 
 			if (conv > 0 && conv < MAXC && t_offer[conv] == 0)
 				t_offer[conv] = t;
 			PQfreemem(n);
 			pthread_mutex_lock(&ring_lock);
+			ring_agent[ring_head % OFFER_RING] = agent;
 			ring[ring_head++ % OFFER_RING] = offer;
 			pthread_cond_signal(&ring_cond);
 			pthread_mutex_unlock(&ring_lock);
@@ -329,6 +376,7 @@ main(int argc, char **argv)
 	seconds = atoi(argv[3]);
 	if (getenv("WARMUP"))
 		warmup = atof(getenv("WARMUP"));
+	as_agents = getenv("AS_AGENTS") != NULL && strcmp(getenv("AS_AGENTS"), "0") != 0;
 	if (argc > 4)
 		hold = atof(argv[4]);
 	if (argc > 5)

@@ -12,12 +12,18 @@
 #                                    TIMELINE=1: p50 and max per second of the run;
 #                                    DURABLE=1: fsync and synchronous_commit on, as in production;
 #                                    EXTRA_CONF="...": more postgresql.conf lines;
-#                                    WARMUP=s: run s seconds more first, reported apart)
+#                                    WARMUP=s: run s seconds more first, reported apart;
+#                                    AS_AGENTS=0: accept, end and close as postgres instead of
+#                                    as each agent's own role, as an app with a service login would)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
 set +e
 RATES=${RATES:-"200 1000"}; SECONDS_LAT=${SECONDS_LAT:-60}; HOLD=${HOLD:-2}
+# the agents' calls are made as each agent's own role (the desktops of
+# examples/agent_desktop.py connect that way), unless AS_AGENTS=0
+export AS_AGENTS=${AS_AGENTS:-1}
+AS_AGENTS_SETUP=; [ "$AS_AGENTS" != 0 ] && AS_AGENTS_SETUP="-v agent_roles=1"
 AGENTS=${AGENTS:-1000}; QUEUES=${QUEUES:-50}
 if [ -z "${NO_BUILD:-}" ]; then
 	log "build + install"
@@ -34,7 +40,7 @@ gcc -O2 -o "$RUN/routing_latency" bench/routing_latency.c -I"$($PG_CONFIG --incl
 P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
 for rate in $RATES; do
 	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'
-	P -v agents="$AGENTS" -v queues="$QUEUES" -f bench/routing_setup.sql >/dev/null
+	P -v agents="$AGENTS" -v queues="$QUEUES" ${AS_AGENTS_SETUP} -f bench/routing_setup.sql >/dev/null || exit 1
 	sleep 2		# the launcher starts the database's worker
 	log "latency at $rate/s for ${SECONDS_LAT}s, hold ${HOLD}s"
 	log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

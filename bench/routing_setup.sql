@@ -1,5 +1,7 @@
 -- bench/routing_setup.sql — 1,000 agents in 50 queues with skills
--- (psql -v agents=.. -v queues=.. [-v skills=..], default 20 skills).
+-- (psql -v agents=.. -v queues=.. [-v skills=..], default 20 skills;
+-- -v agent_roles=1: each agent gets its own login role bench_agent_<id> (no password),
+-- member of omnichannel_agent, as omni.agent.db_role).
 \set ON_ERROR_STOP 1
 \if :{?skills}
 \else
@@ -31,4 +33,17 @@ INSERT INTO omni.agent_skill (agent_id, skill, proficiency)
 SELECT DISTINCT id, 'skill' || (2 + (id * 7 + k) % (:skills - 1)), 1 + (id + k) % 10 FROM omni.agent, generate_series(0, 1) k;
 INSERT INTO omni.queue_member (queue, agent_id)
 SELECT DISTINCT 'q' || (1 + (id * k * 13) % :queues), id FROM omni.agent, generate_series(1, 3) k;
+\if :{?agent_roles}
+DO $$
+DECLARE
+    a bigint;
+BEGIN
+    FOR a IN SELECT id FROM omni.agent ORDER BY id LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bench_agent_' || a) THEN
+            EXECUTE format('CREATE ROLE %I LOGIN IN ROLE omnichannel_agent', 'bench_agent_' || a);
+        END IF;
+    END LOOP;
+END $$;
+UPDATE omni.agent SET db_role = 'bench_agent_' || id;
+\endif
 SELECT count(*) FROM (SELECT omni.login(id) FROM omni.agent) s;

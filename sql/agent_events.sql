@@ -192,6 +192,18 @@ SELECT omni.end_conversation(:c6) \g /dev/null
 COMMIT;
 \o
 
+-- nothing the agent's own role does is echoed on its channel: ann accepts,
+-- ends and closes as herself (offer_accepted by an admin for bob is above)
+\o :desktop
+SELECT omni.enqueue('chat', 'SECRET-cust-own@example.com') AS c_own \gset
+SELECT omni._make_offer(:c_own, 1) AS o_own \gset
+SET ROLE regress_evt_ann;
+SELECT omni.accept(:o_own) \g /dev/null
+SELECT omni.end_conversation(:c_own) \g /dev/null
+SELECT omni.close_conversation(:c_own) \g /dev/null
+RESET ROLE;
+\o
+
 -- the agent logging itself out is not told
 \o :desktop
 SET ROLE regress_evt_ann;

@@ -208,16 +208,20 @@ END $$;
 -- on omni_agent_<agent_id>.  Any database user can LISTEN to any channel, so
 -- the payload carries the kind and ids only (never text, names or scores);
 -- the desktop reads the rest through row-level security.  Delivered at commit.
+-- What the agent's own role did is not echoed: the call returned its result
+-- to the desktop that made it, and every notifying commit holds PostgreSQL's
+-- notify lock until its WAL is flushed, which offers then wait behind
+-- (docs/agent-events.md).
 CREATE FUNCTION omni._notify_agent(agent bigint, kind text, ids jsonb DEFAULT '{}') RETURNS void
     LANGUAGE plpgsql AS $$
 BEGIN
-    IF agent IS NOT NULL THEN
+    IF agent IS NOT NULL AND NOT omni._is_agent(agent) THEN
         PERFORM pg_notify('omni_agent_' || agent,
                           (jsonb_build_object('kind', kind, 'agent_id', agent) || coalesce(ids, '{}'))::text);
     END IF;
 END $$;
 COMMENT ON FUNCTION omni._notify_agent(bigint, text, jsonb) IS
-    'NOTIFY omni_agent_<agent_id> with {kind, agent_id, ...ids}: ids and kinds only, never text or names.';
+    'NOTIFY omni_agent_<agent_id> with {kind, agent_id, ...ids}: ids and kinds only, never text or names; nothing when the caller is that agent''s own role.';
 
 -- Conversation state machine ---------------------------------------------------
 
