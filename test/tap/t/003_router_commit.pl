@@ -51,6 +51,10 @@ ok($node->poll_query_until('cc', q{SELECT count(*) = 1 FROM omni.offer o JOIN om
 
 $node->append_conf('postgresql.conf', q{omnichannel.router_synchronous_commit = on});
 $node->reload;
+# A new session sees the setting once the postmaster has reloaded, which it
+# does before it passes the reload on to the router.
+ok($node->poll_query_until('cc', q{SELECT current_setting('omnichannel.router_synchronous_commit') = 'on'}),
+	'the setting is reloaded');
 # The reload reaches the router when it next wakes: an enqueue wakes it.  Wait
 # until the router's session shows the new mode by holding a commit.
 $node->safe_psql('cc', "$local SELECT omni.enqueue('chat', 'c2')");
