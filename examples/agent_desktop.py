@@ -27,6 +27,9 @@ import time
 import psycopg2
 from psycopg2 import sql
 
+# Events come from others only: what this desktop does as the agent's role is
+# not echoed (docs/agent-events.md), so these mean someone else (a supervisor,
+# an admin, the system) did it.
 # The conversation is over for this desktop (it is no longer the agent's to work on).
 GONE = {"conversation_transferred_out", "conversation_requeued", "conversation_closed",
         "conversation_force_closed"}
