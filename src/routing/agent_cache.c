@@ -585,6 +585,34 @@ utc_day(TimestampTz t)
 }
 
 /*
+ * ring_behind: whether the cache cannot follow the ring at gen/seq id by id
+ * (nothing cached, a new ring, or more ids since than the ring keeps).
+ */
+static bool
+ring_behind(uint64 gen, uint64 seq)
+{
+	return cache.cxt == NULL || cache.gen != gen || seq - cache.seq > AGENT_RING_SIZE;
+}
+
+/* must_read_whole: whether a cycle of rc must read every agent again. */
+static bool
+must_read_whole(RCycle *rc, uint64 gen, uint64 seq, int64 day)
+{
+	return ring_behind(gen, seq) || pending_all || cache.config_loads != rt_config_loads() ||
+		cache.day != day || cache.custom != rc->any_custom;
+}
+
+/* read_up_to: the cache now holds the agents as of ring position gen/seq. */
+static void
+read_up_to(uint64 gen, uint64 seq, int64 day)
+{
+	cache.gen = gen;
+	cache.seq = seq;
+	cache.day = day;
+	read_in_xact = true;
+}
+
+/*
  * rt_warm_agent_cache reads every agent into the cache when it must be read
  * whole, in a cycle that has no conversation to offer.  A configuration
  * change, a new day or a router that just started would otherwise make the
@@ -609,16 +637,11 @@ rt_warm_agent_cache(RCycle *rc)
 	gen = ring->gen;
 	seq = ring->seq;
 	SpinLockRelease(&ring->mutex);
-	if (cache.cxt != NULL && cache.gen == gen && seq - cache.seq <= AGENT_RING_SIZE &&
-		!pending_all && cache.config_loads == rt_config_loads() &&
-		cache.day == day && cache.custom == rc->any_custom)
+	if (!must_read_whole(rc, gen, seq, day))
 		return;
 	register_callbacks();
 	full_read(rc);
-	cache.gen = gen;
-	cache.seq = seq;
-	cache.day = day;
-	read_in_xact = true;
+	read_up_to(gen, seq, day);
 }
 
 /*
@@ -648,8 +671,7 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 	SpinLockAcquire(&ring->mutex);
 	gen = ring->gen;
 	seq = ring->seq;
-	whole = cache.cxt == NULL || cache.gen != gen || seq - cache.seq > AGENT_RING_SIZE;
-	if (!whole && seq > cache.seq)
+	if (!ring_behind(gen, seq) && seq > cache.seq)
 	{
 		n = (int) (seq - cache.seq);
 		ids = MemoryContextAlloc(rc->cxt, sizeof(int64) * (n + npending));
@@ -658,8 +680,7 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 	}
 	SpinLockRelease(&ring->mutex);
 
-	whole = whole || pending_all || cache.config_loads != rt_config_loads() ||
-		cache.day != day || cache.custom != rc->any_custom;
+	whole = must_read_whole(rc, gen, seq, day);
 	if (!whole && cache.reads > 4 * Max(cache.rc.nagents, 64))
 		compact();
 	if (whole)
@@ -685,10 +706,7 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 			refresh(rc, ids, u);
 		}
 	}
-	cache.gen = gen;
-	cache.seq = seq;
-	cache.day = day;
-	read_in_xact = true;
+	read_up_to(gen, seq, day);
 	build_cycle(rc, inplay);
 	return true;
 }
