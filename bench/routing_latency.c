@@ -37,20 +37,6 @@ static int	rate, seconds;
 static double warmup = 0;		/* WARMUP: first seconds, reported apart */
 static int	as_agents = 0;		/* AS_AGENTS: accept, end and close as the agent's role */
 
-/*
- * agent_call writes into sql the statement text of call, made as the agent's
- * own role (bench_agent_<id>, bench/routing_setup.sql -v agent_roles=1) when
- * AS_AGENTS is set, as an agent desktop connected as its role would: one
- * round trip, SET ROLE and RESET ROLE around the call.
- */
-static void
-agent_call(char *sql, size_t size, long agent, const char *call)
-{
-	if (as_agents)
-		snprintf(sql, size, "SET ROLE bench_agent_%ld; %s; RESET ROLE", agent, call);
-	else
-		snprintf(sql, size, "%s", call);
-}
 static double hold = 2.0;
 static double start;
 static long seq = 0;			/* next schedule slot to enqueue */
@@ -165,6 +151,40 @@ enqueuer(void *arg)
 	return NULL;
 }
 
+/*
+ * agent_exec runs call on c, as the agent's own role (bench_agent_<id>,
+ * bench/routing_setup.sql -v agent_roles=1) when AS_AGENTS is set, as an
+ * agent desktop connected as its role would: one round trip, SET ROLE and
+ * RESET ROLE around the call.  Returns the call's own result (its rows or
+ * its error), never the SET's or RESET's.
+ */
+static PGresult *
+agent_exec(PGconn *c, long agent, const char *call)
+{
+	char		sql[256];
+	PGresult   *r = NULL;
+	PGresult   *x;
+
+	if (as_agents)
+		snprintf(sql, sizeof(sql), "SET ROLE bench_agent_%ld; %s; RESET ROLE", agent, call);
+	else
+		snprintf(sql, sizeof(sql), "%s", call);
+	if (!PQsendQuery(c, sql))
+		return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+	while ((x = PQgetResult(c)) != NULL)
+	{
+		if (PQresultStatus(x) == PGRES_TUPLES_OK || PQresultStatus(x) == PGRES_FATAL_ERROR)
+		{
+			if (r)
+				PQclear(r);
+			r = x;
+		}
+		else
+			PQclear(x);
+	}
+	return r ? r : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+}
+
 /* acceptor accepts offers as an agent would, off the timing path. */
 static void *
 acceptor(void *arg)
@@ -176,7 +196,6 @@ acceptor(void *arg)
 		long		offer;
 		long		agent;
 		char		call[96];
-		char		sql[192];
 		PGresult   *r;
 
 		pthread_mutex_lock(&ring_lock);
@@ -192,26 +211,8 @@ acceptor(void *arg)
 		offer = ring[ring_tail++ % OFFER_RING];
 		pthread_mutex_unlock(&ring_lock);
 		snprintf(call, sizeof(call), "SELECT omni.accept(%ld)", offer);
-		agent_call(sql, sizeof(sql), agent, call);
-		/* with AS_AGENTS the last result is RESET ROLE's: read the accept's */
-		r = NULL;
-		if (PQsendQuery(acc, sql))
-		{
-			PGresult   *x;
-
-			while ((x = PQgetResult(acc)) != NULL)
-			{
-				if (PQresultStatus(x) == PGRES_TUPLES_OK || PQresultStatus(x) == PGRES_FATAL_ERROR)
-				{
-					if (r)
-						PQclear(r);
-					r = x;
-				}
-				else
-					PQclear(x);
-			}
-		}
-		if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+		r = agent_exec(acc, agent, call);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK)
 		{
 			long		conv = atol(PQgetvalue(r, 0, 0));
 
@@ -228,8 +229,7 @@ acceptor(void *arg)
 			if (__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED) <= 3)
 				fprintf(stderr, "accept failed: %s", PQerrorMessage(acc));
 		}
-		if (r)
-			PQclear(r);
+		PQclear(r);
 	}
 	PQfinish(acc);
 	return NULL;
@@ -272,14 +272,12 @@ finisher(void *arg)
 		}
 		{
 			char		call[128];
-			char		sql[224];
 			PGresult   *r;
 
 			snprintf(call, sizeof(call),
 					 "SELECT omni.end_conversation(%ld), omni.close_conversation(%ld)", conv, conv);
-			agent_call(sql, sizeof(sql), agent, call);
-			r = PQexec(fc, sql);	/* RESET ROLE's result: a failed call fails the whole string */
-			if (PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK)
+			r = agent_exec(fc, agent, call);
+			if (PQresultStatus(r) == PGRES_TUPLES_OK)
 				__atomic_add_fetch(&finished, 1, __ATOMIC_RELAXED);
 			else if (__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED) <= 3)
 				fprintf(stderr, "end/close failed: %s", PQerrorMessage(fc));
