@@ -52,7 +52,7 @@ BEGIN
     UPDATE omni.agent_state s SET logged_in = false WHERE s.agent_id = logout.agent_id;
     PERFORM omni._set_presence(agent_id, 'Offline', 'logout', true);
     PERFORM omni._log_agent('logout', agent_id);
-    PERFORM omni._notify_agent(agent_id, 'logged_out') WHERE NOT omni._is_agent(agent_id);
+    PERFORM omni._notify_agent(agent_id, 'logged_out');   -- not when it logs itself out
 END $$;
 COMMENT ON FUNCTION omni.logout(bigint) IS
     'Logs an agent out: Offline, pending offers rescinded. Conversations it holds stay with it.';
@@ -87,8 +87,7 @@ BEGIN
     by_what := CASE WHEN omni._is_agent(agent_id) THEN 'agent'
                     WHEN omni._is_admin() THEN 'admin' ELSE 'supervisor' END;
     PERFORM omni._set_presence(agent_id, p.name, by_what, true);
-    PERFORM omni._notify_agent(agent_id, 'presence_changed', jsonb_build_object('presence', p.name))
-      WHERE by_what <> 'agent';
+    PERFORM omni._notify_agent(agent_id, 'presence_changed', jsonb_build_object('presence', p.name));
 END $$;
 COMMENT ON FUNCTION omni.set_presence(bigint, text) IS
     'Sets an agent''s presence (the agent, its supervisors or admins). System-only presences such as Inactive are refused.';
