@@ -117,3 +117,26 @@ SELECT agent_id, bool_and(ended_at = next_start) AS contiguous
   FROM (SELECT agent_id, ended_at, lead(started_at) OVER (PARTITION BY agent_id ORDER BY id) AS next_start
           FROM omni.presence_history) h
  WHERE next_start IS NOT NULL GROUP BY agent_id ORDER BY agent_id;
+
+-- accept_keeps_the_presence_the_offer_set: the offer path follows the load
+-- (bob, 80 units, two 40-unit chats: Busy, then Busy - DND when the second
+-- offer fills him); accepting changes the hold's kind, not the load, so it
+-- writes no presence, no presence event and no history row.
+SET omnichannel.mock_now = '2026-03-02 08:40:00+00';
+SELECT omni.login(2);
+SELECT omni._make_offer(8, 2) AS o8 \gset
+SELECT presence FROM omni.agent_state WHERE agent_id = 2;
+SELECT omni.enqueue('chat', 'c9') AS c9 \gset
+SELECT omni._make_offer(:c9, 2) AS o9 \gset
+SELECT presence FROM omni.agent_state WHERE agent_id = 2;
+SELECT count(*) AS history_before FROM omni.presence_history WHERE agent_id = 2 \gset
+SELECT max(id) AS event_before FROM omni.event \gset
+SELECT omni.accept(:o8) = 8 AS accepted_8, omni.accept(:o9) = :c9 AS accepted_9;
+SELECT presence FROM omni.agent_state WHERE agent_id = 2;
+SELECT count(*) - :history_before AS new_history_rows FROM omni.presence_history WHERE agent_id = 2;
+SELECT kind, count(*) FROM omni.event WHERE id > :event_before GROUP BY kind ORDER BY kind;
+-- and the release walks back as before: Busy, then his Available-based choice
+SELECT omni.end_conversation(8), omni.close_conversation(8);
+SELECT presence FROM omni.agent_state WHERE agent_id = 2;
+SELECT omni.end_conversation(:c9), omni.close_conversation(:c9);
+SELECT presence FROM omni.agent_state WHERE agent_id = 2;

@@ -110,7 +110,7 @@ CREATE TABLE omni.conversation (
     CHECK (state NOT IN ('waiting', 'wrap_up') OR agent_id IS NOT NULL),
     CHECK (state <> 'active' OR agent_id IS NOT NULL OR bot)
 );
-CREATE INDEX conversation_open_idx ON omni.conversation (queue, priority, queued_at) WHERE state = 'open';
+-- The open conversations in queue order: conversation_route_idx (55_routing.sql).
 CREATE INDEX conversation_agent_idx ON omni.conversation (agent_id) WHERE state <> 'closed';
 CREATE INDEX conversation_live_idx ON omni.conversation (state) WHERE state <> 'closed';
 CREATE INDEX conversation_customer_idx ON omni.conversation (customer_id, created_at);

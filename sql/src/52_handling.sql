@@ -82,9 +82,13 @@ DECLARE
     o bigint;
     t timestamptz := omni.now();
 BEGIN
-    SELECT id INTO o FROM omni.offer WHERE conversation_id = c.id AND state = 'pending';
-    IF o IS NOT NULL THEN
-        PERFORM omni._end_offer(o, 'rescinded', reason);
+    -- only an open conversation can have a pending offer (invariant
+    -- offer_for_assigned): a close from wrap-up has none to look for
+    IF c.state = 'open' THEN
+        SELECT id INTO o FROM omni.offer WHERE conversation_id = c.id AND state = 'pending';
+        IF o IS NOT NULL THEN
+            PERFORM omni._end_offer(o, 'rescinded', reason);
+        END IF;
     END IF;
     PERFORM omni._release_capacity(c.id);
     PERFORM omni._end_consults(c, why => 'closed');
