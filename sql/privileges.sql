@@ -9,7 +9,7 @@ RESET client_min_messages;
 SET omnichannel.mock_now = '2026-03-02 09:00:00+00';
 DO $$ DECLARE r text; BEGIN
     FOREACH r IN ARRAY ARRAY['regress_ann', 'regress_bob', 'regress_sup1', 'regress_sup2', 'regress_admin',
-                             'regress_service', 'regress_outsider'] LOOP
+                             'regress_service', 'regress_outsider', 'Regress Cy'] LOOP
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN EXECUTE format('DROP ROLE %I', r); END IF;
     END LOOP; END $$;
 CREATE ROLE regress_ann LOGIN IN ROLE omnichannel_agent;
@@ -117,6 +117,18 @@ SET ROLE regress_sup1;
 SELECT count(*) FROM omni.kpi('2026-03-02 00:00+00', '2026-03-03 00:00+00');
 RESET ROLE;
 
+-- quoted_role_names: a person role whose name needs quoting acts as its agent like any
+-- other, and the event log names it as db_role stores it (not as regrole prints it)
+CREATE ROLE "Regress Cy" LOGIN IN ROLE omnichannel_agent;
+INSERT INTO omni.agent (name, db_role) VALUES ('cy', 'Regress Cy') RETURNING id;
+SET ROLE "Regress Cy";
+SELECT omni.login(4);
+SELECT omni.set_presence(4, 'Away');
+SELECT omni.set_presence(1, 'Away');
+SELECT name FROM omni.agent WHERE id = omni.current_agent_id();
+RESET ROLE;
+SELECT kind, actor, detail->>'set_by' AS set_by FROM omni.event WHERE agent_id = 4 ORDER BY id;
+
 -- every SECURITY DEFINER function pins its search_path; none is executable by PUBLIC unless harmless
 SELECT p.oid::regprocedure AS definer_without_search_path
   FROM pg_proc p WHERE p.pronamespace = 'omni'::regnamespace AND p.prosecdef
@@ -133,4 +145,5 @@ SELECT state FROM omni.conversation WHERE id = 1;
 RESET ROLE;
 DISCARD TEMP;
 DROP EXTENSION omnichannel CASCADE;
-DROP ROLE regress_ann, regress_bob, regress_sup1, regress_sup2, regress_admin, regress_service, regress_outsider;
+DROP ROLE regress_ann, regress_bob, regress_sup1, regress_sup2, regress_admin, regress_service, regress_outsider,
+          "Regress Cy";

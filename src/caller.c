@@ -14,17 +14,29 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_auth_members.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/rls.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 PG_FUNCTION_INFO_V1(omni_caller);
+
+static bool role_is_person(Oid roleid);
 
 Datum
 omni_caller(PG_FUNCTION_ARGS)
@@ -41,7 +53,23 @@ omni_caller(PG_FUNCTION_ARGS)
  */
 PG_FUNCTION_INFO_V1(omni_is_admin);
 PG_FUNCTION_INFO_V1(omni_is_person);
+PG_FUNCTION_INFO_V1(omni_is_agent);
+PG_FUNCTION_INFO_V1(omni_caller_name);
 PG_FUNCTION_INFO_V1(omni_restoring);
+
+/*
+ * omni._caller_name(): the caller's role name as the db_role columns and
+ * the event log store it.  Not omni.caller()::text: regrole's output quotes
+ * a name that needs quoting ("Ann"), which then never equals db_role.
+ */
+Datum
+omni_caller_name(PG_FUNCTION_ARGS)
+{
+	Name		result = (Name) palloc0(NAMEDATALEN);
+
+	namestrcpy(result, GetUserNameFromId(GetOuterUserId(), false));
+	PG_RETURN_NAME(result);
+}
 
 /* omni._is_admin(): the caller is a superuser or a member of omnichannel_admin. */
 Datum
@@ -61,19 +89,80 @@ omni_is_admin(PG_FUNCTION_ARGS)
 Datum
 omni_is_person(PG_FUNCTION_ARGS)
 {
-	Oid			roleid;
+	if (PG_ARGISNULL(0))
+		PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(role_is_person(get_role_oid(NameStr(*PG_GETARG_NAME(0)), true)));
+}
+
+/* Whether no role is a member of roleid (an invalid role has none either). */
+static bool
+role_is_person(Oid roleid)
+{
 	CatCList   *members;
 	bool		person;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_BOOL(true);
-	roleid = get_role_oid(NameStr(*PG_GETARG_NAME(0)), true);
 	if (!OidIsValid(roleid))
-		PG_RETURN_BOOL(true);
+		return true;
 	members = SearchSysCacheList1(AUTHMEMROLEMEM, ObjectIdGetDatum(roleid));
 	person = members->n_members == 0;
 	ReleaseSysCacheList(members);
-	PG_RETURN_BOOL(person);
+	return person;
+}
+
+/*
+ * omni._is_agent(agent_id): the caller is that agent's database role
+ * (omni.agent.db_role) and a person.  Asked on every notification and most
+ * authorizations, so the agent row is read with one probe of the table's
+ * primary key under the statement's snapshot, not through a query.  It
+ * says something only about the caller itself, so row-level security on
+ * omni.agent has nothing to hide here.
+ */
+Datum
+omni_is_agent(PG_FUNCTION_ARGS)
+{
+	Oid			caller = GetOuterUserId();
+	Oid			relid;
+	Relation	rel;
+	Oid			pkey;
+	AttrNumber	id_att;
+	AttrNumber	role_att;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	bool		match = false;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_BOOL(false);
+	relid = get_relname_relid("agent", get_namespace_oid("omni", false));
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table omni.agent does not exist"),
+				 errhint("The omnichannel extension is not installed in this database.")));
+	id_att = get_attnum(relid, "id");
+	role_att = get_attnum(relid, "db_role");
+	if (id_att == InvalidAttrNumber || role_att == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("table omni.agent has no id or db_role column")));
+	rel = table_open(relid, AccessShareLock);
+	pkey = RelationGetPrimaryKeyIndex(rel);
+	ScanKeyInit(&key, id_att, BTEqualStrategyNumber, F_INT8EQ, PG_GETARG_DATUM(0));
+	scan = systable_beginscan(rel, pkey, OidIsValid(pkey),
+							  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
+							  1, &key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+	{
+		bool		isnull;
+		Datum		role = heap_getattr(tuple, role_att, RelationGetDescr(rel), &isnull);
+
+		match = !isnull &&
+			strcmp(NameStr(*DatumGetName(role)), GetUserNameFromId(caller, false)) == 0;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	PG_RETURN_BOOL(match && role_is_person(caller));
 }
 
 /*

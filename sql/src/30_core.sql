@@ -4,8 +4,11 @@
 
 -- Who is calling --------------------------------------------------------------
 
+-- The caller's role name as db_role columns and the event log store it (C:
+-- regrole's text output would quote a name such as "Ann").
 CREATE FUNCTION omni._caller_name() RETURNS name
-    LANGUAGE sql STABLE AS $$ SELECT omni.caller()::text::name $$;
+    LANGUAGE c STABLE
+    AS 'MODULE_PATHNAME', 'omni_caller_name';
 
 -- The authorization primitives are in C (src/caller.c): state changes ask
 -- them several times per call, and a SQL function called from PL/pgSQL is
@@ -83,12 +86,11 @@ CREATE FUNCTION omni._supervises_agent(a bigint) RETURNS boolean
 $$;
 COMMENT ON FUNCTION omni._supervises_agent(bigint) IS 'Whether the caller supervises a queue the agent belongs to.';
 
+-- Whether the caller is agent a's db_role and a person: C (src/caller.c), one
+-- primary-key probe, as it is asked on every notification and authorization.
 CREATE FUNCTION omni._is_agent(a bigint) RETURNS boolean
-    LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN EXISTS (SELECT 1 FROM omni.agent WHERE id = a AND db_role = omni._caller_name())
-       AND omni._is_person(omni._caller_name());
-END $$;
+    LANGUAGE c STABLE
+    AS 'MODULE_PATHNAME', 'omni_is_agent';
 COMMENT ON FUNCTION omni._is_agent(bigint) IS 'Whether the caller is the database role of that agent.';
 
 -- For row-level security: the agent the current role acts as (NULL if none).
