@@ -40,8 +40,11 @@ CREATE TABLE omni.agent_state (
     logged_in         boolean NOT NULL DEFAULT false,
     last_assigned_at  timestamptz,
     last_released_at  timestamptz
-);
-CREATE INDEX agent_state_presence_idx ON omni.agent_state (presence);
+) WITH (fillfactor = 50);
+-- Only the primary key: presence and the clocks change several times per
+-- conversation, and with no index on them (and room left on each page) every
+-- such update is HOT (no index entry to add).  Finding agents by presence
+-- reads at most a few thousand rows.
 COMMENT ON TABLE omni.agent_state IS 'Each agent''s current presence and routing clocks; the row is locked while the agent''s load changes.';
 COMMENT ON COLUMN omni.agent_state.agent_id IS 'Agent.';
 COMMENT ON COLUMN omni.agent_state.presence IS 'Effective presence (what routing and supervisors see).';
