@@ -3,8 +3,8 @@
 # whole loop, one session, no contention (issue 8): N times enqueue,
 # omni.route() (one offer), accept, end, close on the 1,000-agent set-up
 # (bench/routing_setup.sql) with the workers off; prints each call's mean
-# time from pg_stat_user_functions, their sum and the loop's wall time per
-# conversation.  Run as root from the repository:
+# time from pg_stat_user_functions, their sum, the loop's wall time per
+# conversation and the statements run inside the calls (pg_stat_statements).  Run as root from the repository:
 #   bash bench/routing_calls.sh     (N=400 BENCH_PORT=54342 NO_BUILD=1)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
@@ -16,9 +16,12 @@ if [ -z "${NO_BUILD:-}" ]; then
 	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
 fi
 CLUSTER_EXTRA_CONF="omnichannel.enable_workers = off
-track_functions = all" start_cluster "${BENCH_PORT:-54342}"
+track_functions = all
+shared_preload_libraries = 'omnichannel, pg_stat_statements'
+pg_stat_statements.track = all" start_cluster "${BENCH_PORT:-54342}"
 P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
 psql -X -q -d postgres -c 'CREATE DATABASE bench'
+P -c 'CREATE EXTENSION pg_stat_statements'
 P -v agents=1000 -v queues=50 -f bench/routing_setup.sql >/dev/null || exit 1
 python3 - "$N" > "$RUN/loop.sql" <<'PY'
 import sys
@@ -31,7 +34,7 @@ for i in range(int(sys.argv[1])):
     print("SELECT omni.end_conversation(:conv) \\g /dev/null")
     print("SELECT omni.close_conversation(:conv) \\g /dev/null")
 PY
-P -c "SELECT pg_stat_reset()" >/dev/null
+P -c "SELECT pg_stat_reset(), pg_stat_statements_reset()" >/dev/null
 log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(date +%s%N)
 P -f "$RUN/loop.sql" >/dev/null || exit 1
@@ -45,5 +48,9 @@ P -At -c "SELECT 'sum of the five calls: ' || round(sum(total_time / calls)::num
             FROM pg_stat_user_functions
            WHERE schemaname = 'omni' AND funcname IN ('enqueue', 'route', 'accept', 'end_conversation', 'close_conversation')"
 echo "loop wall time: $(( (t1 - t0) / N / 1000 )) us per conversation ($N conversations, one session)"
+# statements run inside the calls (PL/pgSQL, foreign-key checks, the router's
+# SPI): a count that does not depend on the machine's speed
+P -At -c "SELECT 'statements inside the calls: ' || round(sum(calls) / $N.0, 1) || ' per conversation'
+            FROM pg_stat_statements WHERE NOT toplevel"
 stop_cluster
 trap - EXIT

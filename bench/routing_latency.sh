@@ -14,7 +14,9 @@
 #                                    EXTRA_CONF="...": more postgresql.conf lines;
 #                                    WARMUP=s: run s seconds more first, reported apart;
 #                                    AS_AGENTS=0: accept, end and close as postgres instead of
-#                                    as each agent's own role, as an app with a service login would)
+#                                    as each agent's own role, as an app with a service login would;
+#                                    CPU_SPLIT=0: do not print the CPU per conversation by process
+#                                    kind, read from /proc over the middle of the measured part)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
@@ -38,6 +40,53 @@ synchronous_commit = on}${EXTRA_CONF:+
 $EXTRA_CONF}" start_cluster "${BENCH_PORT:-54341}"
 gcc -O2 -o "$RUN/routing_latency" bench/routing_latency.c -I"$($PG_CONFIG --includedir)" -lpq -lpthread || exit 1
 P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
+# cpu_snapshot CLIENT_PID: "pid|user+system ticks|title" of every server
+# process and of the load generator
+cpu_snapshot() {
+	local p
+	for p in $(pgrep -u postgres) "$1"; do
+		[ -r "/proc/$p/stat" ] || continue
+		echo "$p|$(awk '{ print $14 + $15 }' "/proc/$p/stat")|$(tr '\0' ' ' <"/proc/$p/cmdline")"
+	done
+}
+# cpu_split BEFORE AFTER RATE SECONDS: CPU seconds and ms per conversation
+# by process kind (client backends, router, KPI worker, WAL writer, ...)
+cpu_split() {
+	python3 - "$@" "$(getconf CLK_TCK)" <<'PY'
+import collections, re, sys
+before, after, rate, secs, hz = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+def read(f):
+    d = {}
+    for line in open(f):
+        pid, ticks, title = line.rstrip('\n').split('|', 2)
+        d[pid] = (int(ticks), title)
+    return d
+a, b = read(before), read(after)
+kinds = collections.Counter()
+for pid, (ticks, title) in b.items():
+    if 'routing_latency' in title:
+        kind = 'load generator (client)'
+    elif 'router for' in title:
+        kind = 'router'
+    elif 'kpi for' in title:
+        kind = 'KPI worker'
+    elif re.match(r'postgres: \S+ bench ', title):
+        kind = 'client backends'
+    elif 'walwriter' in title:
+        kind = 'WAL writer'
+    else:
+        kind = 'other server processes'
+    kinds[kind] += (ticks - a.get(pid, (0, ''))[0]) / hz
+n = rate * secs
+print(f"CPU over {secs:.0f} s ({n:.0f} conversations at the asked rate):")
+for kind, cpu in kinds.most_common():
+    print(f"  {kind:26s} {cpu:7.2f} s  {1000 * cpu / n:6.2f} ms per conversation")
+total = sum(kinds.values())
+server = total - kinds['load generator (client)']
+print(f"  {'all':26s} {total:7.2f} s  {1000 * total / n:6.2f} ms per conversation "
+      f"(server {1000 * server / n:.2f} ms; {total / secs:.2f} of the machine's cores)")
+PY
+}
 for rate in $RATES; do
 	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'
 	P -v agents="$AGENTS" -v queues="$QUEUES" ${AS_AGENTS_SETUP} -f bench/routing_setup.sql >/dev/null || exit 1
@@ -45,7 +94,18 @@ for rate in $RATES; do
 	log "latency at $rate/s for ${SECONDS_LAT}s, hold ${HOLD}s"
 	log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 	"$RUN/routing_latency" "host=$PGHOST port=$PGPORT dbname=bench user=postgres" "$rate" "$SECONDS_LAT" "$HOLD" \
-		"${ENQUEUERS:-4}" "${ACCEPTORS:-4}" "${FINISHERS:-4}"
+		"${ENQUEUERS:-4}" "${ACCEPTORS:-4}" "${FINISHERS:-4}" &
+	client=$!
+	if [ "${CPU_SPLIT:-1}" != 0 ] && [ "$SECONDS_LAT" -ge 10 ]; then
+		# CPU per conversation by process kind, over the middle of the
+		# measured part (from 2 s after the warm-up to 2 s before the end)
+		sleep "$(awk -v w="${WARMUP:-0}" 'BEGIN { print w + 2 }')"
+		cpu_snapshot "$client" >"$RUN/cpu0"
+		sleep $((SECONDS_LAT - 4))
+		cpu_snapshot "$client" >"$RUN/cpu1"
+		cpu_split "$RUN/cpu0" "$RUN/cpu1" "$rate" $((SECONDS_LAT - 4))
+	fi
+	wait "$client"
 	log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	P -At -c "SELECT 'worker: cycles=' || cycles || ' offers=' || offers || ' wakeups=' || wakeups || ' kpi_refreshes=' || kpi_refreshes || ' errors=' || errors FROM omni.worker_status"
 	# open_with_eligible_agent holds only at rest: a backlog may still be routed here
