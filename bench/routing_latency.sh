@@ -43,11 +43,18 @@ P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
 # cpu_snapshot CLIENT_PID: "pid|user+system ticks|title" of every server
 # process and of the load generator
 cpu_snapshot() {
-	local p
+	local p stat title
 	for p in $(pgrep -u postgres) "$1"; do
-		[ -r "/proc/$p/stat" ] || continue
-		echo "$p|$(awk '{ print $14 + $15 }' "/proc/$p/stat")|$(tr '\0' ' ' <"/proc/$p/cmdline")"
+		# a process may end between the listing and the reads: skip it
+		stat=$(cat "/proc/$p/stat" 2>/dev/null) && title=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || continue
+		[ -n "$stat" ] || continue
+		echo "$p|$(echo "$stat" | awk '{ print $14 + $15 }')|$title"
+		# the postmaster's children that ended (connections closed): their
+		# CPU is added to its cutime and cstime when they are reaped
+		case "$title" in */bin/postgres\ *) echo "ended|$(echo "$stat" | awk '{ print $16 + $17 }')|ended children";; esac
 	done
+	# the whole machine: busy ticks (all but idle and iowait) and steal
+	awk '/^cpu / { print "machine|" $2 + $3 + $4 + $7 + $8 "|busy"; print "machine|" $9 "|steal" }' /proc/stat
 }
 # cpu_split BEFORE AFTER RATE SECONDS: CPU seconds and ms per conversation
 # by process kind (client backends, router, KPI worker, WAL writer, ...)
@@ -58,12 +65,20 @@ before, after, rate, secs, hz = sys.argv[1], sys.argv[2], float(sys.argv[3]), fl
 def read(f):
     d = {}
     for line in open(f):
+        if line.startswith('machine|') or line.startswith('ended|'):
+            continue
         pid, ticks, title = line.rstrip('\n').split('|', 2)
         d[pid] = (int(ticks), title)
     return d
+def read_machine(f):
+    return {line.split('|')[2].strip(): int(line.split('|')[1]) for line in open(f)
+            if line.startswith('machine|') or line.startswith('ended|')}
+ma, mb = read_machine(before), read_machine(after)
 a, b = read(before), read(after)
 kinds = collections.Counter()
 for pid, (ticks, title) in b.items():
+    if pid == 'machine':
+        continue
     if 'routing_latency' in title:
         kind = 'load generator (client)'
     elif 'router for' in title:
@@ -77,6 +92,11 @@ for pid, (ticks, title) in b.items():
     else:
         kind = 'other server processes'
     kinds[kind] += (ticks - a.get(pid, (0, ''))[0]) / hz
+# connections that closed inside the window: what they used in it, as client
+# backends (the postmaster reaped their whole CPU; their part before the
+# window was in the first snapshot)
+ended_before = sum(ticks for pid, (ticks, title) in a.items() if pid not in b)
+kinds['client backends'] += (mb.get('ended children', 0) - ma.get('ended children', 0) - ended_before) / hz
 n = rate * secs
 print(f"CPU over {secs:.0f} s ({n:.0f} conversations at the asked rate):")
 for kind, cpu in kinds.most_common():
@@ -85,6 +105,8 @@ total = sum(kinds.values())
 server = total - kinds['load generator (client)']
 print(f"  {'all':26s} {total:7.2f} s  {1000 * total / n:6.2f} ms per conversation "
       f"(server {1000 * server / n:.2f} ms; {total / secs:.2f} of the machine's cores)")
+print(f"  the whole machine was busy {(mb['busy'] - ma['busy']) / hz / secs:.2f} cores on average "
+      f"(steal {(mb['steal'] - ma['steal']) / hz / secs:.2f}): more than 'all' means other work ran")
 PY
 }
 for rate in $RATES; do

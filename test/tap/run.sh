@@ -15,13 +15,14 @@ perl_lib=$(dirname "$(dirname "$("$PG_CONFIG" --pgxs)")")/test/perl
 work=$(mktemp -d /tmp/omni-tap.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cp -r test/tap/t "$work/t"
+cp -r test/tap/lib "$work/lib"
 run=()
 if [ "$(id -u)" = 0 ]; then
 	chown -R postgres:postgres "$work"
 	run=(runuser -u postgres --)
 fi
 cd "$work"
-"${run[@]}" env PATH="$bindir:$PATH" PERL5LIB="$perl_lib" TESTDIR="$work" PG_REGRESS="$(dirname "$perl_lib")/regress/pg_regress" \
+"${run[@]}" env PATH="$bindir:$PATH" PERL5LIB="$work/lib:$perl_lib" TESTDIR="$work" PG_REGRESS="$(dirname "$perl_lib")/regress/pg_regress" \
 	OMNI_TAP_PORT="${OMNI_TAP_PORT:-}" prove ${PROVE_FLAGS:-} t/*.pl || {
 	rc=$?
 	for f in "$work"/tmp_check/log/*; do echo "==== $f"; tail -40 "$f"; done

@@ -8,32 +8,13 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use OmniTap;
 
 # OMNI_TAP_PORT: fixed ports (port, port + 1); otherwise the framework picks free ones.
-my $port = $ENV{OMNI_TAP_PORT};
-
-my $primary = PostgreSQL::Test::Cluster->new('primary', $port ? (port => $port) : ());
-$primary->init(allows_streaming => 1);
-$primary->append_conf('postgresql.conf', q{
-shared_preload_libraries = 'omnichannel'
-max_worker_processes = 16
-omnichannel.kpi_refresh_interval = '1s'
-timezone = 'UTC'
-});
+my $primary = omni_node('primary', omni_port(0), q{omnichannel.kpi_refresh_interval = '1s'},
+	allows_streaming => 1);
 $primary->start;
-$primary->safe_psql('postgres', 'CREATE DATABASE cc');
-$primary->safe_psql('cc', q{
-SET client_min_messages = warning;
-CREATE EXTENSION omnichannel;
-INSERT INTO omni.queue (name) VALUES ('q');
-INSERT INTO omni.workstream (name, channel, default_queue, offer_timeout, capacity_units)
-     VALUES ('chat', 'chat', 'q', '1 hour', 50);
-INSERT INTO omni.agent (name, capacity_units) VALUES ('ann', 50), ('bob', 100);
-INSERT INTO omni.queue_member (queue, agent_id) SELECT 'q', id FROM omni.agent;
-});
-ok($primary->poll_query_until('cc',
-	q{SELECT state = 'running' AND kpi_state = 'running' FROM omni.worker_status WHERE database = 'cc'}),
-	'primary: router and KPI refresher run');
+omni_contact_center($primary, units => 50, agents => [['ann', 50], ['bob', 100]]);
 
 # ann takes c1 (the router offers it, she accepts); bob is logged out.
 $primary->safe_psql('cc', q{SELECT omni.login(id) FROM omni.agent WHERE name = 'ann';
@@ -44,7 +25,7 @@ $primary->safe_psql('cc', q{SELECT omni.accept(id) FROM omni.offer WHERE state =
 
 # The standby.
 $primary->backup('base');
-my $standby = PostgreSQL::Test::Cluster->new('standby', $port ? (port => $port + 1) : ());
+my $standby = PostgreSQL::Test::Cluster->new('standby', defined omni_port(1) ? (port => omni_port(1)) : ());
 $standby->init_from_backup($primary, 'base', has_streaming => 1);
 $standby->start;
 

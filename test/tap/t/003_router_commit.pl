@@ -12,31 +12,12 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use OmniTap;
 
 # OMNI_TAP_PORT: fixed port (port + 4); otherwise the framework picks a free one.
-my $port = $ENV{OMNI_TAP_PORT} ? $ENV{OMNI_TAP_PORT} + 4 : undef;
-
-my $node = PostgreSQL::Test::Cluster->new('commit', $port ? (port => $port) : ());
-$node->init(allows_streaming => 1);	# synchronous commit needs wal senders
-$node->append_conf('postgresql.conf', q{
-shared_preload_libraries = 'omnichannel'
-max_worker_processes = 16
-timezone = 'UTC'
-});
+my $node = omni_node('commit', omni_port(4), '', allows_streaming => 1);	# synchronous commit needs wal senders
 $node->start;
-$node->safe_psql('postgres', 'CREATE DATABASE cc');
-$node->safe_psql('cc', q{
-SET client_min_messages = warning;
-CREATE EXTENSION omnichannel;
-INSERT INTO omni.queue (name) VALUES ('q');
-INSERT INTO omni.workstream (name, channel, default_queue, offer_timeout, capacity_units)
-     VALUES ('chat', 'chat', 'q', '1 hour', 10);
-INSERT INTO omni.agent (name, capacity_units) VALUES ('ann', 100);
-INSERT INTO omni.queue_member (queue, agent_id) SELECT 'q', id FROM omni.agent;
-SELECT omni.login(id) FROM omni.agent;
-});
-ok($node->poll_query_until('cc', q{SELECT state = 'running' FROM omni.worker_status WHERE database = 'cc'}),
-	'the router runs');
+omni_contact_center($node, units => 10, agents => [['ann', 100]], login => ['ann']);
 
 # Synchronous commit now waits for a standby that does not exist; this test's
 # own sessions commit locally.
