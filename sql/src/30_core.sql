@@ -528,6 +528,9 @@ END $$;
 -- router mirrors this in memory (src/routing/eligibility.c, rt_load_level).
 -- For many agents at once (the router's offers): one statement computes every
 -- target from index lookups per agent, one _write_presence writes the changes.
+-- The caller has locked the agents' agent_state rows (omni._lock_agent, an
+-- update of the row, or the router's lock of the agents it offers to), as
+-- every change of an agent's load does: no second lock here.
 CREATE FUNCTION omni._follow_load(agents bigint[]) RETURNS void
     LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -535,7 +538,6 @@ DECLARE
     old text[];
     targets text[];
 BEGIN
-    PERFORM 1 FROM omni.agent_state s WHERE s.agent_id = ANY (agents) ORDER BY s.agent_id FOR UPDATE;
     SELECT array_agg(x.agent_id ORDER BY x.agent_id), array_agg(x.presence ORDER BY x.agent_id),
            array_agg(x.target ORDER BY x.agent_id)
       INTO changed, old, targets
@@ -568,7 +570,7 @@ BEGIN
     END IF;
 END $$;
 COMMENT ON FUNCTION omni._follow_load(bigint[]) IS
-    'Recomputes the presence of each agent from its load over every capacity source (units and capacity profiles; presence follows load) and writes the changes; the router calls it once per cycle for the agents it offered to.';
+    'Recomputes the presence of each agent from its load over every capacity source (units and capacity profiles; presence follows load) and writes the changes (the caller has locked the agents); the router calls it once per cycle for the agents it offered to.';
 
 CREATE FUNCTION omni._follow_load(a bigint) RETURNS void
     LANGUAGE plpgsql AS $$

@@ -36,6 +36,48 @@ BEGIN
                                jsonb_build_object('conversation_id', c.id));
     RETURN c;
 END $function$;
+CREATE OR REPLACE FUNCTION omni._follow_load(agents bigint[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+DECLARE
+    changed bigint[];
+    old text[];
+    targets text[];
+BEGIN
+    SELECT array_agg(x.agent_id ORDER BY x.agent_id), array_agg(x.presence ORDER BY x.agent_id),
+           array_agg(x.target ORDER BY x.agent_id)
+      INTO changed, old, targets
+      FROM (SELECT s.agent_id, s.presence,
+                   CASE WHEN pf.blocked OR (u.used >= ag.capacity_units AND pf.profiles_full) THEN 'Busy - DND'
+                        WHEN u.used > 0 OR pf.any_held
+                            THEN CASE WHEN cp.base_status = 'busy' THEN s.chosen_presence ELSE 'Busy' END
+                        WHEN cp.base_status = 'available' THEN s.chosen_presence
+                        ELSE 'Available' END AS target
+              FROM (SELECT DISTINCT i FROM unnest(agents) i) i
+              JOIN omni.agent_state s ON s.agent_id = i.i
+              JOIN omni.presence cp ON cp.name = s.chosen_presence
+              JOIN omni.agent ag ON ag.id = s.agent_id
+             CROSS JOIN LATERAL (SELECT coalesce(sum(h.units), 0)::integer AS used
+                                   FROM omni.capacity_hold h WHERE h.agent_id = s.agent_id) u
+             CROSS JOIN LATERAL (
+                   SELECT coalesce(bool_or(p.held > 0), false) AS any_held,
+                          coalesce(bool_and(p.held >= p.lim) FILTER (WHERE NOT p.blocking), true) AS profiles_full,
+                          coalesce(bool_or(p.held >= p.lim) FILTER (WHERE p.blocking), false) AS blocked
+                     FROM (SELECT pr.blocking, coalesce(acp.max_items, pr.max_items) AS lim,
+                                  (SELECT count(*) FROM omni.capacity_hold h
+                                    WHERE h.agent_id = s.agent_id AND h.profile = pr.name) AS held
+                             FROM omni.agent_capacity_profile acp
+                             JOIN omni.capacity_profile pr ON pr.name = acp.profile
+                            WHERE acp.agent_id = s.agent_id) p) pf
+             WHERE s.logged_in AND NOT cp.system_only AND cp.base_status IN ('available', 'busy')) x
+     WHERE x.target <> x.presence;
+    IF changed IS NOT NULL THEN
+        PERFORM omni._write_presence(changed, old, targets, 'load');
+    END IF;
+END $function$;
+COMMENT ON FUNCTION omni._follow_load(bigint[]) IS 'Recomputes the presence of each agent from its load over every capacity source (units and capacity profiles; presence follows load) and writes the changes (the caller has locked the agents); the router calls it once per cycle for the agents it offered to.';
 CREATE OR REPLACE FUNCTION omni._is_agent(a bigint)
  RETURNS boolean
  LANGUAGE c
