@@ -24,7 +24,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
-#include "utils/catcache.h"
+#include "utils/inval.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -94,19 +94,49 @@ omni_is_person(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(role_is_person(get_role_oid(NameStr(*PG_GETARG_NAME(0)), true)));
 }
 
-/* Whether no role is a member of roleid (an invalid role has none either). */
+/*
+ * Whether no role is a member of roleid (an invalid role has none either).
+ * Asked several times per call for the same caller, so the last answer is
+ * kept until pg_auth_members changes (a syscache callback drops it).  A miss
+ * probes pg_auth_members' (roleid, member) index: PostgreSQL 15 searches the
+ * cached member lists of a catalog one by one, which with a thousand agent
+ * roles cost more than the probe.
+ */
+static Oid	person_role = InvalidOid;
+static bool person_answer;
+static bool person_callback_registered = false;
+
+static void
+forget_person(Datum arg, int cacheid, uint32 hashvalue)
+{
+	person_role = InvalidOid;
+}
+
 static bool
 role_is_person(Oid roleid)
 {
-	CatCList   *members;
-	bool		person;
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
 
 	if (!OidIsValid(roleid))
 		return true;
-	members = SearchSysCacheList1(AUTHMEMROLEMEM, ObjectIdGetDatum(roleid));
-	person = members->n_members == 0;
-	ReleaseSysCacheList(members);
-	return person;
+	if (!person_callback_registered)
+	{
+		CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, forget_person, (Datum) 0);
+		person_callback_registered = true;
+	}
+	if (roleid == person_role)
+		return person_answer;
+	rel = table_open(AuthMemRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_auth_members_roleid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(roleid));
+	scan = systable_beginscan(rel, AuthMemRoleMemIndexId, true, NULL, 1, &key);
+	person_answer = !HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	person_role = roleid;
+	return person_answer;
 }
 
 /*
