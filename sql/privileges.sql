@@ -128,6 +128,8 @@ SELECT omni.set_presence(1, 'Away');
 SELECT name FROM omni.agent WHERE id = omni.current_agent_id();
 RESET ROLE;
 SELECT kind, actor, detail->>'set_by' AS set_by FROM omni.event WHERE agent_id = 4 ORDER BY id;
+-- the identity check is false for no id, an unknown id and someone else's agent
+SELECT omni._is_agent(NULL) AS null_id, omni._is_agent(-1) AS no_such_agent, omni._is_agent(4) AS not_mine;
 
 -- every SECURITY DEFINER function pins its search_path; none is executable by PUBLIC unless harmless
 SELECT p.oid::regprocedure AS definer_without_search_path
