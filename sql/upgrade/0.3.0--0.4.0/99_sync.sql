@@ -191,6 +191,74 @@ BEGIN
     PERFORM omni._log_agent('logout', agent_id);
     PERFORM omni._notify_agent(agent_id, 'logged_out');   -- not when it logs itself out
 END $function$;
+CREATE OR REPLACE FUNCTION omni.routing_invariant_violations(OUT invariant text, OUT conversation_id bigint, OUT agent_id bigint, OUT detail text)
+ RETURNS SETOF record
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+    -- the open conversations without a pending offer, first: invariant 6
+    -- weighs each against every member of its queue, so on a busy server
+    -- (thousands open, nearly all offered) the check costs what is waiting,
+    -- not every open conversation times every member
+    WITH unoffered AS MATERIALIZED (
+        SELECT c AS conv FROM omni.conversation c
+         WHERE c.state = 'open'
+           AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending'))
+    -- 1. at most one live offer per conversation
+    SELECT 'two_live_offers', o.conversation_id, NULL::bigint, count(*) || ' pending offers'
+      FROM omni.offer o WHERE o.state = 'pending' GROUP BY o.conversation_id HAVING count(*) > 1
+    UNION ALL
+    -- 2. a pending offer only for an open conversation, never one already with an agent
+    SELECT 'offer_for_assigned', o.conversation_id, o.agent_id, 'conversation is ' || c.state
+      FROM omni.offer o JOIN omni.conversation c ON c.id = o.conversation_id
+     WHERE o.state = 'pending' AND (c.state <> 'open' OR c.agent_id IS NOT NULL)
+    UNION ALL
+    -- 3. capacity is held by the conversation's own agent (or its offered agent)
+    SELECT 'hold_mismatch', h.conversation_id, h.agent_id,
+           format('held by %s, conversation %s with %s', h.agent_id, c.state, coalesce(c.agent_id::text, 'no agent'))
+      FROM omni.capacity_hold h JOIN omni.conversation c ON c.id = h.conversation_id
+     WHERE (h.kind = 'work' AND (c.agent_id IS DISTINCT FROM h.agent_id OR c.state NOT IN ('active', 'wrap_up')))
+        OR (h.kind = 'offer' AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = h.conversation_id
+                                                AND o.state = 'pending' AND o.agent_id = h.agent_id))
+    UNION ALL
+    -- 4. no agent over capacity unless a supervisor override is recorded
+    SELECT 'over_capacity', NULL, a.id, format('%s of %s units', sum(h.units), a.capacity_units)
+      FROM omni.agent a JOIN omni.capacity_hold h ON h.agent_id = a.id
+     GROUP BY a.id, a.capacity_units
+    HAVING sum(h.units) > a.capacity_units AND NOT bool_or(h.override)
+    UNION ALL
+    -- (items per omni._profile_items: held now, or taken today for end_of_day;
+    -- a supervisor's override counts while held, or for end_of_day all day)
+    SELECT 'over_profile', NULL, acp.agent_id,
+           format('%s of %s items of %s%s', k.n, coalesce(acp.max_items, cp.max_items), cp.name,
+                  CASE WHEN cp.reset = 'end_of_day' THEN ' today' ELSE '' END)
+      FROM omni.agent_capacity_profile acp JOIN omni.capacity_profile cp ON cp.name = acp.profile
+     CROSS JOIN LATERAL (SELECT omni._profile_items(acp.agent_id, cp.name, cp.reset) AS n) k
+     WHERE k.n > coalesce(acp.max_items, cp.max_items)
+       AND NOT EXISTS (SELECT 1 FROM omni.capacity_hold h
+                        WHERE h.agent_id = acp.agent_id AND h.profile = cp.name AND h.override)
+       AND NOT (cp.reset = 'end_of_day' AND EXISTS (
+                SELECT 1 FROM omni.event e
+                 WHERE e.agent_id = acp.agent_id AND e.kind = 'assigned'
+                   AND e.at >= (omni.now() AT TIME ZONE 'UTC')::date::timestamp AT TIME ZONE 'UTC'
+                   AND (e.detail ->> 'override_capacity')::boolean))
+    UNION ALL
+    -- 5. no expired offer left pending
+    SELECT 'expired_offer_pending', o.conversation_id, o.agent_id, 'expired at ' || o.expires_at
+      FROM omni.offer o WHERE o.state = 'pending' AND o.expires_at <= omni.now()
+    UNION ALL
+    -- 6. no open push conversation left while an eligible agent has room
+    SELECT 'open_with_eligible_agent', (u.conv).id, m.agent_id,
+           'queue ' || (u.conv).queue || CASE WHEN q.assignment_method = 'custom'
+                                              THEN ' (custom: no assignment rule matches the agent, or it is being routed)'
+                                              ELSE '' END
+      FROM unoffered u
+      JOIN omni.workstream w ON w.name = (u.conv).workstream AND w.mode = 'push'
+      JOIN omni.queue q ON q.name = (u.conv).queue
+      JOIN omni.queue_member m ON m.queue = (u.conv).queue
+     WHERE omni._eligibility_refusal(m.agent_id, u.conv) IS NULL
+$function$;
 CREATE OR REPLACE FUNCTION omni.set_presence(agent_id bigint, presence text)
  RETURNS void
  LANGUAGE plpgsql
