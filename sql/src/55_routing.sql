@@ -378,7 +378,7 @@ REVOKE ALL ON FUNCTION omni._has_pending_offer(bigint) FROM PUBLIC;
 -- The candidate scan of a routing cycle walks this index in queue order and
 -- stops after a batch; ties on queued_at (a burst enqueued in one
 -- transaction) are broken by id without a sort.  It is the one index of
--- open conversations in queue order (0.4.0 dropped conversation_open_idx, the
+-- open conversations in queue order (0.5.0 dropped conversation_open_idx, the
 -- same columns without id: every enqueue and state change paid for both).
 CREATE INDEX conversation_route_idx ON omni.conversation (queue, priority, queued_at, id) WHERE state = 'open';
 
