@@ -572,12 +572,4 @@ END $$;
 COMMENT ON FUNCTION omni._follow_load(bigint[]) IS
     'Recomputes the presence of each agent from its load over every capacity source (units and capacity profiles; presence follows load) and writes the changes (the caller has locked the agents); the router calls it once per cycle for the agents it offered to.';
 
-CREATE FUNCTION omni._follow_load(a bigint) RETURNS void
-    LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM omni._follow_load(ARRAY[a]);
-END $$;
-COMMENT ON FUNCTION omni._follow_load(bigint) IS
-    'Recomputes an agent''s presence from its load over every capacity source (units and capacity profiles; presence follows load); routing calls it after every capacity change.';
-
 -- omni._wake_router() is defined by the router (55_routing.sql).

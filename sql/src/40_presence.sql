@@ -22,12 +22,12 @@ BEGIN
       FROM omni.presence pr WHERE pr.name = p;
     IF follows_load THEN
         UPDATE omni.agent_state s SET logged_in = true, chosen_presence = p WHERE s.agent_id = login.agent_id;
-        PERFORM omni._follow_load(agent_id);
+        PERFORM omni._follow_load(ARRAY[agent_id]);
     ELSE
         UPDATE omni.agent_state s SET logged_in = true WHERE s.agent_id = login.agent_id;
         PERFORM omni._set_presence(agent_id, p, 'login', true);
         -- An agent who logs in with work still held (e.g. after a crash) shows its load.
-        PERFORM omni._follow_load(agent_id);
+        PERFORM omni._follow_load(ARRAY[agent_id]);
     END IF;
     got := (SELECT presence FROM omni.agent_state s WHERE s.agent_id = login.agent_id);
     PERFORM omni._log_agent('login', agent_id, jsonb_build_object('presence', got, 'default_presence', p));

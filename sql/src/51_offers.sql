@@ -129,6 +129,25 @@ BEGIN
     PERFORM omni._wake_router();
 END $$;
 
+-- Rescind the pending offer of conversation c (locked by the caller), if it
+-- has one, because the conversation leaves the queue or changes hands.  Only
+-- an open conversation can have a pending offer (invariant offer_for_assigned),
+-- so for any other state there is nothing to look for.
+CREATE FUNCTION omni._rescind_pending_offer(c omni.conversation, why text) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    o bigint;
+BEGIN
+    IF c.state = 'open' THEN
+        SELECT id INTO o FROM omni.offer WHERE conversation_id = c.id AND state = 'pending';
+        IF o IS NOT NULL THEN
+            PERFORM omni._end_offer(o, 'rescinded', why);
+        END IF;
+    END IF;
+END $$;
+COMMENT ON FUNCTION omni._rescind_pending_offer(omni.conversation, text) IS
+    'Rescinds the pending offer of a locked conversation, if it has one (only an open conversation can): the close, requeue and supervisor-assign paths.';
+
 -- Lock and return an offer the caller may decide on.
 CREATE FUNCTION omni._pending_offer_for_caller(offer_id bigint, verb text) RETURNS omni.offer
     LANGUAGE plpgsql AS $$
@@ -241,7 +260,7 @@ BEGIN
     PERFORM omni._log('picked', c, from_state => 'open',
                       detail => jsonb_build_object('wait_s', extract(epoch FROM t - c.queued_at)));
     PERFORM omni._notify_agent(agent_id, 'conversation_assigned', jsonb_build_object('conversation_id', c.id));
-    PERFORM omni._follow_load(agent_id);
+    PERFORM omni._follow_load(ARRAY[agent_id]);
 END $$;
 COMMENT ON FUNCTION omni.pick(bigint, bigint) IS
     'An agent takes an open conversation from its queue; eligibility and capacity are checked atomically.';

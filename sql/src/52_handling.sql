@@ -25,13 +25,9 @@ DECLARE
     ns omni.conversation_state := omni._next_state(c, op);
     from_state omni.conversation_state := c.state;
     from_queue text := c.queue;
-    o bigint;
     t timestamptz := omni.now();
 BEGIN
-    SELECT id INTO o FROM omni.offer WHERE conversation_id = c.id AND state = 'pending';
-    IF o IS NOT NULL THEN
-        PERFORM omni._end_offer(o, 'rescinded', kind);
-    END IF;
+    PERFORM omni._rescind_pending_offer(c, kind);
     PERFORM omni._release_capacity(c.id);
     PERFORM omni._notify_agent(c.agent_id, CASE kind WHEN 'transferred' THEN 'conversation_transferred_out'
                                                      ELSE 'conversation_requeued' END,
@@ -79,17 +75,9 @@ CREATE FUNCTION omni._close(c omni.conversation, op text, kind text, reason text
 DECLARE
     ns omni.conversation_state := omni._next_state(c, op);
     from_state omni.conversation_state := c.state;
-    o bigint;
     t timestamptz := omni.now();
 BEGIN
-    -- only an open conversation can have a pending offer (invariant
-    -- offer_for_assigned): a close from wrap-up has none to look for
-    IF c.state = 'open' THEN
-        SELECT id INTO o FROM omni.offer WHERE conversation_id = c.id AND state = 'pending';
-        IF o IS NOT NULL THEN
-            PERFORM omni._end_offer(o, 'rescinded', reason);
-        END IF;
-    END IF;
+    PERFORM omni._rescind_pending_offer(c, reason);
     PERFORM omni._release_capacity(c.id);
     PERFORM omni._end_consults(c, why => 'closed');
     UPDATE omni.conversation_participant SET left_at = t WHERE conversation_id = c.id AND left_at IS NULL;
@@ -199,7 +187,7 @@ BEGIN
      WHERE conversation.id = c.id RETURNING * INTO c;
     PERFORM omni._log('resumed', c, from_state => 'waiting');
     PERFORM omni._notify_agent(c.agent_id, 'conversation_resumed', jsonb_build_object('conversation_id', c.id));
-    PERFORM omni._follow_load(c.agent_id);
+    PERFORM omni._follow_load(ARRAY[c.agent_id]);
 END $$;
 COMMENT ON FUNCTION omni.resume(bigint) IS
     'The agent revives a waiting conversation (waiting to active); needs free capacity.';
@@ -250,7 +238,7 @@ BEGIN
                       detail => jsonb_build_object('from_agent', from_agent) || detail);
     PERFORM omni._notify_agent(from_agent, 'conversation_transferred_out', jsonb_build_object('conversation_id', c.id));
     PERFORM omni._notify_agent(a, 'conversation_transferred_in', jsonb_build_object('conversation_id', c.id));
-    PERFORM omni._follow_load(a);
+    PERFORM omni._follow_load(ARRAY[a]);
 END $$;
 
 CREATE FUNCTION omni.transfer_to_agent(id bigint, agent_id bigint) RETURNS void

@@ -512,8 +512,7 @@ CREATE FUNCTION omni.routing_invariant_violations(
     -- not every open conversation times every member
     WITH unoffered AS MATERIALIZED (
         SELECT c AS conv FROM omni.conversation c
-         WHERE c.state = 'open'
-           AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending'))
+         WHERE c.state = 'open' AND NOT omni._has_pending_offer(c.id))
     -- 1. at most one live offer per conversation
     SELECT 'two_live_offers', o.conversation_id, NULL::bigint, count(*) || ' pending offers'
       FROM omni.offer o WHERE o.state = 'pending' GROUP BY o.conversation_id HAVING count(*) > 1

@@ -16,7 +16,6 @@ CREATE FUNCTION omni.assign(conversation_id bigint, agent_id bigint, override_ca
 DECLARE
     c omni.conversation := omni._lock_conversation(conversation_id);
     ns omni.conversation_state;
-    o bigint;
     total integer;
     before_units integer;
     refusal text;
@@ -28,10 +27,7 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM omni.agent a WHERE a.id = assign.agent_id) THEN
         RAISE EXCEPTION 'agent % does not exist', agent_id USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT id INTO o FROM omni.offer f WHERE f.conversation_id = c.id AND f.state = 'pending';
-    IF o IS NOT NULL THEN
-        PERFORM omni._end_offer(o, 'rescinded', 'assigned by supervisor');
-    END IF;
+    PERFORM omni._rescind_pending_offer(c, 'assigned by supervisor');
     PERFORM omni._lock_agent(agent_id);
     IF NOT (SELECT logged_in FROM omni.agent_state s WHERE s.agent_id = assign.agent_id) THEN
         RAISE EXCEPTION 'agent % is not logged in; cannot be assigned conversation %', agent_id, c.id
@@ -53,7 +49,7 @@ BEGIN
                                                    'units_after', omni._used_units(agent_id),
                                                    'capacity_units', total));
     PERFORM omni._notify_agent(agent_id, 'conversation_assigned', jsonb_build_object('conversation_id', c.id));
-    PERFORM omni._follow_load(agent_id);
+    PERFORM omni._follow_load(ARRAY[agent_id]);
 END $$;
 COMMENT ON FUNCTION omni.assign(bigint, bigint, boolean) IS
     'Supervisor assigns an open conversation to a logged-in agent (active at once). override_capacity lets it exceed capacity; audited with before/after units.';

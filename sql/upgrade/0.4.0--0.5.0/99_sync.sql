@@ -13,17 +13,9 @@ AS $function$
 DECLARE
     ns omni.conversation_state := omni._next_state(c, op);
     from_state omni.conversation_state := c.state;
-    o bigint;
     t timestamptz := omni.now();
 BEGIN
-    -- only an open conversation can have a pending offer (invariant
-    -- offer_for_assigned): a close from wrap-up has none to look for
-    IF c.state = 'open' THEN
-        SELECT id INTO o FROM omni.offer WHERE conversation_id = c.id AND state = 'pending';
-        IF o IS NOT NULL THEN
-            PERFORM omni._end_offer(o, 'rescinded', reason);
-        END IF;
-    END IF;
+    PERFORM omni._rescind_pending_offer(c, reason);
     PERFORM omni._release_capacity(c.id);
     PERFORM omni._end_consults(c, why => 'closed');
     UPDATE omni.conversation_participant SET left_at = t WHERE conversation_id = c.id AND left_at IS NULL;
@@ -99,6 +91,63 @@ BEGIN
     END IF;
     RETURN a;
 END $function$;
+CREATE OR REPLACE FUNCTION omni._requeue(c omni.conversation, op text, kind text, to_queue text, detail jsonb DEFAULT '{}'::jsonb)
+ RETURNS omni.conversation
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    ns omni.conversation_state := omni._next_state(c, op);
+    from_state omni.conversation_state := c.state;
+    from_queue text := c.queue;
+    t timestamptz := omni.now();
+BEGIN
+    PERFORM omni._rescind_pending_offer(c, kind);
+    PERFORM omni._release_capacity(c.id);
+    PERFORM omni._notify_agent(c.agent_id, CASE kind WHEN 'transferred' THEN 'conversation_transferred_out'
+                                                     ELSE 'conversation_requeued' END,
+                               jsonb_build_object('conversation_id', c.id));
+    UPDATE omni.conversation
+       SET state = ns, agent_id = NULL, queue = to_queue, queued_at = t, last_activity_at = t,
+           transfer_count = transfer_count + CASE WHEN kind IN ('transferred') THEN 1 ELSE 0 END
+     WHERE id = c.id RETURNING * INTO c;
+    PERFORM omni._log(kind, c, agent => NULL, from_state => from_state,
+                      detail => detail || jsonb_build_object('from_queue', from_queue, 'to_queue', to_queue));
+    PERFORM omni._wake_router();
+    RETURN c;
+END $function$;
+CREATE OR REPLACE FUNCTION omni._transfer_to_agent(c omni.conversation, a bigint, detail jsonb DEFAULT '{}'::jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    ns omni.conversation_state := omni._next_state(c, 'transfer_to_agent');
+    from_agent bigint := c.agent_id;
+    t timestamptz := omni.now();
+BEGIN
+    IF a = c.agent_id THEN
+        RAISE EXCEPTION 'conversation % is already with agent %', c.id, a
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM omni._lock_agent(a);
+    IF NOT (SELECT logged_in FROM omni.agent_state s WHERE s.agent_id = a) THEN
+        RAISE EXCEPTION 'agent % is not logged in; cannot receive conversation %', a, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM omni._release_capacity(c.id);
+    PERFORM omni._hold_capacity(a, c, 'work');
+    UPDATE omni.agent_state s SET last_assigned_at = t WHERE s.agent_id = a;
+    -- a consultant who receives the conversation stops consulting
+    PERFORM omni._end_consults(c, a, 'transferred to the consultant');
+    UPDATE omni.conversation
+       SET state = ns, agent_id = a, last_agent_id = a,
+           accepted_at = t, transfer_count = transfer_count + 1, last_activity_at = t
+     WHERE conversation.id = c.id RETURNING * INTO c;
+    PERFORM omni._log('transferred_to_agent', c, from_state => 'active',
+                      detail => jsonb_build_object('from_agent', from_agent) || detail);
+    PERFORM omni._notify_agent(from_agent, 'conversation_transferred_out', jsonb_build_object('conversation_id', c.id));
+    PERFORM omni._notify_agent(a, 'conversation_transferred_in', jsonb_build_object('conversation_id', c.id));
+    PERFORM omni._follow_load(ARRAY[a]);
+END $function$;
 CREATE OR REPLACE FUNCTION omni._write_presence(agents bigint[], old text[], presences text[], by_what text)
  RETURNS void
  LANGUAGE plpgsql
@@ -158,6 +207,145 @@ BEGIN
     -- load then); accepting changes the hold's kind, not the agent's load.
     RETURN c.id;
 END $function$;
+CREATE OR REPLACE FUNCTION omni.assign(conversation_id bigint, agent_id bigint, override_capacity boolean DEFAULT false)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    c omni.conversation := omni._lock_conversation(conversation_id);
+    ns omni.conversation_state;
+    total integer;
+    before_units integer;
+    refusal text;
+    t timestamptz := omni.now();
+BEGIN
+    PERFORM omni._authorize_supervision(c, 'assign');
+    ns := omni._next_state(c, 'assign');
+    PERFORM omni._authorize_target_agent(agent_id, c, 'assign conversation ' || c.id || ' to');
+    IF NOT EXISTS (SELECT 1 FROM omni.agent a WHERE a.id = assign.agent_id) THEN
+        RAISE EXCEPTION 'agent % does not exist', agent_id USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM omni._rescind_pending_offer(c, 'assigned by supervisor');
+    PERFORM omni._lock_agent(agent_id);
+    IF NOT (SELECT logged_in FROM omni.agent_state s WHERE s.agent_id = assign.agent_id) THEN
+        RAISE EXCEPTION 'agent % is not logged in; cannot be assigned conversation %', agent_id, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    SELECT capacity_units INTO total FROM omni.agent a WHERE a.id = assign.agent_id;
+    before_units := omni._used_units(agent_id);
+    refusal := omni._capacity_refusal(agent_id, c);
+    PERFORM omni._hold_capacity(agent_id, c, 'work', override_capacity);
+    UPDATE omni.agent_state s SET last_assigned_at = t WHERE s.agent_id = assign.agent_id;
+    UPDATE omni.conversation
+       SET state = ns, agent_id = assign.agent_id, last_agent_id = assign.agent_id, accepted_at = t, last_activity_at = t
+     WHERE id = c.id RETURNING * INTO c;
+    PERFORM omni._log('assigned', c, from_state => 'open',
+                      detail => jsonb_build_object('wait_s', extract(epoch FROM t - c.queued_at),
+                                                   'override_capacity', refusal IS NOT NULL AND override_capacity,
+                                                   'refusal', refusal,
+                                                   'units_before', before_units,
+                                                   'units_after', omni._used_units(agent_id),
+                                                   'capacity_units', total));
+    PERFORM omni._notify_agent(agent_id, 'conversation_assigned', jsonb_build_object('conversation_id', c.id));
+    PERFORM omni._follow_load(ARRAY[agent_id]);
+END $function$;
+CREATE OR REPLACE FUNCTION omni.login(agent_id bigint)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    p text;
+    follows_load boolean;
+    got text;
+BEGIN
+    PERFORM omni._authorize_agent(agent_id, 'log in agent ' || agent_id, false);
+    PERFORM omni._lock_agent(agent_id);
+    SELECT coalesce(a.default_presence, 'Available') INTO p FROM omni.agent a WHERE a.id = login.agent_id;
+    SELECT pr.base_status IN ('available', 'busy') AND NOT pr.system_only INTO follows_load
+      FROM omni.presence pr WHERE pr.name = p;
+    IF follows_load THEN
+        UPDATE omni.agent_state s SET logged_in = true, chosen_presence = p WHERE s.agent_id = login.agent_id;
+        PERFORM omni._follow_load(ARRAY[agent_id]);
+    ELSE
+        UPDATE omni.agent_state s SET logged_in = true WHERE s.agent_id = login.agent_id;
+        PERFORM omni._set_presence(agent_id, p, 'login', true);
+        -- An agent who logs in with work still held (e.g. after a crash) shows its load.
+        PERFORM omni._follow_load(ARRAY[agent_id]);
+    END IF;
+    got := (SELECT presence FROM omni.agent_state s WHERE s.agent_id = login.agent_id);
+    PERFORM omni._log_agent('login', agent_id, jsonb_build_object('presence', got, 'default_presence', p));
+    RETURN got;
+END $function$;
+CREATE OR REPLACE FUNCTION omni.pick(agent_id bigint, conversation_id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    c omni.conversation;
+    o bigint;
+    ns omni.conversation_state;
+    refusal text;
+    t timestamptz := omni.now();
+BEGIN
+    PERFORM omni._authorize_agent(agent_id, 'pick work for agent ' || agent_id, false);
+    c := omni._lock_conversation(conversation_id);
+    -- Neutral refusals: an agent learns what it may pick, never who holds what.
+    SELECT f.id INTO o FROM omni.offer f
+     WHERE f.conversation_id = c.id AND f.state = 'pending' AND f.agent_id = pick.agent_id;
+    IF o IS NOT NULL THEN
+        RAISE EXCEPTION 'conversation % is offered to agent %; accept the offer instead', c.id, agent_id
+            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = format('SELECT omni.accept(%s);', o);
+    END IF;
+    IF c.state <> 'open'
+       OR NOT EXISTS (SELECT 1 FROM omni.queue_member m WHERE m.queue = c.queue AND m.agent_id = pick.agent_id)
+       OR EXISTS (SELECT 1 FROM omni.offer f WHERE f.conversation_id = c.id AND f.state = 'pending') THEN
+        RAISE EXCEPTION 'conversation % is not available to agent % to pick', c.id, agent_id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Agents pick open conversations of their queues that are not being offered.';
+    END IF;
+    ns := omni._next_state(c, 'pick');
+    PERFORM omni._lock_agent(agent_id);
+    refusal := omni._eligibility_refusal(agent_id, c);
+    IF refusal IS NOT NULL THEN
+        RAISE EXCEPTION 'agent % cannot pick conversation %', agent_id, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = refusal || '.';
+    END IF;
+    PERFORM omni._hold_capacity(agent_id, c, 'work');
+    UPDATE omni.agent_state s SET last_assigned_at = t WHERE s.agent_id = pick.agent_id;
+    UPDATE omni.conversation
+       SET state = ns, agent_id = pick.agent_id, last_agent_id = pick.agent_id, accepted_at = t, last_activity_at = t
+     WHERE id = c.id RETURNING * INTO c;
+    PERFORM omni._log('picked', c, from_state => 'open',
+                      detail => jsonb_build_object('wait_s', extract(epoch FROM t - c.queued_at)));
+    PERFORM omni._notify_agent(agent_id, 'conversation_assigned', jsonb_build_object('conversation_id', c.id));
+    PERFORM omni._follow_load(ARRAY[agent_id]);
+END $function$;
+CREATE OR REPLACE FUNCTION omni.resume(id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    c omni.conversation := omni._lock_conversation(id);
+    ns omni.conversation_state;
+BEGIN
+    PERFORM omni._authorize_handling(c, 'resume');
+    ns := omni._next_state(c, 'resume');
+    PERFORM omni._lock_agent(c.agent_id);
+    PERFORM omni._hold_capacity(c.agent_id, c, 'work');
+    UPDATE omni.conversation SET state = ns, last_activity_at = omni.now()
+     WHERE conversation.id = c.id RETURNING * INTO c;
+    PERFORM omni._log('resumed', c, from_state => 'waiting');
+    PERFORM omni._notify_agent(c.agent_id, 'conversation_resumed', jsonb_build_object('conversation_id', c.id));
+    PERFORM omni._follow_load(ARRAY[c.agent_id]);
+END $function$;
 CREATE OR REPLACE FUNCTION omni.routing_invariant_violations(OUT invariant text, OUT conversation_id bigint, OUT agent_id bigint, OUT detail text)
  RETURNS SETOF record
  LANGUAGE sql
@@ -170,8 +358,7 @@ AS $function$
     -- not every open conversation times every member
     WITH unoffered AS MATERIALIZED (
         SELECT c AS conv FROM omni.conversation c
-         WHERE c.state = 'open'
-           AND NOT EXISTS (SELECT 1 FROM omni.offer o WHERE o.conversation_id = c.id AND o.state = 'pending'))
+         WHERE c.state = 'open' AND NOT omni._has_pending_offer(c.id))
     -- 1. at most one live offer per conversation
     SELECT 'two_live_offers', o.conversation_id, NULL::bigint, count(*) || ' pending offers'
       FROM omni.offer o WHERE o.state = 'pending' GROUP BY o.conversation_id HAVING count(*) > 1
