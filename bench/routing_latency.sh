@@ -131,15 +131,13 @@ for rate in $RATES; do
 	log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	P -At -c "SELECT 'worker: cycles=' || cycles || ' offers=' || offers || ' wakeups=' || wakeups || ' kpi_refreshes=' || kpi_refreshes || ' errors=' || errors FROM omni.worker_status"
 	# open_with_eligible_agent holds only at rest: wait (up to 60 s) until the
-	# router has offered every open conversation, then check (with a backlog
-	# the check weighs every open conversation against every member: minutes)
-	drained=$(P -At -c "DO \$\$ BEGIN
-	                      FOR i IN 1 .. 600 LOOP
-	                          EXIT WHEN NOT EXISTS (SELECT 1 FROM omni.conversation c
-	                                                 WHERE c.state = 'open' AND NOT omni._has_pending_offer(c.id));
-	                          PERFORM pg_sleep(0.1);
-	                      END LOOP; END \$\$" \
-	              -c "SELECT count(*) FROM omni.conversation c WHERE c.state = 'open' AND NOT omni._has_pending_offer(c.id)")
+	# router has offered every open conversation, then check
+	for _ in $(seq 600); do
+		drained=$(P -At -c "SELECT count(*) FROM omni.conversation c
+		                     WHERE c.state = 'open' AND NOT omni._has_pending_offer(c.id)")
+		[ "$drained" = 0 ] && break
+		sleep 0.1
+	done
 	log "open conversations without an offer after the run: $drained"
 	P -At -c "SELECT 'invariant violations: ' || coalesce(string_agg(invariant || ' ' || n, ', '), 'none')
 	            FROM (SELECT invariant, count(*) AS n FROM omni.routing_invariant_violations() GROUP BY 1) v"

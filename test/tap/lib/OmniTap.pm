@@ -8,23 +8,24 @@ use Exporter 'import';
 use PostgreSQL::Test::Cluster;
 use Test::More;
 
-our @EXPORT = qw(omni_port omni_node omni_contact_center);
+our @EXPORT = qw(omni_cluster omni_node omni_contact_center);
 
-# omni_port(k): OMNI_TAP_PORT + k when fixed ports were asked for, else undef
-# (the framework then picks a free one).
-sub omni_port
+# omni_cluster(name, k): a new node on port OMNI_TAP_PORT + k when fixed ports
+# were asked for, else on a free one the framework picks.
+sub omni_cluster
 {
-	my ($k) = @_;
-	return $ENV{OMNI_TAP_PORT} ? $ENV{OMNI_TAP_PORT} + $k : undef;
+	my ($name, $k) = @_;
+	return PostgreSQL::Test::Cluster->new($name,
+		$ENV{OMNI_TAP_PORT} ? (port => $ENV{OMNI_TAP_PORT} + $k) : ());
 }
 
-# omni_node(name, port, extra_conf, init options): an initialized node with
-# the library preloaded, worker slots to spare and UTC, plus extra_conf;
-# not started (a standby is made from a backup instead of init).
+# omni_node(name, k, extra_conf, init options): omni_cluster's node,
+# initialized with the library preloaded, worker slots to spare and UTC, plus
+# extra_conf; not started.
 sub omni_node
 {
-	my ($name, $port, $extra_conf, %init) = @_;
-	my $node = PostgreSQL::Test::Cluster->new($name, defined $port ? (port => $port) : ());
+	my ($name, $k, $extra_conf, %init) = @_;
+	my $node = omni_cluster($name, $k);
 	$node->init(%init);
 	$node->append_conf('postgresql.conf', qq{
 shared_preload_libraries = 'omnichannel'

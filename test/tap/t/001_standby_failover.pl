@@ -11,7 +11,7 @@ use Test::More;
 use OmniTap;
 
 # OMNI_TAP_PORT: fixed ports (port, port + 1); otherwise the framework picks free ones.
-my $primary = omni_node('primary', omni_port(0), q{omnichannel.kpi_refresh_interval = '1s'},
+my $primary = omni_node('primary', 0, q{omnichannel.kpi_refresh_interval = '1s'},
 	allows_streaming => 1);
 $primary->start;
 omni_contact_center($primary, units => 50, agents => [['ann', 50], ['bob', 100]]);
@@ -25,7 +25,7 @@ $primary->safe_psql('cc', q{SELECT omni.accept(id) FROM omni.offer WHERE state =
 
 # The standby.
 $primary->backup('base');
-my $standby = PostgreSQL::Test::Cluster->new('standby', defined omni_port(1) ? (port => omni_port(1)) : ());
+my $standby = omni_cluster('standby', 1);
 $standby->init_from_backup($primary, 'base', has_streaming => 1);
 $standby->start;
 

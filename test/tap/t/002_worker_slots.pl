@@ -8,12 +8,12 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(usleep);
+use OmniTap;
 
 # OMNI_TAP_PORT: fixed ports (port + 2, port + 3); otherwise the framework picks free ones.
-my $port = $ENV{OMNI_TAP_PORT} ? $ENV{OMNI_TAP_PORT} + 2 : undef;
 
 # 1. Not preloaded (a WARNING: PostgreSQL silences notices of extension scripts).
-my $plain = PostgreSQL::Test::Cluster->new('plain', $port ? (port => $port) : ());
+my $plain = omni_cluster('plain', 2);
 $plain->init;
 $plain->start;
 my ($stdout, $stderr);
@@ -30,7 +30,7 @@ $plain->stop;
 
 # 2. Preloaded, but no background worker slot beyond the launcher's (the
 #    logical replication launcher would take that one).
-my $small = PostgreSQL::Test::Cluster->new('small', $port ? (port => $port + 1) : ());
+my $small = omni_cluster('small', 3);
 $small->init;
 $small->append_conf('postgresql.conf', q{
 shared_preload_libraries = 'omnichannel'

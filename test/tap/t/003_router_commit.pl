@@ -15,7 +15,7 @@ use Test::More;
 use OmniTap;
 
 # OMNI_TAP_PORT: fixed port (port + 4); otherwise the framework picks a free one.
-my $node = omni_node('commit', omni_port(4), '', allows_streaming => 1);	# synchronous commit needs wal senders
+my $node = omni_node('commit', 4, '', allows_streaming => 1);	# synchronous commit needs wal senders
 $node->start;
 omni_contact_center($node, units => 10, agents => [['ann', 100]], login => ['ann']);
 
