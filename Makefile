@@ -51,11 +51,11 @@ $(SENTIMENT_SQL): $(SENTIMENT_LEXICON) data/lexicon/lexicon2sql.awk
 # The learned models (data/model/*.osm, written by tools/sentiment-train) are
 # loaded the same way.  The upgrade to the current version replaces every
 # built-in row with the same generated data (its 71_sentiment_data.sql); the
-# parts of released upgrades (0.1.0--0.2.0, 0.2.0--0.3.0, 0.3.0--0.4.0) are frozen in git.
+# parts of released upgrades (0.1.0--0.2.0 to 0.4.0--0.5.0) are frozen in git.
 SENTIMENT_MODELS  = $(sort $(wildcard data/model/*.osm))
 SENTIMENT_MODEL_SQL = data/model/gen/model_data.sql
 SQL_PARTS        += $(SENTIMENT_MODEL_SQL)
-SENTIMENT_UPGRADE = sql/upgrade/0.4.0--0.5.0/71_sentiment_data.sql
+SENTIMENT_UPGRADE = sql/upgrade/0.5.0--0.6.0/71_sentiment_data.sql
 EXTRA_CLEAN      += data/model/gen $(SENTIMENT_UPGRADE)
 # an epoch-dated placeholder, so the upgrade rule's wildcard sees the part and
 # make rebuilds it before the upgrade script
@@ -74,7 +74,7 @@ $(SENTIMENT_UPGRADE): $(SENTIMENT_SQL) $(SENTIMENT_MODEL_SQL)
 	   echo "DELETE FROM omni.sentiment_model WHERE builtin;"; \
 	   cat $(SENTIMENT_SQL) $(SENTIMENT_MODEL_SQL); } > $@.tmp && mv $@.tmp $@
 
-sql/$(EXTENSION)--0.4.0--0.5.0.sql: $(SENTIMENT_UPGRADE)
+sql/$(EXTENSION)--0.5.0--0.6.0.sql: $(SENTIMENT_UPGRADE)
 
 fuzz-sentiment:
 	@bash test/fuzz/run.sh

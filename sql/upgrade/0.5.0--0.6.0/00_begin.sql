@@ -1,0 +1,4 @@
+-- omnichannel 0.5.0 -> 0.6.0.  One part per subsystem, concatenated in name
+-- order by make (docs/operations.md, "Upgrades"); 71_sentiment_data.sql is
+-- generated from data/; 99_sync.sql carries the final definition of every
+-- function that changed (test/upgrade/make_sync.sh).
