@@ -140,3 +140,17 @@ SELECT omni.end_conversation(8), omni.close_conversation(8);
 SELECT presence FROM omni.agent_state WHERE agent_id = 2;
 SELECT omni.end_conversation(:c9), omni.close_conversation(:c9);
 SELECT presence FROM omni.agent_state WHERE agent_id = 2;
+
+-- follow_load_takes_any_array: NULL, empty, NULL elements and unknown agents
+-- change nothing; a presence that drifted from the load (written behind the
+-- engine's back) is put right once, however often and in whatever shape the
+-- agent is passed.
+SELECT count(*) AS history_before FROM omni.presence_history \gset
+SELECT omni._follow_load(NULL), omni._follow_load('{}'), omni._follow_load(ARRAY[NULL, -5, 999999]::bigint[]);
+SELECT count(*) - :history_before AS new_history_rows FROM omni.presence_history;
+UPDATE omni.agent_state SET presence = 'Busy' WHERE agent_id = 2;
+SELECT omni._follow_load(ARRAY[[2, 2], [NULL, 2]]::bigint[]);
+SELECT presence = chosen_presence AS back_to_choice FROM omni.agent_state WHERE agent_id = 2;
+SELECT count(*) - :history_before AS new_history_rows FROM omni.presence_history;
+SELECT detail->>'from' AS from_presence, detail->>'set_by' AS set_by
+  FROM omni.event WHERE kind = 'presence' AND agent_id = 2 ORDER BY id DESC LIMIT 1;

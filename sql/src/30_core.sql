@@ -524,51 +524,15 @@ END $$;
 -- Profiles count what the agent holds now (omni.capacity_hold), for both
 -- reset modes: the items of the day of an end_of_day profile limit new work
 -- (omni._capacity_refusal) but do not keep an idle agent in DND.  Away,
--- Offline, DND and system presences chosen by hand are left alone.  The C
--- router mirrors this in memory (src/routing/eligibility.c, rt_load_level).
--- For many agents at once (the router's offers): one statement computes every
--- target from index lookups per agent, one _write_presence writes the changes.
+-- Offline, DND and system presences chosen by hand are left alone.
+-- One definition in C (src/routing/follow.c, rt_presence_target), which the
+-- router also applies in memory: each agent's rows are read by index probes,
+-- whatever the statistics, and the changes go through omni._write_presence.
 -- The caller has locked the agents' agent_state rows (omni._lock_agent, an
 -- update of the row, or the router's lock of the agents it offers to), as
 -- every change of an agent's load does: no second lock here.
 CREATE FUNCTION omni._follow_load(agents bigint[]) RETURNS void
-    LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
-DECLARE
-    changed bigint[];
-    old text[];
-    targets text[];
-BEGIN
-    SELECT array_agg(x.agent_id ORDER BY x.agent_id), array_agg(x.presence ORDER BY x.agent_id),
-           array_agg(x.target ORDER BY x.agent_id)
-      INTO changed, old, targets
-      FROM (SELECT s.agent_id, s.presence,
-                   CASE WHEN pf.blocked OR (u.used >= ag.capacity_units AND pf.profiles_full) THEN 'Busy - DND'
-                        WHEN u.used > 0 OR pf.any_held
-                            THEN CASE WHEN cp.base_status = 'busy' THEN s.chosen_presence ELSE 'Busy' END
-                        WHEN cp.base_status = 'available' THEN s.chosen_presence
-                        ELSE 'Available' END AS target
-              FROM (SELECT DISTINCT i FROM unnest(agents) i) i
-              JOIN omni.agent_state s ON s.agent_id = i.i
-              JOIN omni.presence cp ON cp.name = s.chosen_presence
-              JOIN omni.agent ag ON ag.id = s.agent_id
-             CROSS JOIN LATERAL (SELECT coalesce(sum(h.units), 0)::integer AS used
-                                   FROM omni.capacity_hold h WHERE h.agent_id = s.agent_id) u
-             CROSS JOIN LATERAL (
-                   SELECT coalesce(bool_or(p.held > 0), false) AS any_held,
-                          coalesce(bool_and(p.held >= p.lim) FILTER (WHERE NOT p.blocking), true) AS profiles_full,
-                          coalesce(bool_or(p.held >= p.lim) FILTER (WHERE p.blocking), false) AS blocked
-                     FROM (SELECT pr.blocking, coalesce(acp.max_items, pr.max_items) AS lim,
-                                  (SELECT count(*) FROM omni.capacity_hold h
-                                    WHERE h.agent_id = s.agent_id AND h.profile = pr.name) AS held
-                             FROM omni.agent_capacity_profile acp
-                             JOIN omni.capacity_profile pr ON pr.name = acp.profile
-                            WHERE acp.agent_id = s.agent_id) p) pf
-             WHERE s.logged_in AND NOT cp.system_only AND cp.base_status IN ('available', 'busy')) x
-     WHERE x.target <> x.presence;
-    IF changed IS NOT NULL THEN
-        PERFORM omni._write_presence(changed, old, targets, 'load');
-    END IF;
-END $$;
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_follow_load';
 COMMENT ON FUNCTION omni._follow_load(bigint[]) IS
     'Recomputes the presence of each agent from its load over every capacity source (units and capacity profiles; presence follows load) and writes the changes (the caller has locked the agents); the router calls it once per cycle for the agents it offered to.';
 

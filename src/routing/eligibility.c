@@ -98,7 +98,8 @@ rt_blocked(RAgent *a)
 
 /*
  * rt_load_level: how loaded the agent shows in presence, over every capacity
- * source (mirrors omni._follow_load): LOAD_FULL when a blocking profile is
+ * source (rt_presence_target turns it into a presence for the router and
+ * omni._follow_load alike): LOAD_FULL when a blocking profile is
  * exhausted or the units and every non-blocking profile are; LOAD_PARTLY
  * when it holds any units or any item of its profiles; else LOAD_FREE.
  * Profiles count what is held now, whatever their reset.

@@ -374,6 +374,9 @@ extern int	rt_load_level(RAgent *a);
 extern bool rt_can_take(RCycle *rc, int ai, RConv *c, RWorkstream *w);
 extern bool rt_useful(RCycle *rc, RAgent *a);
 
+/* follow.c */
+extern const char *rt_presence_target(RAgent *a, int *base);
+
 /* keys.c */
 extern int rt_key_cmp(const RKey *x, int64 xid, const RKey *y, int64 yid);
 extern void rt_method_key(RCycle *rc, RQueue *q, int member, RKey *k);

@@ -32,30 +32,18 @@
 #include "omnichannel.h"
 #include "routing/routing.h"
 
-/* follow_load mirrors omni._follow_load so later choices see the new presence. */
+/*
+ * follow_load applies presence-follows-load (rt_presence_target, the rule
+ * omni._follow_load writes with) in memory, so later choices of the cycle
+ * see the new presence.
+ */
 static void
 follow_load(RAgent *a)
 {
-	const char *target;
 	int			tbase;
-	int			level;
+	const char *target = rt_presence_target(a, &tbase);
 
-	if (!a->logged_in || a->chosen_system || (a->chosen_base != BASE_AVAILABLE && a->chosen_base != BASE_BUSY))
-		return;
-	level = rt_load_level(a);
-	if (level == LOAD_FULL)
-		target = "Busy - DND", tbase = BASE_BUSY_DND;
-	else if (level == LOAD_PARTLY)
-	{
-		target = a->chosen_base == BASE_BUSY ? a->chosen : "Busy";
-		tbase = BASE_BUSY;
-	}
-	else
-	{
-		target = a->chosen_base == BASE_AVAILABLE ? a->chosen : "Available";
-		tbase = BASE_AVAILABLE;
-	}
-	if (strcmp(target, a->presence) != 0)
+	if (target != NULL && strcmp(target, a->presence) != 0)
 	{
 		a->presence = (char *) target;
 		a->base = tbase;

@@ -3,7 +3,8 @@
 # the final definition of every function whose definition after the upgrade
 # parts differs from a fresh install (test/upgrade/sync_functions.py).
 # Needs a running server the build installs into (PG_CONFIG, PGHOST, PGPORT,
-# PGUSER); restarts nothing: a new backend loads the rebuilt library.
+# PGUSER); restarts nothing, so when a C symbol is new, install the build
+# before starting that server (it preloads the library at start).
 set -eu
 cd "$(dirname "$0")/../.."
 FROM=$1 TO=$2
