@@ -18,7 +18,6 @@
 #include "access/htup_details.h"
 #include "access/stratnum.h"
 #include "access/table.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_auth_members.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -27,12 +26,10 @@
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
-#include "utils/lsyscache.h"
-#include "utils/rel.h"
-#include "utils/relcache.h"
 #include "utils/rls.h"
-#include "utils/snapmgr.h"
 #include "utils/syscache.h"
+
+#include "omnichannel.h"
 
 PG_FUNCTION_INFO_V1(omni_caller);
 
@@ -151,9 +148,7 @@ Datum
 omni_is_agent(PG_FUNCTION_ARGS)
 {
 	Oid			caller = GetOuterUserId();
-	Oid			relid;
-	Relation	rel;
-	Oid			pkey;
+	OmniProbe	agent;
 	AttrNumber	id_att;
 	AttrNumber	role_att;
 	ScanKeyData key;
@@ -163,35 +158,21 @@ omni_is_agent(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_BOOL(false);
-	relid = get_relname_relid("agent", get_namespace_oid("omni", false));
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table omni.agent does not exist"),
-				 errhint("The omnichannel extension is not installed in this database.")));
-	id_att = get_attnum(relid, "id");
-	role_att = get_attnum(relid, "db_role");
-	if (id_att == InvalidAttrNumber || role_att == InvalidAttrNumber)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("table omni.agent has no id or db_role column")));
-	rel = table_open(relid, AccessShareLock);
-	pkey = RelationGetPrimaryKeyIndex(rel);
-	ScanKeyInit(&key, id_att, BTEqualStrategyNumber, F_INT8EQ, PG_GETARG_DATUM(0));
-	scan = systable_beginscan(rel, pkey, OidIsValid(pkey),
-							  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
-							  1, &key);
+	omni_probe_open(&agent, "agent", NULL);
+	id_att = omni_probe_att(&agent, "id");
+	role_att = omni_probe_att(&agent, "db_role");
+	scan = omni_probe_begin(&agent, id_att, PG_GETARG_DATUM(0), &key);
 	tuple = systable_getnext(scan);
 	if (HeapTupleIsValid(tuple))
 	{
 		bool		isnull;
-		Datum		role = heap_getattr(tuple, role_att, RelationGetDescr(rel), &isnull);
+		Datum		role = omni_probe_get(&agent, tuple, role_att, &isnull);
 
 		match = !isnull &&
 			strcmp(NameStr(*DatumGetName(role)), GetUserNameFromId(caller, false)) == 0;
 	}
 	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
+	omni_probe_close(&agent);
 	PG_RETURN_BOOL(match && role_is_person(caller));
 }
 

@@ -10,6 +10,9 @@
 #define OMNICHANNEL_H
 
 #include "postgres.h"
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "utils/relcache.h"
 #include "utils/timestamp.h"
 
 /* Settings, defined in guc.c */
@@ -38,6 +41,18 @@ extern void omni_define_gucs(void);
 
 /* clock.c: "now" as omnichannel sees it (a mock clock in tests) */
 extern TimestampTz omni_now(void);
+
+/* probe.c: index probes of omni tables from C (one key, under the statement's snapshot) */
+typedef struct OmniProbe
+{
+	Relation	rel;
+	Oid			index;
+} OmniProbe;
+extern void omni_probe_open(OmniProbe *p, const char *table, const char *index);
+extern void omni_probe_close(OmniProbe *p);
+extern AttrNumber omni_probe_att(OmniProbe *p, const char *column);
+extern SysScanDesc omni_probe_begin(OmniProbe *p, AttrNumber att, Datum value, ScanKey key);
+extern Datum omni_probe_get(OmniProbe *p, HeapTuple tuple, AttrNumber att, bool *isnull);
 
 /* routing/cycle.c: one assignment cycle in the current transaction */
 extern int	omni_route_cycle(bool *more, TimestampTz *min_expiry);

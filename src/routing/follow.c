@@ -17,21 +17,13 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
-#include "access/htup_details.h"
-#include "access/stratnum.h"
-#include "access/table.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
-#include "utils/lsyscache.h"
-#include "utils/rel.h"
-#include "utils/snapmgr.h"
 
+#include "omnichannel.h"
 #include "routing/routing.h"
 
 PG_FUNCTION_INFO_V1(omni_follow_load);
@@ -69,69 +61,6 @@ rt_presence_target(RAgent *a, int *base)
 	return a->chosen_base == BASE_AVAILABLE ? a->chosen : "Available";
 }
 
-/* ---------------------------------------------------------------------------
- * Index probes of the extension's tables
- * ---------------------------------------------------------------------------
- */
-
-/* An omni table opened for probes: its relation and the columns read. */
-typedef struct Probe
-{
-	Relation	rel;
-	Oid			index;
-} Probe;
-
-static void
-probe_open(Probe *p, Oid nsp, const char *table, const char *index)
-{
-	Oid			relid = get_relname_relid(table, nsp);
-
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table omni.%s does not exist", table),
-				 errhint("The omnichannel extension is not installed in this database.")));
-	p->rel = table_open(relid, AccessShareLock);
-	p->index = index ? get_relname_relid(index, nsp) : RelationGetPrimaryKeyIndex(p->rel);
-	if (!OidIsValid(p->index))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("the index omni.%s that omni._follow_load reads is missing", index ? index : table),
-				 errhint("Reinstall the extension: DROP EXTENSION omnichannel; CREATE EXTENSION omnichannel.")));
-}
-
-static AttrNumber
-probe_att(Probe *p, const char *column)
-{
-	AttrNumber	att = get_attnum(RelationGetRelid(p->rel), column);
-
-	if (att == InvalidAttrNumber)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column %s of table omni.%s does not exist", column, RelationGetRelationName(p->rel)),
-				 errhint("Reinstall the extension: DROP EXTENSION omnichannel; CREATE EXTENSION omnichannel.")));
-	return att;
-}
-
-/* Start a scan of p's index for rows whose column att equals value. */
-static SysScanDesc
-probe_begin(Probe *p, AttrNumber att, Datum value, ScanKey key)
-{
-	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(p->rel), att - 1);
-
-	ScanKeyInit(key, att, BTEqualStrategyNumber,
-				attr->atttypid == INT8OID ? F_INT8EQ : F_TEXTEQ, value);
-	/* the tree is ordered by the column's collation, not C's */
-	key->sk_collation = attr->attcollation;
-	return systable_beginscan(p->rel, p->index, true, GetActiveSnapshot(), 1, key);
-}
-
-static Datum
-probe_get(Probe *p, HeapTuple tuple, AttrNumber att, bool *isnull)
-{
-	return heap_getattr(tuple, att, RelationGetDescr(p->rel), isnull);
-}
-
 /* The BASE_* of an omni.base_status label. */
 static int
 base_of(Oid label)
@@ -151,7 +80,7 @@ base_of(Oid label)
 
 typedef struct FollowTables
 {
-	Probe		state,
+	OmniProbe	state,
 				presence,
 				agent,
 				hold,
@@ -180,43 +109,41 @@ typedef struct FollowTables
 static void
 follow_open(FollowTables *t)
 {
-	Oid			nsp = get_namespace_oid("omni", false);
-
-	probe_open(&t->state, nsp, "agent_state", NULL);
-	probe_open(&t->presence, nsp, "presence", NULL);
-	probe_open(&t->agent, nsp, "agent", NULL);
-	probe_open(&t->hold, nsp, "capacity_hold", "capacity_hold_agent_idx");
-	probe_open(&t->has_profile, nsp, "agent_capacity_profile", NULL);	/* (agent_id, profile) */
-	probe_open(&t->profile, nsp, "capacity_profile", NULL);
-	t->state_agent = probe_att(&t->state, "agent_id");
-	t->state_presence = probe_att(&t->state, "presence");
-	t->state_chosen = probe_att(&t->state, "chosen_presence");
-	t->state_logged_in = probe_att(&t->state, "logged_in");
-	t->presence_name = probe_att(&t->presence, "name");
-	t->presence_base = probe_att(&t->presence, "base_status");
-	t->presence_system = probe_att(&t->presence, "system_only");
-	t->agent_id = probe_att(&t->agent, "id");
-	t->agent_units = probe_att(&t->agent, "capacity_units");
-	t->hold_agent = probe_att(&t->hold, "agent_id");
-	t->hold_units = probe_att(&t->hold, "units");
-	t->hold_profile = probe_att(&t->hold, "profile");
-	t->has_agent = probe_att(&t->has_profile, "agent_id");
-	t->has_profile_name = probe_att(&t->has_profile, "profile");
-	t->has_max = probe_att(&t->has_profile, "max_items");
-	t->profile_name = probe_att(&t->profile, "name");
-	t->profile_max = probe_att(&t->profile, "max_items");
-	t->profile_blocking = probe_att(&t->profile, "blocking");
+	omni_probe_open(&t->state, "agent_state", NULL);
+	omni_probe_open(&t->presence, "presence", NULL);
+	omni_probe_open(&t->agent, "agent", NULL);
+	omni_probe_open(&t->hold, "capacity_hold", "capacity_hold_agent_idx");
+	omni_probe_open(&t->has_profile, "agent_capacity_profile", NULL);	/* (agent_id, profile) */
+	omni_probe_open(&t->profile, "capacity_profile", NULL);
+	t->state_agent = omni_probe_att(&t->state, "agent_id");
+	t->state_presence = omni_probe_att(&t->state, "presence");
+	t->state_chosen = omni_probe_att(&t->state, "chosen_presence");
+	t->state_logged_in = omni_probe_att(&t->state, "logged_in");
+	t->presence_name = omni_probe_att(&t->presence, "name");
+	t->presence_base = omni_probe_att(&t->presence, "base_status");
+	t->presence_system = omni_probe_att(&t->presence, "system_only");
+	t->agent_id = omni_probe_att(&t->agent, "id");
+	t->agent_units = omni_probe_att(&t->agent, "capacity_units");
+	t->hold_agent = omni_probe_att(&t->hold, "agent_id");
+	t->hold_units = omni_probe_att(&t->hold, "units");
+	t->hold_profile = omni_probe_att(&t->hold, "profile");
+	t->has_agent = omni_probe_att(&t->has_profile, "agent_id");
+	t->has_profile_name = omni_probe_att(&t->has_profile, "profile");
+	t->has_max = omni_probe_att(&t->has_profile, "max_items");
+	t->profile_name = omni_probe_att(&t->profile, "name");
+	t->profile_max = omni_probe_att(&t->profile, "max_items");
+	t->profile_blocking = omni_probe_att(&t->profile, "blocking");
 }
 
 static void
 follow_close(FollowTables *t)
 {
-	table_close(t->profile.rel, AccessShareLock);
-	table_close(t->has_profile.rel, AccessShareLock);
-	table_close(t->hold.rel, AccessShareLock);
-	table_close(t->agent.rel, AccessShareLock);
-	table_close(t->presence.rel, AccessShareLock);
-	table_close(t->state.rel, AccessShareLock);
+	omni_probe_close(&t->profile);
+	omni_probe_close(&t->has_profile);
+	omni_probe_close(&t->hold);
+	omni_probe_close(&t->agent);
+	omni_probe_close(&t->presence);
+	omni_probe_close(&t->state);
 }
 
 /*
@@ -239,46 +166,46 @@ read_agent_load(FollowTables *t, int64 id, RAgent *a)
 	memset(a, 0, sizeof(RAgent));
 	a->id = id;
 
-	scan = probe_begin(&t->state, t->state_agent, Int64GetDatum(id), &key);
+	scan = omni_probe_begin(&t->state, t->state_agent, Int64GetDatum(id), &key);
 	tup = systable_getnext(scan);
 	if (HeapTupleIsValid(tup))
 	{
-		a->presence = TextDatumGetCString(probe_get(&t->state, tup, t->state_presence, &isnull));
-		a->chosen = TextDatumGetCString(probe_get(&t->state, tup, t->state_chosen, &isnull));
-		a->logged_in = DatumGetBool(probe_get(&t->state, tup, t->state_logged_in, &isnull));
+		a->presence = TextDatumGetCString(omni_probe_get(&t->state, tup, t->state_presence, &isnull));
+		a->chosen = TextDatumGetCString(omni_probe_get(&t->state, tup, t->state_chosen, &isnull));
+		a->logged_in = DatumGetBool(omni_probe_get(&t->state, tup, t->state_logged_in, &isnull));
 	}
 	systable_endscan(scan);
 	if (!HeapTupleIsValid(tup) || !a->logged_in)
 		return false;
 
-	scan = probe_begin(&t->presence, t->presence_name, CStringGetTextDatum(a->chosen), &key);
+	scan = omni_probe_begin(&t->presence, t->presence_name, CStringGetTextDatum(a->chosen), &key);
 	tup = systable_getnext(scan);
 	if (HeapTupleIsValid(tup))
 	{
-		a->chosen_base = base_of(DatumGetObjectId(probe_get(&t->presence, tup, t->presence_base, &isnull)));
-		a->chosen_system = DatumGetBool(probe_get(&t->presence, tup, t->presence_system, &isnull));
+		a->chosen_base = base_of(DatumGetObjectId(omni_probe_get(&t->presence, tup, t->presence_base, &isnull)));
+		a->chosen_system = DatumGetBool(omni_probe_get(&t->presence, tup, t->presence_system, &isnull));
 	}
 	systable_endscan(scan);
 	if (!HeapTupleIsValid(tup) || a->chosen_system ||
 		(a->chosen_base != BASE_AVAILABLE && a->chosen_base != BASE_BUSY))
 		return false;
 
-	scan = probe_begin(&t->agent, t->agent_id, Int64GetDatum(id), &key);
+	scan = omni_probe_begin(&t->agent, t->agent_id, Int64GetDatum(id), &key);
 	tup = systable_getnext(scan);
 	if (HeapTupleIsValid(tup))
-		a->total = DatumGetInt32(probe_get(&t->agent, tup, t->agent_units, &isnull));
+		a->total = DatumGetInt32(omni_probe_get(&t->agent, tup, t->agent_units, &isnull));
 	systable_endscan(scan);
 	if (!HeapTupleIsValid(tup))
 		return false;
 
 	/* what it holds: units, and the profile of each hold */
-	scan = probe_begin(&t->hold, t->hold_agent, Int64GetDatum(id), &key);
+	scan = omni_probe_begin(&t->hold, t->hold_agent, Int64GetDatum(id), &key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		Datum		profile;
 
-		a->used += DatumGetInt32(probe_get(&t->hold, tup, t->hold_units, &isnull));
-		profile = probe_get(&t->hold, tup, t->hold_profile, &isnull);
+		a->used += DatumGetInt32(omni_probe_get(&t->hold, tup, t->hold_units, &isnull));
+		profile = omni_probe_get(&t->hold, tup, t->hold_profile, &isnull);
 		if (isnull)
 			continue;
 		if (nholds == maxholds)
@@ -292,11 +219,11 @@ read_agent_load(FollowTables *t, int64 id, RAgent *a)
 
 	/* its capacity profiles, their limits and how many items each holds */
 	a->profiles = palloc(maxprofiles * sizeof(AgentProfile));
-	scan = probe_begin(&t->has_profile, t->has_agent, Int64GetDatum(id), &key);
+	scan = omni_probe_begin(&t->has_profile, t->has_agent, Int64GetDatum(id), &key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		AgentProfile *p;
-		Datum		own_max = probe_get(&t->has_profile, tup, t->has_max, &isnull);
+		Datum		own_max = omni_probe_get(&t->has_profile, tup, t->has_max, &isnull);
 		bool		own_max_null = isnull;
 		ScanKeyData pkey;
 		SysScanDesc pscan;
@@ -309,14 +236,14 @@ read_agent_load(FollowTables *t, int64 id, RAgent *a)
 		}
 		p = &a->profiles[a->nprofiles];
 		memset(p, 0, sizeof(AgentProfile));
-		p->name = TextDatumGetCString(probe_get(&t->has_profile, tup, t->has_profile_name, &isnull));
-		pscan = probe_begin(&t->profile, t->profile_name, CStringGetTextDatum(p->name), &pkey);
+		p->name = TextDatumGetCString(omni_probe_get(&t->has_profile, tup, t->has_profile_name, &isnull));
+		pscan = omni_probe_begin(&t->profile, t->profile_name, CStringGetTextDatum(p->name), &pkey);
 		ptup = systable_getnext(pscan);
 		if (HeapTupleIsValid(ptup))
 		{
-			p->blocking = DatumGetBool(probe_get(&t->profile, ptup, t->profile_blocking, &isnull));
+			p->blocking = DatumGetBool(omni_probe_get(&t->profile, ptup, t->profile_blocking, &isnull));
 			p->limit = own_max_null
-				? DatumGetInt32(probe_get(&t->profile, ptup, t->profile_max, &isnull))
+				? DatumGetInt32(omni_probe_get(&t->profile, ptup, t->profile_max, &isnull))
 				: DatumGetInt32(own_max);
 		}
 		systable_endscan(pscan);

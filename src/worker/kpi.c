@@ -15,7 +15,6 @@
 #include "postgres.h"
 
 #include <errno.h>
-#include <sys/resource.h>
 
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -46,17 +45,7 @@ static MemoryContext loop_cxt = NULL;
 static void
 set_niceness(void)
 {
-	int			current;
-
-	errno = 0;
-	current = getpriority(PRIO_PROCESS, 0);
-	if (errno != 0 || current == omni_kpi_worker_nice)
-		return;
-	if (setpriority(PRIO_PROCESS, 0, omni_kpi_worker_nice) != 0)
-		ereport(LOG,
-				(errmsg("omnichannel kpi worker could not change its niceness from %d to %d: %m",
-						current, omni_kpi_worker_nice),
-				 errhint("A lower omnichannel.kpi_worker_nice takes effect when the worker restarts.")));
+	omni_worker_set_niceness(omni_kpi_worker_nice, "omnichannel.kpi_worker_nice");
 }
 
 /* kpi_once calls omni.refresh_kpis() in its own transaction when it exists. */

@@ -44,6 +44,7 @@ extern bool omni_worker_extension_exists(void);
 extern bool omni_worker_should_leave(OmniDbSlot *slot);
 extern void omni_worker_set_state(int state);
 extern bool omni_worker_idle_if_disabled(void);
+extern void omni_worker_set_niceness(int nice, const char *guc);
 
 /* router.c, kpi.c: entry points named in bgw_function_name */
 PGDLLEXPORT void omni_router_main(Datum arg);

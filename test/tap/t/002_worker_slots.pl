@@ -113,6 +113,23 @@ for (1 .. 100)
 	usleep(100_000);
 }
 is($seen, 15, 'a reload raises the kpi worker\'s niceness to 15');
+
+# Each PostgreSQL process is its own session, so with Linux autogroup
+# scheduling the niceness must be on its autogroup too (docs/worker.md).
+sub autogroup_nice_of
+{
+	my ($pid) = @_;
+	open(my $fh, '<', "/proc/$pid/autogroup") or return undef;
+	my $line = <$fh>;
+	close $fh;
+	return $line =~ /nice (-?\d+)/ ? $1 : undef;
+}
+SKIP:
+{
+	skip 'no autogroup scheduling here', 1 unless defined autogroup_nice_of($kpi_pid);
+	is(autogroup_nice_of($kpi_pid), 15, 'and its autogroup\'s niceness');
+}
+
 $small->stop;
 
 done_testing();
