@@ -333,7 +333,8 @@ omni_follow_load(PG_FUNCTION_ARGS)
 		args[0] = PointerGetDatum(construct_array(changed, nchanged, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 		args[1] = PointerGetDatum(construct_array(old, nchanged, TEXTOID, -1, false, TYPALIGN_INT));
 		args[2] = PointerGetDatum(construct_array(target, nchanged, TEXTOID, -1, false, TYPALIGN_INT));
-		SPI_connect();
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "omni._follow_load: SPI_connect failed");
 		if (write_plan == NULL)
 		{
 			Oid			types[3] = {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID};

@@ -80,8 +80,6 @@ omni_worker_set_niceness(int nice, const char *guc)
 						MyBgworkerEntry ? MyBgworkerEntry->bgw_type : "omnichannel worker", nice, current,
 						group == INT_MIN ? "none" : psprintf("%d", group)),
 				 errdetail("%s = %d.", guc, nice),
-				 nice < current
-				 ? errhint("Lowering a niceness needs the server to be allowed to (systemd: LimitNICE=%d in the PostgreSQL unit; or \"postgres - nice %d\" in limits.conf); raising one back needs a worker restart.", nice, nice)
-				 : 0));
+				 errhint("A restarted worker starts from the server's niceness (omni.pause_workers() then omni.resume_workers()); to go below it the server must be allowed to (systemd: LimitNICE=%d in its unit; limits.conf: \"postgres - nice %d\").", nice, nice)));
 	}
 }
