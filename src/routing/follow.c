@@ -22,6 +22,7 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 
 #include "omnichannel.h"
 #include "routing/routing.h"
@@ -61,98 +62,93 @@ rt_presence_target(RAgent *a, int *base)
 	return a->chosen_base == BASE_AVAILABLE ? a->chosen : "Available";
 }
 
-/* The BASE_* of an omni.base_status label. */
+/* The BASE_* of an omni.base_status value. */
 static int
 base_of(Oid label)
 {
-	char	   *name = DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(label)));
-	static const char *const labels[] = {"available", "busy", "busy_dnd", "away", "offline"};
-
-	for (int i = 0; i < lengthof(labels); i++)
-		if (strcmp(name, labels[i]) == 0)
-			return i;
-	ereport(ERROR,
-			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("unknown base status \"%s\"", name),
-			 errhint("The omni.base_status type must be the one the extension created.")));
-	return BASE_OFFLINE;		/* not reached */
+	return rt_base_status(DatumGetCString(DirectFunctionCall1(enum_out, ObjectIdGetDatum(label))));
 }
 
-typedef struct FollowTables
+/* ---------------------------------------------------------------------------
+ * Reading an agent's load from the tables
+ * ---------------------------------------------------------------------------
+ *
+ * What omni._follow_load needs, and what a routing cycle checks again once
+ * it has locked the agents it offers to (write.c): presence, chosen
+ * presence, login, units held, and per capacity profile its limit, the
+ * items held and, for end_of_day profiles, the items of the day.  Every row
+ * is found by an index probe, whatever the statistics say.
+ */
+void
+rt_agent_reader_open(AgentReader *r)
 {
-	OmniProbe	state,
-				presence,
-				agent,
-				hold,
-				has_profile,
-				profile;
-	AttrNumber	state_agent,
-				state_presence,
-				state_chosen,
-				state_logged_in;
-	AttrNumber	presence_name,
-				presence_base,
-				presence_system;
-	AttrNumber	agent_id,
-				agent_units;
-	AttrNumber	hold_agent,
-				hold_units,
-				hold_profile;
-	AttrNumber	has_agent,
-				has_profile_name,
-				has_max;
-	AttrNumber	profile_name,
-				profile_max,
-				profile_blocking;
-} FollowTables;
-
-static void
-follow_open(FollowTables *t)
-{
-	omni_probe_open(&t->state, "agent_state", NULL);
-	omni_probe_open(&t->presence, "presence", NULL);
-	omni_probe_open(&t->agent, "agent", NULL);
-	omni_probe_open(&t->hold, "capacity_hold", "capacity_hold_agent_idx");
-	omni_probe_open(&t->has_profile, "agent_capacity_profile", NULL);	/* (agent_id, profile) */
-	omni_probe_open(&t->profile, "capacity_profile", NULL);
-	t->state_agent = omni_probe_att(&t->state, "agent_id");
-	t->state_presence = omni_probe_att(&t->state, "presence");
-	t->state_chosen = omni_probe_att(&t->state, "chosen_presence");
-	t->state_logged_in = omni_probe_att(&t->state, "logged_in");
-	t->presence_name = omni_probe_att(&t->presence, "name");
-	t->presence_base = omni_probe_att(&t->presence, "base_status");
-	t->presence_system = omni_probe_att(&t->presence, "system_only");
-	t->agent_id = omni_probe_att(&t->agent, "id");
-	t->agent_units = omni_probe_att(&t->agent, "capacity_units");
-	t->hold_agent = omni_probe_att(&t->hold, "agent_id");
-	t->hold_units = omni_probe_att(&t->hold, "units");
-	t->hold_profile = omni_probe_att(&t->hold, "profile");
-	t->has_agent = omni_probe_att(&t->has_profile, "agent_id");
-	t->has_profile_name = omni_probe_att(&t->has_profile, "profile");
-	t->has_max = omni_probe_att(&t->has_profile, "max_items");
-	t->profile_name = omni_probe_att(&t->profile, "name");
-	t->profile_max = omni_probe_att(&t->profile, "max_items");
-	t->profile_blocking = omni_probe_att(&t->profile, "blocking");
+	omni_probe_open(&r->state, "agent_state", NULL);
+	omni_probe_open(&r->presence, "presence", NULL);
+	omni_probe_open(&r->agent, "agent", NULL);
+	omni_probe_open(&r->hold, "capacity_hold", "capacity_hold_agent_idx");
+	omni_probe_open(&r->has_profile, "agent_capacity_profile", NULL);	/* (agent_id, profile) */
+	omni_probe_open(&r->profile, "capacity_profile", NULL);
+	omni_probe_open(&r->use, "capacity_profile_use", NULL);	/* (agent_id, profile, day) */
+	r->state_agent = omni_probe_att(&r->state, "agent_id");
+	r->state_presence = omni_probe_att(&r->state, "presence");
+	r->state_chosen = omni_probe_att(&r->state, "chosen_presence");
+	r->state_logged_in = omni_probe_att(&r->state, "logged_in");
+	r->presence_name = omni_probe_att(&r->presence, "name");
+	r->presence_base = omni_probe_att(&r->presence, "base_status");
+	r->presence_system = omni_probe_att(&r->presence, "system_only");
+	r->agent_id = omni_probe_att(&r->agent, "id");
+	r->agent_units = omni_probe_att(&r->agent, "capacity_units");
+	r->hold_agent = omni_probe_att(&r->hold, "agent_id");
+	r->hold_units = omni_probe_att(&r->hold, "units");
+	r->hold_profile = omni_probe_att(&r->hold, "profile");
+	r->hold_kind = omni_probe_att(&r->hold, "kind");
+	r->has_agent = omni_probe_att(&r->has_profile, "agent_id");
+	r->has_profile_name = omni_probe_att(&r->has_profile, "profile");
+	r->has_max = omni_probe_att(&r->has_profile, "max_items");
+	r->profile_name = omni_probe_att(&r->profile, "name");
+	r->profile_max = omni_probe_att(&r->profile, "max_items");
+	r->profile_blocking = omni_probe_att(&r->profile, "blocking");
+	r->profile_reset = omni_probe_att(&r->profile, "reset");
+	r->use_agent = omni_probe_att(&r->use, "agent_id");
+	r->use_profile = omni_probe_att(&r->use, "profile");
+	r->use_day = omni_probe_att(&r->use, "day");
+	r->use_items = omni_probe_att(&r->use, "items");
 }
 
-static void
-follow_close(FollowTables *t)
+void
+rt_agent_reader_close(AgentReader *r)
 {
-	omni_probe_close(&t->profile);
-	omni_probe_close(&t->has_profile);
-	omni_probe_close(&t->hold);
-	omni_probe_close(&t->agent);
-	omni_probe_close(&t->presence);
-	omni_probe_close(&t->state);
+	omni_probe_close(&r->use);
+	omni_probe_close(&r->profile);
+	omni_probe_close(&r->has_profile);
+	omni_probe_close(&r->hold);
+	omni_probe_close(&r->agent);
+	omni_probe_close(&r->presence);
+	omni_probe_close(&r->state);
+}
+
+/* The UTC day of a timestamp, as omni.capacity_profile_use.day stores it. */
+static DateADT
+utc_day(TimestampTz t)
+{
+	int64		days = t / USECS_PER_DAY;
+
+	if (t < 0 && t % USECS_PER_DAY != 0)
+		days--;
+	return (DateADT) days;
 }
 
 /*
- * Read agent id's presence, chosen presence and load into *a; false when
- * presence does not follow load for it (no such agent, logged out, or a
- * chosen presence that is not Available- or Busy-based).
+ * rt_read_agent_load reads agent id as the tables have it now into *a
+ * (zeroed first; strings in the current memory context): presence, chosen
+ * presence with its base and whether it is system-only, login, capacity
+ * units and units held, and its capacity profiles (limit, blocking, reset,
+ * items held, and for end_of_day profiles the items of now's UTC day plus
+ * its pending offers under the profile, as omni._profile_items counts
+ * them).  False when the agent or its runtime row does not exist.
  */
-static bool
-read_agent_load(FollowTables *t, int64 id, RAgent *a)
+bool
+rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a)
 {
 	ScanKeyData key;
 	SysScanDesc scan;
@@ -161,69 +157,73 @@ read_agent_load(FollowTables *t, int64 id, RAgent *a)
 	int			nholds = 0;
 	int			maxholds = 8;
 	char	  **held_profile = palloc(maxholds * sizeof(char *));
+	bool	   *held_offer = palloc(maxholds * sizeof(bool));
 	int			maxprofiles = 4;
+	DateADT		today = utc_day(now);
 
 	memset(a, 0, sizeof(RAgent));
 	a->id = id;
+	a->chosen_base = BASE_OFFLINE;
 
-	scan = omni_probe_begin(&t->state, t->state_agent, Int64GetDatum(id), &key);
+	scan = omni_probe_begin(&r->state, r->state_agent, Int64GetDatum(id), &key);
 	tup = systable_getnext(scan);
 	if (HeapTupleIsValid(tup))
 	{
-		a->presence = TextDatumGetCString(omni_probe_get(&t->state, tup, t->state_presence, &isnull));
-		a->chosen = TextDatumGetCString(omni_probe_get(&t->state, tup, t->state_chosen, &isnull));
-		a->logged_in = DatumGetBool(omni_probe_get(&t->state, tup, t->state_logged_in, &isnull));
+		a->presence = TextDatumGetCString(omni_probe_get(&r->state, tup, r->state_presence, &isnull));
+		a->chosen = TextDatumGetCString(omni_probe_get(&r->state, tup, r->state_chosen, &isnull));
+		a->logged_in = DatumGetBool(omni_probe_get(&r->state, tup, r->state_logged_in, &isnull));
 	}
-	systable_endscan(scan);
-	if (!HeapTupleIsValid(tup) || !a->logged_in)
-		return false;
-
-	scan = omni_probe_begin(&t->presence, t->presence_name, CStringGetTextDatum(a->chosen), &key);
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-	{
-		a->chosen_base = base_of(DatumGetObjectId(omni_probe_get(&t->presence, tup, t->presence_base, &isnull)));
-		a->chosen_system = DatumGetBool(omni_probe_get(&t->presence, tup, t->presence_system, &isnull));
-	}
-	systable_endscan(scan);
-	if (!HeapTupleIsValid(tup) || a->chosen_system ||
-		(a->chosen_base != BASE_AVAILABLE && a->chosen_base != BASE_BUSY))
-		return false;
-
-	scan = omni_probe_begin(&t->agent, t->agent_id, Int64GetDatum(id), &key);
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-		a->total = DatumGetInt32(omni_probe_get(&t->agent, tup, t->agent_units, &isnull));
 	systable_endscan(scan);
 	if (!HeapTupleIsValid(tup))
 		return false;
 
-	/* what it holds: units, and the profile of each hold */
-	scan = omni_probe_begin(&t->hold, t->hold_agent, Int64GetDatum(id), &key);
+	scan = omni_probe_begin(&r->presence, r->presence_name, CStringGetTextDatum(a->chosen), &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		a->chosen_base = base_of(DatumGetObjectId(omni_probe_get(&r->presence, tup, r->presence_base, &isnull)));
+		a->chosen_system = DatumGetBool(omni_probe_get(&r->presence, tup, r->presence_system, &isnull));
+	}
+	systable_endscan(scan);
+
+	scan = omni_probe_begin(&r->agent, r->agent_id, Int64GetDatum(id), &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		a->total = DatumGetInt32(omni_probe_get(&r->agent, tup, r->agent_units, &isnull));
+	systable_endscan(scan);
+	if (!HeapTupleIsValid(tup))
+		return false;
+
+	/* what it holds: units, and the profile and kind of each hold */
+	scan = omni_probe_begin(&r->hold, r->hold_agent, Int64GetDatum(id), &key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		Datum		profile;
+		char	   *kind;
 
-		a->used += DatumGetInt32(omni_probe_get(&t->hold, tup, t->hold_units, &isnull));
-		profile = omni_probe_get(&t->hold, tup, t->hold_profile, &isnull);
+		a->used += DatumGetInt32(omni_probe_get(&r->hold, tup, r->hold_units, &isnull));
+		profile = omni_probe_get(&r->hold, tup, r->hold_profile, &isnull);
 		if (isnull)
 			continue;
 		if (nholds == maxholds)
 		{
 			maxholds *= 2;
 			held_profile = repalloc(held_profile, maxholds * sizeof(char *));
+			held_offer = repalloc(held_offer, maxholds * sizeof(bool));
 		}
+		kind = TextDatumGetCString(omni_probe_get(&r->hold, tup, r->hold_kind, &isnull));
+		held_offer[nholds] = strcmp(kind, "offer") == 0;
 		held_profile[nholds++] = TextDatumGetCString(profile);
 	}
 	systable_endscan(scan);
 
-	/* its capacity profiles, their limits and how many items each holds */
+	/* its capacity profiles, their limits and what counts against each */
 	a->profiles = palloc(maxprofiles * sizeof(AgentProfile));
-	scan = omni_probe_begin(&t->has_profile, t->has_agent, Int64GetDatum(id), &key);
+	scan = omni_probe_begin(&r->has_profile, r->has_agent, Int64GetDatum(id), &key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		AgentProfile *p;
-		Datum		own_max = omni_probe_get(&t->has_profile, tup, t->has_max, &isnull);
+		Datum		own_max = omni_probe_get(&r->has_profile, tup, r->has_max, &isnull);
 		bool		own_max_null = isnull;
 		ScanKeyData pkey;
 		SysScanDesc pscan;
@@ -236,14 +236,16 @@ read_agent_load(FollowTables *t, int64 id, RAgent *a)
 		}
 		p = &a->profiles[a->nprofiles];
 		memset(p, 0, sizeof(AgentProfile));
-		p->name = TextDatumGetCString(omni_probe_get(&t->has_profile, tup, t->has_profile_name, &isnull));
-		pscan = omni_probe_begin(&t->profile, t->profile_name, CStringGetTextDatum(p->name), &pkey);
+		p->name = TextDatumGetCString(omni_probe_get(&r->has_profile, tup, r->has_profile_name, &isnull));
+		pscan = omni_probe_begin(&r->profile, r->profile_name, CStringGetTextDatum(p->name), &pkey);
 		ptup = systable_getnext(pscan);
 		if (HeapTupleIsValid(ptup))
 		{
-			p->blocking = DatumGetBool(omni_probe_get(&t->profile, ptup, t->profile_blocking, &isnull));
+			p->blocking = DatumGetBool(omni_probe_get(&r->profile, ptup, r->profile_blocking, &isnull));
+			p->end_of_day = strcmp(TextDatumGetCString(omni_probe_get(&r->profile, ptup, r->profile_reset, &isnull)),
+								   "end_of_day") == 0;
 			p->limit = own_max_null
-				? DatumGetInt32(omni_probe_get(&t->profile, ptup, t->profile_max, &isnull))
+				? DatumGetInt32(omni_probe_get(&r->profile, ptup, r->profile_max, &isnull))
 				: DatumGetInt32(own_max);
 		}
 		systable_endscan(pscan);
@@ -251,7 +253,23 @@ read_agent_load(FollowTables *t, int64 id, RAgent *a)
 			continue;			/* the foreign key makes this impossible */
 		for (int i = 0; i < nholds; i++)
 			if (strcmp(held_profile[i], p->name) == 0)
+			{
 				p->held++;
+				if (p->end_of_day && held_offer[i])
+					p->used_today++;	/* a pending offer counts */
+			}
+		if (p->end_of_day)
+		{
+			/* the items taken today (one row per agent, profile and day) */
+			pscan = omni_probe_begin(&r->use, r->use_agent, Int64GetDatum(id), &pkey);
+			while (HeapTupleIsValid(ptup = systable_getnext(pscan)))
+			{
+				if (DatumGetDateADT(omni_probe_get(&r->use, ptup, r->use_day, &isnull)) == today &&
+					strcmp(TextDatumGetCString(omni_probe_get(&r->use, ptup, r->use_profile, &isnull)), p->name) == 0)
+					p->used_today += DatumGetInt32(omni_probe_get(&r->use, ptup, r->use_items, &isnull));
+			}
+			systable_endscan(pscan);
+		}
 		a->nprofiles++;
 	}
 	systable_endscan(scan);
@@ -282,7 +300,7 @@ omni_follow_load(PG_FUNCTION_ARGS)
 	int			n;
 	int64	   *ids;
 	int			nids = 0;
-	FollowTables t;
+	AgentReader r;
 	Datum	   *changed;
 	Datum	   *old;
 	Datum	   *target;
@@ -303,7 +321,7 @@ omni_follow_load(PG_FUNCTION_ARGS)
 	changed = palloc(nids * sizeof(Datum));
 	old = palloc(nids * sizeof(Datum));
 	target = palloc(nids * sizeof(Datum));
-	follow_open(&t);
+	rt_agent_reader_open(&r);
 	for (int i = 0; i < nids; i++)
 	{
 		RAgent		a;
@@ -312,7 +330,7 @@ omni_follow_load(PG_FUNCTION_ARGS)
 
 		if (i > 0 && ids[i] == ids[i - 1])
 			continue;
-		if (!read_agent_load(&t, ids[i], &a))
+		if (!rt_read_agent_load(&r, ids[i], omni_now(), &a))
 			continue;
 		to = rt_presence_target(&a, &base);
 		if (to == NULL || strcmp(to, a.presence) == 0)
@@ -322,7 +340,7 @@ omni_follow_load(PG_FUNCTION_ARGS)
 		target[nchanged] = CStringGetTextDatum(to);
 		nchanged++;
 	}
-	follow_close(&t);
+	rt_agent_reader_close(&r);
 
 	if (nchanged > 0)
 	{

@@ -33,6 +33,8 @@
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 
+#include "omnichannel.h"
+
 /* Base statuses in enum order (omni.base_status). */
 #define BASE_AVAILABLE	0
 #define BASE_BUSY		1
@@ -306,7 +308,6 @@ enum
 	P_LOCK_AGENTS,
 	P_LOAD_AGENTS,
 	P_LOAD_AGENTS_BY_ID,
-	P_CHECK_AGENTS,
 	P_MEMBERS,
 	P_MEMBERS_BY_AGENT,
 	P_AGENT_SKILLS,
@@ -335,6 +336,7 @@ extern bool rt_col_bool(int row, int c);
 extern double rt_col_time(int row, int c);
 extern char * rt_col_text(int row, int c);
 extern int	rt_col_base_status(int row, int c);
+extern int	rt_base_status(const char *label);
 extern const RPresence *rt_find_presence(RCycle *rc, const char *name);
 extern void rt_config_stale(void);
 extern int rt_find_skill(RCycle *rc, const char *name);
@@ -374,8 +376,46 @@ extern int	rt_load_level(RAgent *a);
 extern bool rt_can_take(RCycle *rc, int ai, RConv *c, RWorkstream *w);
 extern bool rt_useful(RCycle *rc, RAgent *a);
 
-/* follow.c */
+/* follow.c: an agent's load as the tables have it (index probes) */
+typedef struct AgentReader
+{
+	OmniProbe	state,
+				presence,
+				agent,
+				hold,
+				has_profile,
+				profile,
+				use;
+	AttrNumber	state_agent,
+				state_presence,
+				state_chosen,
+				state_logged_in;
+	AttrNumber	presence_name,
+				presence_base,
+				presence_system;
+	AttrNumber	agent_id,
+				agent_units;
+	AttrNumber	hold_agent,
+				hold_units,
+				hold_profile,
+				hold_kind;
+	AttrNumber	has_agent,
+				has_profile_name,
+				has_max;
+	AttrNumber	profile_name,
+				profile_max,
+				profile_blocking,
+				profile_reset;
+	AttrNumber	use_agent,
+				use_profile,
+				use_day,
+				use_items;
+} AgentReader;
+
 extern const char *rt_presence_target(RAgent *a, int *base);
+extern void rt_agent_reader_open(AgentReader *r);
+extern void rt_agent_reader_close(AgentReader *r);
+extern bool rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a);
 
 /* keys.c */
 extern int rt_key_cmp(const RKey *x, int64 xid, const RKey *y, int64 yid);

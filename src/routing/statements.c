@@ -144,13 +144,6 @@ static const PlanDef plan_defs[P_COUNT] = {
 		"  FROM (SELECT DISTINCT i AS agent_id FROM unnest($1::bigint[]) i) mm"
 		AGENT_LOOKUPS,
 	2, {INT8ARRAYOID, BOOLOID}},
-	[P_CHECK_AGENTS] = {
-		"SELECT s.agent_id, s.presence, s.chosen_presence, s.logged_in,"
-		"       (SELECT coalesce(sum(h.units), 0)::integer FROM omni.capacity_hold h WHERE h.agent_id = s.agent_id)"
-		"  FROM unnest($1::bigint[]) i CROSS JOIN LATERAL"
-		"       (SELECT * FROM omni.agent_state s WHERE s.agent_id = i OFFSET 0) s"
-		" ORDER BY s.agent_id",
-	1, {INT8ARRAYOID}},
 	[P_MEMBERS] = {
 		MEMBER_COLUMNS
 		" WHERE m.queue = ANY ($1)",
@@ -344,15 +337,14 @@ rt_col_text(int row, int c)
 }
 
 /*
- * rt_col_base_status reads an omni.base_status column (as text) as its
- * BASE_* constant.  The statements return the label rather than an ordinal
- * from enum_range(), which scans pg_enum at every call (twice per agent).
+ * rt_base_status: the BASE_* constant of an omni.base_status label (the
+ * statements return the label rather than an ordinal from enum_range(),
+ * which scans pg_enum at every call, twice per agent).
  */
 int
-rt_col_base_status(int row, int c)
+rt_base_status(const char *label)
 {
 	static const char *const labels[] = {"available", "busy", "busy_dnd", "away", "offline"};
-	char	   *label = rt_col_text(row, c);
 
 	StaticAssertStmt(BASE_AVAILABLE == 0 && BASE_BUSY == 1 && BASE_BUSY_DND == 2 &&
 					 BASE_AWAY == 3 && BASE_OFFLINE == 4, "BASE_* follow omni.base_status");
@@ -364,6 +356,13 @@ rt_col_base_status(int row, int c)
 			 errmsg("omnichannel router: unknown base status \"%s\"", label ? label : "(null)"),
 			 errhint("The omni.base_status type must be the one the extension created.")));
 	return BASE_OFFLINE;		/* not reached */
+}
+
+/* rt_col_base_status reads an omni.base_status column (as text) as its BASE_* constant. */
+int
+rt_col_base_status(int row, int c)
+{
+	return rt_base_status(rt_col_text(row, c));
 }
 
 static int

@@ -147,10 +147,11 @@ rt_check_chosen_agents(RCycle *rc)
 {
 	int64	   *ids = palloc(sizeof(int64) * Max(rc->nagents, 1));
 	int			n = 0;
-	Datum		args[2];
+	Datum		args[1];
 	bool	   *locked = palloc0(sizeof(bool) * Max(rc->nagents, 1));
 	bool		all_ok = true;
 	int			kept = 0;
+	AgentReader reader;
 
 	for (int i = 0; i < rc->nagents; i++)
 		if (rc->agents[i].version > 0)
@@ -166,43 +167,36 @@ rt_check_chosen_agents(RCycle *rc)
 		if (ai >= 0)
 			locked[ai] = true;
 	}
-	rt_run(P_CHECK_AGENTS, args, NULL);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		int			ai = rt_find_agent(rc, rt_col_int8(i, 1));
-		RAgent	   *a;
-		char	   *presence = rt_col_text(i, 2);
-		char	   *chosen = rt_col_text(i, 3);
-
-		if (ai < 0)
-			continue;
-		a = &rc->agents[ai];
-		if (!locked[ai] || !rt_col_bool(i, 4) || rt_col_int4(i, 5) != a->read_used ||
-			strcmp(presence, a->read_presence) != 0 || strcmp(chosen, a->read_chosen) != 0)
-			a->dropped = true;
-	}
+	/* read each locked agent again as the tables have it now */
+	rt_agent_reader_open(&reader);
 	for (int i = 0; i < rc->nagents; i++)
-		if (rc->agents[i].version > 0 && !locked[i])
-			rc->agents[i].dropped = true;
-	args[1] = TimestampTzGetDatum(rc->now);
-	rt_run(P_PROFILES, args, NULL);
-	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		int			ai = rt_find_agent(rc, rt_col_int8(i, 1));
-		char	   *name = rt_col_text(i, 2);
-		RAgent	   *a;
-		bool		same = false;
+		RAgent	   *a = &rc->agents[i];
+		RAgent		fresh;
 
-		if (ai < 0)
+		if (a->version <= 0)
 			continue;
-		a = &rc->agents[ai];
-		for (int k = 0; k < a->nprofiles; k++)
-			if (strcmp(a->profiles[k].name, name) == 0)
-				same = (a->profiles[k].limit == rt_col_int4(i, 3) &&
-						a->read_held[k] == rt_col_int4(i, 6) && a->read_used_today[k] == rt_col_int4(i, 7));
-		if (!same)
+		if (!locked[i] || !rt_read_agent_load(&reader, a->id, rc->now, &fresh) || !fresh.logged_in ||
+			fresh.used != a->read_used || strcmp(fresh.presence, a->read_presence) != 0 ||
+			strcmp(fresh.chosen, a->read_chosen) != 0)
+		{
 			a->dropped = true;
+			continue;
+		}
+		for (int p = 0; p < fresh.nprofiles && !a->dropped; p++)
+		{
+			bool		same = false;
+
+			for (int k = 0; k < a->nprofiles; k++)
+				if (strcmp(a->profiles[k].name, fresh.profiles[p].name) == 0)
+					same = (a->profiles[k].limit == fresh.profiles[p].limit &&
+							a->read_held[k] == fresh.profiles[p].held &&
+							a->read_used_today[k] == fresh.profiles[p].used_today);
+			if (!same)
+				a->dropped = true;
+		}
 	}
+	rt_agent_reader_close(&reader);
 
 	for (int i = 0; i < rc->noffers; i++)
 	{
