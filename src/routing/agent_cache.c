@@ -577,13 +577,6 @@ build_cycle(RCycle *rc, const bool *inplay)
 	rt_set_members(rc, nrows, rows);
 }
 
-/* utc_day: the UTC day of t (end_of_day profile counts start again). */
-static int64
-utc_day(TimestampTz t)
-{
-	return t / USECS_PER_DAY - (t % USECS_PER_DAY < 0 ? 1 : 0);
-}
-
 /*
  * ring_behind: whether the cache cannot follow the ring at gen/seq id by id
  * (nothing cached, a new ring, or more ids since than the ring keeps).
@@ -632,7 +625,7 @@ rt_warm_agent_cache(RCycle *rc)
 	ring = my_ring(NULL);
 	if (ring == NULL)
 		return;
-	day = utc_day(rc->now);
+	day = rt_utc_day(rc->now);
 	SpinLockAcquire(&ring->mutex);
 	gen = ring->gen;
 	seq = ring->seq;
@@ -665,7 +658,7 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 	if (ring == NULL)
 		return false;
 	register_callbacks();
-	day = utc_day(rc->now);
+	day = rt_utc_day(rc->now);
 
 	/* the ids changed since the last cycle, while the ring still has them */
 	SpinLockAcquire(&ring->mutex);

@@ -127,15 +127,15 @@ rt_agent_reader_close(AgentReader *r)
 	omni_probe_close(&r->state);
 }
 
-/* The UTC day of a timestamp, as omni.capacity_profile_use.day stores it. */
-static DateADT
-utc_day(TimestampTz t)
+/*
+ * rt_utc_day: the UTC day of t, as omni.capacity_profile_use.day stores it
+ * (days since 2000-01-01, a DateADT): end_of_day profile counts start again
+ * with each.
+ */
+int32
+rt_utc_day(TimestampTz t)
 {
-	int64		days = t / USECS_PER_DAY;
-
-	if (t < 0 && t % USECS_PER_DAY != 0)
-		days--;
-	return (DateADT) days;
+	return (int32) (t / USECS_PER_DAY - (t % USECS_PER_DAY < 0 ? 1 : 0));
 }
 
 /*
@@ -159,7 +159,7 @@ rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a)
 	char	  **held_profile = palloc(maxholds * sizeof(char *));
 	bool	   *held_offer = palloc(maxholds * sizeof(bool));
 	int			maxprofiles = 4;
-	DateADT		today = utc_day(now);
+	DateADT		today = rt_utc_day(now);
 
 	memset(a, 0, sizeof(RAgent));
 	a->id = id;

@@ -416,6 +416,7 @@ extern const char *rt_presence_target(RAgent *a, int *base);
 extern void rt_agent_reader_open(AgentReader *r);
 extern void rt_agent_reader_close(AgentReader *r);
 extern bool rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a);
+extern int32 rt_utc_day(TimestampTz t);
 
 /* keys.c */
 extern int rt_key_cmp(const RKey *x, int64 xid, const RKey *y, int64 yid);
