@@ -145,7 +145,9 @@ rt_utc_day(TimestampTz t)
  * units and units held, and its capacity profiles (limit, blocking, reset,
  * items held, and for end_of_day profiles the items of now's UTC day plus
  * its pending offers under the profile, as omni._profile_items counts
- * them).  False when the agent or its runtime row does not exist.
+ * them).  False when the agent or its runtime row does not exist.  The rows
+ * are read under the active snapshot: a caller that has just locked the
+ * agent must read under a snapshot taken after the lock.
  */
 bool
 rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a)

@@ -27,6 +27,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "omnichannel.h"
@@ -167,7 +168,12 @@ rt_check_chosen_agents(RCycle *rc)
 		if (ai >= 0)
 			locked[ai] = true;
 	}
-	/* read each locked agent again as the tables have it now */
+	/*
+	 * Read each locked agent again as the tables have it now: with a
+	 * snapshot taken after the lock (the statement's own predates it, and a
+	 * hold committed in between would be missed: an agent over capacity).
+	 */
+	PushActiveSnapshot(GetTransactionSnapshot());
 	rt_agent_reader_open(&reader);
 	for (int i = 0; i < rc->nagents; i++)
 	{
@@ -197,6 +203,7 @@ rt_check_chosen_agents(RCycle *rc)
 		}
 	}
 	rt_agent_reader_close(&reader);
+	PopActiveSnapshot();
 
 	for (int i = 0; i < rc->noffers; i++)
 	{
