@@ -142,7 +142,6 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 	rt_load_config(&rc);
 	/* the 0.1.0 SQL (before ALTER EXTENSION UPDATE): plans as 0.1.0 made them */
 	guc_level = rc.legacy_sql ? NewGUCNestLevel() : apply_cycle_settings();
-	rt_find_pending_index();
 
 	if (rc.nws > 0 && rt_lock_and_load_conversations(&rc, &skipped))
 	{
@@ -202,7 +201,6 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 		rt_warm_agent_cache(&rc);	/* nothing to offer: read agents now if due */
 
 	AtEOXact_GUC(true, guc_level);
-	rt_forget_pending_index();
 	SPI_finish();
 	MemoryContextDelete(cxt);
 	if (message_level_is_interesting(DEBUG2))

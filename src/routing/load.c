@@ -10,16 +10,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
-#include "access/relscan.h"
-#include "access/stratnum.h"
-#include "access/table.h"
-#include "access/tableam.h"
-#include "catalog/namespace.h"
-#include "executor/tuptable.h"
-#include "utils/fmgroids.h"
-#include "utils/inval.h"
 #include "utils/rel.h"
-#include "utils/snapmgr.h"
 
 #include <math.h>
 
@@ -467,79 +458,21 @@ rt_load_declines(RCycle *rc)
  * offers)).  So the probe goes through the one index that answers it,
  * offer_one_pending_idx (conversation_id WHERE state = 'pending'), from C.
  */
-static Oid	pending_heap = InvalidOid;
-static Oid	pending_index = InvalidOid;
-static bool pending_cached = false;		/* set for the duration of a cycle */
-static bool pending_callback = false;
-
-/* A dropped or changed omni.offer (DROP EXTENSION, ...) forgets the OIDs. */
-static void
-pending_relcache_callback(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid || relid == pending_heap || relid == pending_index)
-		pending_cached = false;
-}
-
-static void
-lookup_pending_index(Oid *heap, Oid *index)
-{
-	Oid			nsp = get_namespace_oid("omni", false);
-
-	*heap = get_relname_relid("offer", nsp);
-	*index = get_relname_relid("offer_one_pending_idx", nsp);
-	if (!OidIsValid(*heap) || !OidIsValid(*index))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("omni.offer or its index offer_one_pending_idx is missing"),
-				 errhint("Reinstall the extension: DROP EXTENSION omnichannel; CREATE EXTENSION omnichannel.")));
-}
-
-/* rt_find_pending_index looks up omni.offer and its pending index for a cycle. */
-void
-rt_find_pending_index(void)
-{
-	if (!pending_callback)
-	{
-		CacheRegisterRelcacheCallback(pending_relcache_callback, (Datum) 0);
-		pending_callback = true;
-	}
-	lookup_pending_index(&pending_heap, &pending_index);
-	pending_cached = true;
-}
-
-/* rt_forget_pending_index: outside a cycle the probe looks the index up each time. */
-void
-rt_forget_pending_index(void)
-{
-	pending_cached = false;
-}
-
 static bool
 pending_offer_exists(int64 conversation_id)
 {
-	Relation	heap;
-	Relation	index;
-	IndexScanDesc scan;
+	OmniProbe	offer;
 	ScanKeyData key;
-	TupleTableSlot *slot;
+	SysScanDesc scan;
 	bool		found;
-	Oid			heap_oid = pending_heap;
-	Oid			index_oid = pending_index;
 
-	if (!pending_cached)
-		lookup_pending_index(&heap_oid, &index_oid);
-	heap = table_open(heap_oid, AccessShareLock);
-	index = index_open(index_oid, AccessShareLock);
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(conversation_id));
-	slot = table_slot_create(heap, NULL);
-	scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
-	index_rescan(scan, &key, 1, NULL, 0);
+	omni_probe_open(&offer, "offer", "offer_one_pending_idx");
+	scan = omni_probe_begin(&offer, omni_probe_att(&offer, "conversation_id"),
+							Int64GetDatum(conversation_id), &key);
 	/* a version found through the partial index is one with state 'pending' */
-	found = index_getnext_slot(scan, ForwardScanDirection, slot);
-	index_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
-	index_close(index, AccessShareLock);
-	table_close(heap, AccessShareLock);
+	found = HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
+	omni_probe_close(&offer);
 	return found;
 }
 

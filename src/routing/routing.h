@@ -366,8 +366,6 @@ extern int	rt_read_members(RCycle *rc, RMembership **rows);
 extern void rt_read_agent_details(RCycle *rc, bool skills);
 extern void rt_set_members(RCycle *rc, int nrows, const RMembership *rows);
 extern void rt_load_declines(RCycle *rc);
-extern void rt_find_pending_index(void);
-extern void rt_forget_pending_index(void);
 
 /* eligibility.c */
 extern int rt_agent_prof(RAgent *a, int skill);
