@@ -51,6 +51,7 @@ typedef struct OmniProbe
 extern void omni_probe_open(OmniProbe *p, const char *table, const char *index);
 extern void omni_probe_close(OmniProbe *p);
 extern AttrNumber omni_probe_att(OmniProbe *p, const char *column);
+extern SysScanDesc omni_probe_begin_n(OmniProbe *p, int n, const AttrNumber *atts, const Datum *values, ScanKey keys);
 extern SysScanDesc omni_probe_begin(OmniProbe *p, AttrNumber att, Datum value, ScanKey key);
 extern Datum omni_probe_get(OmniProbe *p, HeapTuple tuple, AttrNumber att, bool *isnull);
 

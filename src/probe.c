@@ -153,24 +153,46 @@ omni_probe_att(OmniProbe *p, const char *column)
 }
 
 /*
- * Start a scan of the probe's index for the rows whose column att (the
- * index's first column, bigint or text) equals value.
+ * Start a scan of the probe's index for the rows whose columns atts (the
+ * index's leading columns, each bigint, text or date) equal values.
  */
+SysScanDesc
+omni_probe_begin_n(OmniProbe *p, int n, const AttrNumber *atts, const Datum *values, ScanKey keys)
+{
+	for (int i = 0; i < n; i++)
+	{
+		Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(p->rel), atts[i] - 1);
+		RegProcedure eq;
+
+		switch (attr->atttypid)
+		{
+			case INT8OID:
+				eq = F_INT8EQ;
+				break;
+			case TEXTOID:
+				eq = F_TEXTEQ;
+				break;
+			case DATEOID:
+				eq = F_DATE_EQ;
+				break;
+			default:
+				elog(ERROR, "omnichannel probes bigint, text and date columns only, not %s.%s",
+					 RelationGetRelationName(p->rel), NameStr(attr->attname));
+		}
+		ScanKeyInit(&keys[i], atts[i], BTEqualStrategyNumber, eq, values[i]);
+		/* the tree is ordered by the column's collation, not C's */
+		keys[i].sk_collation = attr->attcollation;
+	}
+	return systable_beginscan(p->rel, p->index, true,
+							  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
+							  n, keys);
+}
+
+/* omni_probe_begin_n with one key. */
 SysScanDesc
 omni_probe_begin(OmniProbe *p, AttrNumber att, Datum value, ScanKey key)
 {
-	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(p->rel), att - 1);
-
-	if (attr->atttypid != INT8OID && attr->atttypid != TEXTOID)
-		elog(ERROR, "omnichannel probes bigint and text columns only, not %s.%s",
-			 RelationGetRelationName(p->rel), NameStr(attr->attname));
-	ScanKeyInit(key, att, BTEqualStrategyNumber,
-				attr->atttypid == INT8OID ? F_INT8EQ : F_TEXTEQ, value);
-	/* the tree is ordered by the column's collation, not C's */
-	key->sk_collation = attr->attcollation;
-	return systable_beginscan(p->rel, p->index, true,
-							  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
-							  1, key);
+	return omni_probe_begin_n(p, 1, &att, &value, key);
 }
 
 Datum

@@ -317,15 +317,6 @@ omni_agent_cache_reads(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64((int64) full_reads);
 }
 
-static int
-cmp_int64(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a,
-				y = *(const int64 *) b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* An RCycle over the cache's agents, for the readers of load.c. */
 static void
 init_cache_cycle(RCycle *c, RCycle *rc, MemoryContext cxt)
@@ -492,7 +483,7 @@ refresh(RCycle *rc, int64 *ids, int n)
 		if (j >= fresh.nagents ||
 			(i < cache.rc.nagents && cache.rc.agents[i].id < fresh.agents[j].id))
 		{
-			if (!bsearch(&cache.rc.agents[i].id, ids, n, sizeof(int64), cmp_int64))
+			if (!bsearch(&cache.rc.agents[i].id, ids, n, sizeof(int64), rt_cmp_int64))
 				merged[m++] = cache.rc.agents[i];	/* not re-read: unchanged */
 			i++;
 		}
@@ -520,7 +511,7 @@ refresh(RCycle *rc, int64 *ids, int n)
 		int			r = 0;
 
 		for (int k = 0; k < cache.nrows; k++)
-			if (!bsearch(&cache.rows[k].agent, ids, n, sizeof(int64), cmp_int64))
+			if (!bsearch(&cache.rows[k].agent, ids, n, sizeof(int64), rt_cmp_int64))
 				kept[r++] = cache.rows[k];
 		memcpy(kept + r, rows, sizeof(RMembership) * nrows);
 		if (cache.rows)
@@ -692,7 +683,7 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 		{
 			int			u = 0;
 
-			qsort(ids, n, sizeof(int64), cmp_int64);
+			qsort(ids, n, sizeof(int64), rt_cmp_int64);
 			for (int i = 0; i < n; i++)
 				if (u == 0 || ids[u - 1] != ids[i])
 					ids[u++] = ids[i];

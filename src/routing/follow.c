@@ -262,29 +262,20 @@ rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a)
 			}
 		if (p->end_of_day)
 		{
-			/* the items taken today (one row per agent, profile and day) */
-			pscan = omni_probe_begin(&r->use, r->use_agent, Int64GetDatum(id), &pkey);
+			/* the items taken today: the one row of (agent, profile, day) */
+			AttrNumber	atts[3] = {r->use_agent, r->use_profile, r->use_day};
+			Datum		values[3] = {Int64GetDatum(id), CStringGetTextDatum(p->name), DateADTGetDatum(today)};
+			ScanKeyData ukeys[3];
+
+			pscan = omni_probe_begin_n(&r->use, 3, atts, values, ukeys);
 			while (HeapTupleIsValid(ptup = systable_getnext(pscan)))
-			{
-				if (DatumGetDateADT(omni_probe_get(&r->use, ptup, r->use_day, &isnull)) == today &&
-					strcmp(TextDatumGetCString(omni_probe_get(&r->use, ptup, r->use_profile, &isnull)), p->name) == 0)
-					p->used_today += DatumGetInt32(omni_probe_get(&r->use, ptup, r->use_items, &isnull));
-			}
+				p->used_today += DatumGetInt32(omni_probe_get(&r->use, ptup, r->use_items, &isnull));
 			systable_endscan(pscan);
 		}
 		a->nprofiles++;
 	}
 	systable_endscan(scan);
 	return true;
-}
-
-static int
-cmp_int64(const void *x, const void *y)
-{
-	int64		a = *(const int64 *) x;
-	int64		b = *(const int64 *) y;
-
-	return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /*
@@ -302,10 +293,11 @@ omni_follow_load(PG_FUNCTION_ARGS)
 	int			n;
 	int64	   *ids;
 	int			nids = 0;
+	TimestampTz now = omni_now();
 	AgentReader r;
-	Datum	   *changed;
-	Datum	   *old;
-	Datum	   *target;
+	int64	   *changed;
+	char	  **old;
+	char	  **target;
 	int			nchanged = 0;
 
 	if (PG_ARGISNULL(0))
@@ -318,11 +310,11 @@ omni_follow_load(PG_FUNCTION_ARGS)
 			ids[nids++] = DatumGetInt64(elems[i]);
 	if (nids == 0)
 		PG_RETURN_VOID();
-	qsort(ids, nids, sizeof(int64), cmp_int64);
+	qsort(ids, nids, sizeof(int64), rt_cmp_int64);
 
-	changed = palloc(nids * sizeof(Datum));
-	old = palloc(nids * sizeof(Datum));
-	target = palloc(nids * sizeof(Datum));
+	changed = palloc(nids * sizeof(int64));
+	old = palloc(nids * sizeof(char *));
+	target = palloc(nids * sizeof(char *));
 	rt_agent_reader_open(&r);
 	for (int i = 0; i < nids; i++)
 	{
@@ -332,42 +324,28 @@ omni_follow_load(PG_FUNCTION_ARGS)
 
 		if (i > 0 && ids[i] == ids[i - 1])
 			continue;
-		if (!rt_read_agent_load(&r, ids[i], omni_now(), &a))
+		if (!rt_read_agent_load(&r, ids[i], now, &a))
 			continue;
 		to = rt_presence_target(&a, &base);
 		if (to == NULL || strcmp(to, a.presence) == 0)
 			continue;
-		changed[nchanged] = Int64GetDatum(ids[i]);
-		old[nchanged] = CStringGetTextDatum(a.presence);
-		target[nchanged] = CStringGetTextDatum(to);
+		changed[nchanged] = ids[i];
+		old[nchanged] = a.presence;
+		target[nchanged] = (char *) to;
 		nchanged++;
 	}
 	rt_agent_reader_close(&r);
 
 	if (nchanged > 0)
 	{
-		static SPIPlanPtr write_plan = NULL;
 		Datum		args[3];
-		int			rc;
 
-		args[0] = PointerGetDatum(construct_array(changed, nchanged, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		args[1] = PointerGetDatum(construct_array(old, nchanged, TEXTOID, -1, false, TYPALIGN_INT));
-		args[2] = PointerGetDatum(construct_array(target, nchanged, TEXTOID, -1, false, TYPALIGN_INT));
+		args[0] = rt_int8_array(changed, nchanged);
+		args[1] = rt_text_array(old, nchanged);
+		args[2] = rt_text_array(target, nchanged);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "omni._follow_load: SPI_connect failed");
-		if (write_plan == NULL)
-		{
-			Oid			types[3] = {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
-			SPIPlanPtr	plan = SPI_prepare("SELECT omni._write_presence($1, $2, $3, 'load')", 3, types);
-
-			if (plan == NULL)
-				elog(ERROR, "omni._follow_load: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-			SPI_keepplan(plan);
-			write_plan = plan;
-		}
-		rc = SPI_execute_plan(write_plan, args, NULL, false, 0);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "omni._follow_load: writing presence failed: %s", SPI_result_code_string(rc));
+		rt_run(P_WRITE_PRESENCE, args, NULL);
 		SPI_finish();
 	}
 	PG_RETURN_VOID();

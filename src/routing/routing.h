@@ -314,6 +314,7 @@ enum
 	P_PROFILES,
 	P_DECLINES,
 	P_WRITE,
+	P_WRITE_PRESENCE,
 	P_LOCK_CONVS_V1,
 	P_LOAD_CONVS_V1,
 	P_WRITE_V1,
@@ -346,6 +347,7 @@ extern int rt_find_agent(RCycle *rc, int64 id);
 extern int rt_agent_rows(RCycle *rc, uint64 i, uint64 *end);
 extern Datum rt_int8_array(int64 *v, int n);
 extern Datum rt_text_array(char **v, int n);
+extern int	rt_cmp_int64(const void *a, const void *b);
 
 /* config.c */
 extern void rt_load_config(RCycle *rc);

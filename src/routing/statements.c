@@ -236,6 +236,9 @@ static const PlanDef plan_defs[P_COUNT] = {
 		"   FROM o ORDER BY o.id",
 	10, {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
 		TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID}},
+	[P_WRITE_PRESENCE] = {
+		/* omni._follow_load's changes, through the one presence writer (30_core.sql) */
+		"SELECT omni._write_presence($1, $2, $3, 'load')", 3, {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID}},
 	[P_FOLLOW_V1] = {"SELECT omni._follow_load(a) FROM unnest($1::bigint[]) a ORDER BY a", 1, {INT8ARRAYOID}},
 };
 
@@ -363,6 +366,16 @@ int
 rt_col_base_status(int row, int c)
 {
 	return rt_base_status(rt_col_text(row, c));
+}
+
+/* rt_cmp_int64: qsort/bsearch order of int64 values. */
+int
+rt_cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y;
 }
 
 static int

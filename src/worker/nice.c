@@ -63,18 +63,19 @@ omni_worker_set_niceness(int nice, const char *guc)
 	static int	warned_for = INT_MIN;
 	int			current;
 	int			group;
-	bool		failed = false;
+	int			failure = 0;	/* the errno of the first failure */
 
 	errno = 0;
 	current = getpriority(PRIO_PROCESS, 0);
 	if (errno == 0 && current != nice && setpriority(PRIO_PROCESS, 0, nice) != 0)
-		failed = true;
+		failure = errno != 0 ? errno : EIO;
 	group = autogroup_nice();
-	if (group != INT_MIN && group != nice && !set_autogroup_nice(nice))
-		failed = true;
-	if (failed && warned_for != nice)
+	if (group != INT_MIN && group != nice && !set_autogroup_nice(nice) && failure == 0)
+		failure = errno != 0 ? errno : EIO;
+	if (failure != 0 && warned_for != nice)
 	{
 		warned_for = nice;
+		errno = failure;		/* for %m: the reads after it may have changed errno */
 		ereport(WARNING,
 				(errmsg("%s could not set its scheduling niceness to %d (process %d, autogroup %s): %m",
 						MyBgworkerEntry ? MyBgworkerEntry->bgw_type : "omnichannel worker", nice, current,
