@@ -5,7 +5,7 @@
 # (bench/routing_setup.sql) with the workers off; prints each call's mean
 # time from pg_stat_user_functions, their sum, the loop's wall time per
 # conversation and the statements run inside the calls (pg_stat_statements).  Run as root from the repository:
-#   bash bench/routing_calls.sh     (N=400 BENCH_PORT=54342 NO_BUILD=1)
+#   bash bench/routing_calls.sh     (N=400 BENCH_PORT=54342 NO_BUILD=1 TOP=30)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
@@ -52,5 +52,12 @@ echo "loop wall time: $(( (t1 - t0) / N / 1000 )) us per conversation ($N conver
 # SPI): a count that does not depend on the machine's speed
 P -At -c "SELECT 'statements inside the calls: ' || round(sum(calls) / $N.0, 1) || ' per conversation'
             FROM pg_stat_statements WHERE NOT toplevel"
+if [ -n "${TOP:-}" ]; then
+	# the statements inside the calls that cost the most, per conversation
+	P -c "SELECT round(sum(calls) / $N.0, 2) AS per_conv, round((sum(total_exec_time) / $N)::numeric, 4) AS ms_per_conv,
+	             left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS statement
+	        FROM pg_stat_statements WHERE NOT toplevel
+	       GROUP BY query ORDER BY sum(total_exec_time) DESC LIMIT ${TOP}"
+fi
 stop_cluster
 trap - EXIT

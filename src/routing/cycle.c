@@ -134,6 +134,7 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "omnichannel routing cycle", ALLOCSET_DEFAULT_SIZES);
 	memset(&rc, 0, sizeof(rc));
 	rc.cxt = cxt;
+	rc.scratch = AllocSetContextCreate(cxt, "omnichannel routing offer log", ALLOCSET_DEFAULT_SIZES);
 	rc.now = omni_now();
 	routing_cycle_no++;
 

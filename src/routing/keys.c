@@ -213,33 +213,89 @@ rt_custom_key(RCycle *rc, RQueue *q, CustomRule *r, int member, RConv *c, RKey *
 	key_add(k, "rotation_at", q->member_rot[member], q->member_rot_at[member], SHOW_TIME);
 }
 
+/*
+ * Jsonb values pushed straight into a JsonbParseState: the decision log is
+ * built in C, never printed as text and parsed again (a cold burst spent a
+ * quarter of its time in jsonb_in).  tok is WJB_KEY, WJB_VALUE or WJB_ELEM.
+ */
 void
-rt_key_json(StringInfo buf, const RKey *k)
+rt_jb_string(JsonbParseState **st, JsonbIteratorToken tok, const char *s)
 {
-	appendStringInfoChar(buf, '{');
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.len = strlen(s);
+	v.val.string.val = (char *) s;
+	pushJsonbValue(st, tok, &v);
+}
+
+void
+rt_jb_int(JsonbParseState **st, JsonbIteratorToken tok, int64 x)
+{
+	JsonbValue	v;
+
+	v.type = jbvNumeric;
+	v.val.numeric = int64_to_numeric(x);
+	pushJsonbValue(st, tok, &v);
+}
+
+void
+rt_jb_null(JsonbParseState **st, JsonbIteratorToken tok)
+{
+	JsonbValue	v;
+
+	v.type = jbvNull;
+	pushJsonbValue(st, tok, &v);
+}
+
+/* A key value: whole numbers as they are, others to the millisecond. */
+static void
+jb_number(JsonbParseState **st, double x)
+{
+	JsonbValue	v;
+
+	if (!isfinite(x))
+	{
+		rt_jb_null(st, WJB_VALUE);
+		return;
+	}
+	if (x == floor(x) && fabs(x) < NEVER_IDLE_S)
+	{
+		rt_jb_int(st, WJB_VALUE, (int64) x);
+		return;
+	}
+	v.type = jbvNumeric;
+	v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+														CStringGetDatum(psprintf("%.3f", x)),
+														ObjectIdGetDatum(InvalidOid),
+														Int32GetDatum(-1)));
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+/* rt_key_push pushes a sort key as an object {name: shown value, ...}. */
+void
+rt_key_push(JsonbParseState **st, const RKey *k)
+{
+	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < k->n; i++)
 	{
-		if (i > 0)
-			appendStringInfoString(buf, ", ");
-		escape_json(buf, k->name[i]);
-		appendStringInfoString(buf, ": ");
+		rt_jb_string(st, WJB_KEY, k->name[i]);
 		if (isnan(k->shown[i]))
-			appendStringInfoString(buf, "null");
+			rt_jb_null(st, WJB_VALUE);
 		else if (k->show[i] == SHOW_TIME)
 		{
 			if (k->shown[i] == NULL_TIME)
-				appendStringInfoString(buf, "null");
+				rt_jb_null(st, WJB_VALUE);
 			else
-				escape_json(buf, timestamptz_to_str((TimestampTz) k->shown[i]));
+				/* timestamptz_to_str returns a static buffer: the value keeps a copy */
+				rt_jb_string(st, WJB_VALUE, pstrdup(timestamptz_to_str((TimestampTz) k->shown[i])));
 		}
 		else if (k->show[i] == SHOW_CLOSENESS)
-			escape_json(buf, k->shown[i] == 0 ? "exact" : k->shown[i] == 1 ? "over_qualified" : "under_qualified");
-		else if (k->shown[i] == floor(k->shown[i]) && fabs(k->shown[i]) < NEVER_IDLE_S)
-			appendStringInfo(buf, "%.0f", k->shown[i]);
+			rt_jb_string(st, WJB_VALUE, k->shown[i] == 0 ? "exact" : k->shown[i] == 1 ? "over_qualified" : "under_qualified");
 		else
-			appendStringInfo(buf, "%.3f", k->shown[i]);
+			jb_number(st, k->shown[i]);
 	}
-	appendStringInfoChar(buf, '}');
+	pushJsonbValue(st, WJB_END_OBJECT, NULL);
 }
 
 /* ---------------------------------------------------------------------------

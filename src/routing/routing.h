@@ -256,14 +256,15 @@ typedef struct ROffer
 	int			units;
 	char	   *profile;
 	char	   *channel;
-	char	   *event;			/* detail of the agent's 'offered' event */
-	char	   *decision;		/* the full decision (omni.offer_decision) */
+	Jsonb	   *event;			/* detail of the agent's 'offered' event */
+	Jsonb	   *decision;		/* the full decision (omni.offer_decision) */
 	TimestampTz stamp;
 } ROffer;
 
 typedef struct RCycle
 {
 	MemoryContext cxt;
+	MemoryContext scratch;		/* reset after each offer's decision log is built */
 	TimestampTz now;
 	TimestampTz stamp;			/* last rotation stamp handed out */
 	int			nskills;
@@ -423,7 +424,10 @@ extern int rt_key_cmp(const RKey *x, int64 xid, const RKey *y, int64 yid);
 extern void rt_method_key(RCycle *rc, RQueue *q, int member, RKey *k);
 extern void rt_closeness_key(RAgent *a, RConv *c, RKey *k);
 extern void rt_custom_key(RCycle *rc, RQueue *q, CustomRule *r, int member, RConv *c, RKey *k);
-extern void rt_key_json(StringInfo buf, const RKey *k);
+extern void rt_key_push(JsonbParseState **st, const RKey *k);
+extern void rt_jb_string(JsonbParseState **st, JsonbIteratorToken tok, const char *s);
+extern void rt_jb_int(JsonbParseState **st, JsonbIteratorToken tok, int64 x);
+extern void rt_jb_null(JsonbParseState **st, JsonbIteratorToken tok);
 extern void rt_hpush(RCycle *rc, RQueue *q, HEntry *e);
 extern void rt_hpop(RCycle *rc, RQueue *q, HEntry *out);
 extern void rt_heap_push_member(RCycle *rc, RQueue *q, int member);

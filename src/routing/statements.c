@@ -175,9 +175,9 @@ static const PlanDef plan_defs[P_COUNT] = {
 	1, {INT8ARRAYOID}},
 	[P_WRITE] = {
 		/* the one path that writes offers (sql/src/50_conversation.sql) */
-		"SELECT omni._write_offers($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[], $11)",
+		"SELECT omni._write_offers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
 		11, {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
-		TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8ARRAYOID}},
+		TEXTARRAYOID, TIMESTAMPTZARRAYOID, JSONBARRAYOID, JSONBARRAYOID, INT8ARRAYOID}},
 
 	/*
 	 * The 0.1.0 statements, used until ALTER EXTENSION UPDATE has created

@@ -52,6 +52,34 @@ follow_load(RAgent *a)
 	}
 }
 
+/*
+ * The keys an offer's event and its decision share: method, skill match,
+ * the custom rule that ranked it, the sort keys, the winner's key values
+ * and the cycle number.
+ */
+static void
+push_offer_common(JsonbParseState **st, RQueue *q, RWorkstream *w, Choice *ch)
+{
+	rt_jb_string(st, WJB_KEY, "method");
+	rt_jb_string(st, WJB_VALUE, routing_method_names[q->method]);
+	rt_jb_string(st, WJB_KEY, "skill_match");
+	rt_jb_string(st, WJB_VALUE, w->closest ? "closest" : "exact");
+	if (ch->rule >= 0)
+	{
+		rt_jb_string(st, WJB_KEY, "rule");
+		rt_jb_int(st, WJB_VALUE, ch->rule);
+	}
+	rt_jb_string(st, WJB_KEY, "order_by");
+	pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < ch->best_key.n; i++)
+		rt_jb_string(st, WJB_ELEM, ch->best_key.name[i]);
+	pushJsonbValue(st, WJB_END_ARRAY, NULL);
+	rt_jb_string(st, WJB_KEY, "key");
+	rt_key_push(st, &ch->best_key);
+	rt_jb_string(st, WJB_KEY, "cycle");
+	rt_jb_int(st, WJB_VALUE, (int64) routing_cycle_no);
+}
+
 /* rt_record_offer applies an offer to the in-memory state and queues its write. */
 void
 rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
@@ -59,9 +87,10 @@ rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 	int			ai = q->member_agent[ch->best];
 	RAgent	   *a = &rc->agents[ai];
 	ROffer	   *o = &rc->offers[rc->noffers++];
-	StringInfoData common;
-	StringInfoData event;
-	StringInfoData decision;
+	JsonbParseState *st = NULL;
+	Jsonb	   *event;
+	Jsonb	   *decision;
+	MemoryContext old;
 	TimestampTz stamp = Max(rc->now, rc->stamp + 1);
 
 	rc->stamp = stamp;
@@ -70,42 +99,41 @@ rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 	 * What the agent's own 'offered' event says (its own key values only)
 	 * and the full decision with the colleagues it was compared with, which
 	 * only supervisors of the queue and admins read (omni.offer_decision).
+	 * Built in a scratch context (the parse states are garbage at once),
+	 * then copied: a burst of thousands of offers keeps only the values.
 	 */
-	initStringInfo(&common);
-	appendStringInfo(&common, "\"method\": \"%s\", \"skill_match\": \"%s\"",
-					 routing_method_names[q->method], w->closest ? "closest" : "exact");
-	if (ch->rule >= 0)
-		appendStringInfo(&common, ", \"rule\": %d", ch->rule);
-	appendStringInfoString(&common, ", \"order_by\": [");
-	for (int i = 0; i < ch->best_key.n; i++)
-	{
-		if (i > 0)
-			appendStringInfoString(&common, ", ");
-		escape_json(&common, ch->best_key.name[i]);
-	}
-	appendStringInfoString(&common, "], \"key\": ");
-	rt_key_json(&common, &ch->best_key);
-	appendStringInfo(&common, ", \"cycle\": " UINT64_FORMAT, routing_cycle_no);
+	old = MemoryContextSwitchTo(rc->scratch);
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	push_offer_common(&st, q, w, ch);
+	event = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
 
-	initStringInfo(&event);
-	appendStringInfo(&event, "{%s}", common.data);
-
-	initStringInfo(&decision);
-	appendStringInfo(&decision, "{%s, \"eligible\": ", common.data);
+	st = NULL;
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	push_offer_common(&st, q, w, ch);
+	rt_jb_string(&st, WJB_KEY, "eligible");
 	if (ch->eligible >= 0)
-		appendStringInfo(&decision, "%d", ch->eligible);
+		rt_jb_int(&st, WJB_VALUE, ch->eligible);
 	else
-		appendStringInfoString(&decision, "null");
+		rt_jb_null(&st, WJB_VALUE);
+	rt_jb_string(&st, WJB_KEY, "runner_up");
 	if (ch->runner >= 0)
 	{
-		appendStringInfo(&decision, ", \"runner_up\": {\"agent_id\": " INT64_FORMAT ", \"key\": ",
-						 rc->agents[q->member_agent[ch->runner]].id);
-		rt_key_json(&decision, &ch->runner_key);
-		appendStringInfoString(&decision, "}}");
+		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+		rt_jb_string(&st, WJB_KEY, "agent_id");
+		rt_jb_int(&st, WJB_VALUE, rc->agents[q->member_agent[ch->runner]].id);
+		rt_jb_string(&st, WJB_KEY, "key");
+		rt_key_push(&st, &ch->runner_key);
+		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	}
 	else
-		appendStringInfoString(&decision, ", \"runner_up\": null}");
-	pfree(common.data);
+		rt_jb_null(&st, WJB_VALUE);
+	decision = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+	MemoryContextSwitchTo(old);
+	o->event = palloc(VARSIZE(event));
+	memcpy(o->event, event, VARSIZE(event));
+	o->decision = palloc(VARSIZE(decision));
+	memcpy(o->decision, decision, VARSIZE(decision));
+	MemoryContextReset(rc->scratch);
 
 	o->conv = c->id;
 	o->agent = a->id;
@@ -114,8 +142,6 @@ rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 	o->units = w->units;
 	o->profile = w->profile;
 	o->channel = c->channel;
-	o->event = event.data;
-	o->decision = decision.data;
 	o->stamp = stamp;
 
 	/* The agent's load, clocks and presence as the SQL helpers will leave them. */
@@ -241,8 +267,8 @@ rt_write_offers(RCycle *rc)
 	char	  **profile = palloc(sizeof(char *) * n);
 	char	  **channel = palloc(sizeof(char *) * n);
 	Datum	   *stamps = palloc(sizeof(Datum) * n);
-	char	  **event = palloc(sizeof(char *) * n);
-	char	  **decision = palloc(sizeof(char *) * n);
+	Datum	   *event = palloc(sizeof(Datum) * n);
+	Datum	   *decision = palloc(sizeof(Datum) * n);
 	int64	   *dirty = palloc(sizeof(int64) * Max(rc->nagents, 1));
 	int			ndirty = 0;
 	Datum		args[11];
@@ -259,8 +285,8 @@ rt_write_offers(RCycle *rc)
 		profile[i] = o->profile;
 		channel[i] = o->channel;
 		stamps[i] = TimestampTzGetDatum(o->stamp);
-		event[i] = o->event;
-		decision[i] = o->decision;
+		event[i] = JsonbPGetDatum(o->event);
+		decision[i] = JsonbPGetDatum(o->decision);
 	}
 	/* Presence follows load, through the one SQL helper that does it. */
 	for (int i = 0; i < rc->nagents; i++)
@@ -278,7 +304,11 @@ rt_write_offers(RCycle *rc)
 	if (rc->legacy_sql)
 	{
 		/* 0.1.0: the decision goes into the event; presence follows separately */
-		args[7] = rt_text_array(decision, n);
+		char	  **text = palloc(sizeof(char *) * n);
+
+		for (int i = 0; i < n; i++)
+			text[i] = JsonbToCString(NULL, &rc->offers[i].decision->root, VARSIZE(rc->offers[i].decision));
+		args[7] = rt_text_array(text, n);
 		args[8] = PointerGetDatum(construct_array(stamps, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 		args[9] = TimestampTzGetDatum(rc->now);
 		rt_run(P_WRITE_V1, args, NULL);
@@ -292,8 +322,8 @@ rt_write_offers(RCycle *rc)
 		return;
 	}
 	args[7] = PointerGetDatum(construct_array(stamps, n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[8] = rt_text_array(event, n);
-	args[9] = rt_text_array(decision, n);
+	args[8] = PointerGetDatum(construct_array(event, n, JSONBOID, -1, false, TYPALIGN_INT));
+	args[9] = PointerGetDatum(construct_array(decision, n, JSONBOID, -1, false, TYPALIGN_INT));
 	args[10] = rt_int8_array(dirty, ndirty);
 	rt_run(P_WRITE, args, NULL);
 	if ((int) SPI_processed != n)
