@@ -176,3 +176,27 @@ SET omnichannel.mock_now = '2040-01-02 10:00:00+00';
 SELECT omni.tick() AS expired;
 SELECT omni.route() > 0 AS offered_again;
 SELECT * FROM omni.routing_invariant_violations();
+
+-- case: decision_log_keeps_each_kind_of_key_value
+-- Fractions to the millisecond, whole numbers as they are, a missing
+-- attribute as null, times as timestamps; the agent's own 'offered' event
+-- carries the same keys as the decision without the colleagues.
+SELECT pg_temp.setup('dl', 'custom', ARRAY['dl_frac', 'dl_whole', 'dl_none'], ARRAY[100, 100, 100]);
+UPDATE omni.agent SET attributes = '{"score": 4.25}' WHERE name = 'dl_frac';
+UPDATE omni.agent SET attributes = '{"score": 4.2504}' WHERE name = 'dl_whole';
+UPDATE omni.agent SET attributes = '{"other": 1}' WHERE name = 'dl_none';
+INSERT INTO omni.assignment_rule (queue, position, condition, order_by) VALUES
+    ('dl', 1, '$.free_units >= 0', '{"attribute:score", "free_capacity"}');
+SELECT omni.enqueue('ws_dl', 'dl-1');
+SELECT omni.route();
+SELECT agent, eligible_count, chosen_key, runner_up, runner_up_key FROM why WHERE customer = 'dl-1';
+SELECT jsonb_typeof(d.chosen_key -> 'attribute:score') AS score_type,
+       jsonb_typeof(d.chosen_key -> 'rotation_at') AS rotation_type
+  FROM why d WHERE customer = 'dl-1';
+SELECT e.detail - 'cycle' AS offered_event, jsonb_typeof(e.detail -> 'cycle') AS cycle_type
+  FROM omni.event e JOIN omni.conversation c ON c.id = e.conversation_id
+ WHERE c.customer = 'dl-1' AND e.kind = 'offered';
+SELECT omni.set_presence(id, 'Away') FROM omni.agent WHERE name IN ('dl_frac', 'dl_whole') ORDER BY id;
+SELECT omni.enqueue('ws_dl', 'dl-2');
+SELECT omni.route();
+SELECT agent, eligible_count, chosen_key, runner_up, runner_up_key FROM why WHERE customer = 'dl-2';
