@@ -5,7 +5,9 @@
 # (bench/routing_setup.sql) with the workers off; prints each call's mean
 # time from pg_stat_user_functions, their sum, the loop's wall time per
 # conversation and the statements run inside the calls (pg_stat_statements).  Run as root from the repository:
-#   bash bench/routing_calls.sh     (N=400 BENCH_PORT=54342 NO_BUILD=1 TOP=30)
+#   bash bench/routing_calls.sh     (N=400 BENCH_PORT=54342 NO_BUILD=1; TOP=30: the costliest
+#                                    functions and statements inside the calls; CYCLE=1: the
+#                                    router's statements per cycle)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
@@ -34,10 +36,14 @@ for i in range(int(sys.argv[1])):
     print("SELECT omni.end_conversation(:conv) \\g /dev/null")
     print("SELECT omni.close_conversation(:conv) \\g /dev/null")
 PY
+if [ -n "${CYCLE:-}" ]; then
+	# the routing cycle's own statements: DEBUG2 around each omni.route()
+	sed -i 's|^SELECT omni.route() .*|SET client_min_messages = debug2;\n&\nRESET client_min_messages;|' "$RUN/loop.sql"
+fi
 P -c "SELECT pg_stat_reset(), pg_stat_statements_reset()" >/dev/null
 log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(date +%s%N)
-P -f "$RUN/loop.sql" >/dev/null || exit 1
+P -f "$RUN/loop.sql" 2>"$RUN/loop.err" >/dev/null || { cat "$RUN/loop.err"; exit 1; }
 t1=$(date +%s%N)
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 P -c "SELECT funcname AS call, calls, round((total_time / calls)::numeric, 3) AS ms_per_call
@@ -52,7 +58,31 @@ echo "loop wall time: $(( (t1 - t0) / N / 1000 )) us per conversation ($N conver
 # SPI): a count that does not depend on the machine's speed
 P -At -c "SELECT 'statements inside the calls: ' || round(sum(calls) / $N.0, 1) || ' per conversation'
             FROM pg_stat_statements WHERE NOT toplevel"
+if [ -n "${CYCLE:-}" ]; then
+	# microseconds per cycle in each prepared statement of the router (src/routing/statements.c);
+	# WRITE includes the nested WRITE_PRESENCE (presence follows load)
+	grep -o 'statement us.*' "$RUN/loop.err" | python3 -c '
+import sys, collections
+names = ("SKILLS QUEUES WORKSTREAMS RULES PRESENCES LOCK_CONVS LOAD_CONVS LOCK_AGENTS LOAD_AGENTS LOAD_AGENTS_BY_ID "
+         "MEMBERS MEMBERS_BY_AGENT AGENT_SKILLS PROFILES DECLINES WRITE WRITE_PRESENCE LOCK_CONVS_V1 LOAD_CONVS_V1 "
+         "WRITE_V1 FOLLOW_V1").split()
+tot = collections.Counter(); n = 0
+for line in sys.stdin:
+    n += 1
+    for p in line.split()[2:]:
+        i, v = p.split(":"); tot[int(i)] += int(v)
+print(f"router statements over {n} cycles (us per cycle):")
+for i, v in sorted(tot.items(), key=lambda x: -x[1]):
+    if v:
+        print(f"  {names[i] if i < len(names) else i:20s} {v / max(n, 1):8.1f}")'
+fi
 if [ -n "${TOP:-}" ]; then
+	# every function run inside the calls (helpers, triggers), per conversation
+	P -c "SELECT funcname AS function, round(calls / $N.0, 2) AS per_conv,
+	             round((total_time / $N)::numeric, 4) AS ms_per_conv, round((self_time / $N)::numeric, 4) AS self_ms_per_conv
+	        FROM pg_stat_user_functions
+	       WHERE schemaname = 'omni' AND funcname NOT IN ('enqueue', 'route', 'accept', 'end_conversation', 'close_conversation')
+	       ORDER BY total_time DESC LIMIT ${TOP}"
 	# the statements inside the calls that cost the most, per conversation
 	P -c "SELECT round(sum(calls) / $N.0, 2) AS per_conv, round((sum(total_exec_time) / $N)::numeric, 4) AS ms_per_conv,
 	             left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS statement
