@@ -144,8 +144,8 @@ role_is_person(Oid roleid)
  * says something only about the caller itself, so row-level security on
  * omni.agent has nothing to hide here.
  */
-Datum
-omni_is_agent(PG_FUNCTION_ARGS)
+bool
+omni_caller_is_agent(int64 agent_id)
 {
 	Oid			caller = GetOuterUserId();
 	OmniProbe	agent;
@@ -156,12 +156,10 @@ omni_is_agent(PG_FUNCTION_ARGS)
 	HeapTuple	tuple;
 	bool		match = false;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_BOOL(false);
 	omni_probe_open(&agent, "agent", NULL);
 	id_att = omni_probe_att(&agent, "id");
 	role_att = omni_probe_att(&agent, "db_role");
-	scan = omni_probe_begin(&agent, id_att, PG_GETARG_DATUM(0), &key);
+	scan = omni_probe_begin(&agent, id_att, Int64GetDatum(agent_id), &key);
 	tuple = systable_getnext(scan);
 	if (HeapTupleIsValid(tuple))
 	{
@@ -173,7 +171,15 @@ omni_is_agent(PG_FUNCTION_ARGS)
 	}
 	systable_endscan(scan);
 	omni_probe_close(&agent);
-	PG_RETURN_BOOL(match && role_is_person(caller));
+	return match && role_is_person(caller);
+}
+
+Datum
+omni_is_agent(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(omni_caller_is_agent(PG_GETARG_INT64(0)));
 }
 
 /*

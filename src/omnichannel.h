@@ -55,6 +55,9 @@ extern SysScanDesc omni_probe_begin_n(OmniProbe *p, int n, const AttrNumber *att
 extern SysScanDesc omni_probe_begin(OmniProbe *p, AttrNumber att, Datum value, ScanKey key);
 extern Datum omni_probe_get(OmniProbe *p, HeapTuple tuple, AttrNumber att, bool *isnull);
 
+/* caller.c: whether the caller is that agent's own database role (a person) */
+extern bool omni_caller_is_agent(int64 agent_id);
+
 /* routing/cycle.c: one assignment cycle in the current transaction */
 extern int	omni_route_cycle(bool *more, TimestampTz *min_expiry);
 

@@ -214,14 +214,9 @@ END $$;
 -- to the desktop that made it, and every notifying commit holds PostgreSQL's
 -- notify lock until its WAL is flushed, which offers then wait behind
 -- (docs/agent-events.md).
+-- In C (src/notify.c): every offer, accept and close calls it.
 CREATE FUNCTION omni._notify_agent(agent bigint, kind text, ids jsonb DEFAULT '{}') RETURNS void
-    LANGUAGE plpgsql AS $$
-BEGIN
-    IF agent IS NOT NULL AND NOT omni._is_agent(agent) THEN
-        PERFORM pg_notify('omni_agent_' || agent,
-                          (jsonb_build_object('kind', kind, 'agent_id', agent) || coalesce(ids, '{}'))::text);
-    END IF;
-END $$;
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_notify_agent';
 COMMENT ON FUNCTION omni._notify_agent(bigint, text, jsonb) IS
     'NOTIFY omni_agent_<agent_id> with {kind, agent_id, ...ids}: ids and kinds only, never text or names; nothing when the caller is that agent''s own role.';
 

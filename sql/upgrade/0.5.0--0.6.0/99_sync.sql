@@ -5,3 +5,7 @@ CREATE OR REPLACE FUNCTION omni._follow_load(agents bigint[])
  RETURNS void
  LANGUAGE c
 AS '$libdir/omnichannel', $function$omni_follow_load$function$;
+CREATE OR REPLACE FUNCTION omni._notify_agent(agent bigint, kind text, ids jsonb DEFAULT '{}'::jsonb)
+ RETURNS void
+ LANGUAGE c
+AS '$libdir/omnichannel', $function$omni_notify_agent$function$;
