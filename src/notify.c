@@ -13,7 +13,6 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
-#include "utils/numeric.h"
 
 #include "omnichannel.h"
 
@@ -30,7 +29,6 @@ omni_notify_agent(PG_FUNCTION_ARGS)
 {
 	int64		agent;
 	JsonbParseState *st = NULL;
-	JsonbValue	v;
 	Jsonb	   *payload;
 
 	if (PG_ARGISNULL(0))
@@ -40,28 +38,13 @@ omni_notify_agent(PG_FUNCTION_ARGS)
 		PG_RETURN_VOID();
 
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	v.type = jbvString;
-	v.val.string.val = "kind";
-	v.val.string.len = 4;
-	pushJsonbValue(&st, WJB_KEY, &v);
+	omni_jb_string(&st, WJB_KEY, "kind");
 	if (PG_ARGISNULL(1))
-		v.type = jbvNull;
+		omni_jb_null(&st, WJB_VALUE);
 	else
-	{
-		text	   *kind = PG_GETARG_TEXT_PP(1);
-
-		v.type = jbvString;
-		v.val.string.val = VARDATA_ANY(kind);
-		v.val.string.len = VARSIZE_ANY_EXHDR(kind);
-	}
-	pushJsonbValue(&st, WJB_VALUE, &v);
-	v.type = jbvString;
-	v.val.string.val = "agent_id";
-	v.val.string.len = 8;
-	pushJsonbValue(&st, WJB_KEY, &v);
-	v.type = jbvNumeric;
-	v.val.numeric = int64_to_numeric(agent);
-	pushJsonbValue(&st, WJB_VALUE, &v);
+		omni_jb_string(&st, WJB_VALUE, text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	omni_jb_string(&st, WJB_KEY, "agent_id");
+	omni_jb_int(&st, WJB_VALUE, agent);
 	payload = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
 	if (!PG_ARGISNULL(2))
 		payload = DatumGetJsonbP(DirectFunctionCall2(jsonb_concat, JsonbPGetDatum(payload),

@@ -12,6 +12,7 @@
 #include "postgres.h"
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "utils/jsonb.h"
 #include "utils/relcache.h"
 #include "utils/timestamp.h"
 
@@ -54,6 +55,11 @@ extern AttrNumber omni_probe_att(OmniProbe *p, const char *column);
 extern SysScanDesc omni_probe_begin_n(OmniProbe *p, int n, const AttrNumber *atts, const Datum *values, ScanKey keys);
 extern SysScanDesc omni_probe_begin(OmniProbe *p, AttrNumber att, Datum value, ScanKey key);
 extern Datum omni_probe_get(OmniProbe *p, HeapTuple tuple, AttrNumber att, bool *isnull);
+
+/* jsonb_push.c: building jsonb in C without text */
+extern void omni_jb_string(JsonbParseState **st, JsonbIteratorToken tok, const char *s);
+extern void omni_jb_int(JsonbParseState **st, JsonbIteratorToken tok, int64 x);
+extern void omni_jb_null(JsonbParseState **st, JsonbIteratorToken tok);
 
 /* caller.c: whether the caller is that agent's own database role (a person) */
 extern bool omni_caller_is_agent(int64 agent_id);

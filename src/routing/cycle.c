@@ -215,7 +215,6 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 			appendStringInfo(&b, " %d:%ld", i, routing_plan_us[i]);
 		elog(DEBUG2, "omnichannel routing: statement us%s", b.data);
 	}
-	memset(routing_plan_us, 0, sizeof(routing_plan_us));
 	if (rc.config_stale)
 		rt_config_stale();
 	if (skipped || rc.config_stale)

@@ -16,12 +16,10 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/json.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/jsonpath.h"
@@ -213,41 +211,6 @@ rt_custom_key(RCycle *rc, RQueue *q, CustomRule *r, int member, RConv *c, RKey *
 	key_add(k, "rotation_at", q->member_rot[member], q->member_rot_at[member], SHOW_TIME);
 }
 
-/*
- * Jsonb values pushed straight into a JsonbParseState: the decision log is
- * built in C, never printed as text and parsed again (a cold burst spent a
- * quarter of its time in jsonb_in).  tok is WJB_KEY, WJB_VALUE or WJB_ELEM.
- */
-void
-rt_jb_string(JsonbParseState **st, JsonbIteratorToken tok, const char *s)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.len = strlen(s);
-	v.val.string.val = (char *) s;
-	pushJsonbValue(st, tok, &v);
-}
-
-void
-rt_jb_int(JsonbParseState **st, JsonbIteratorToken tok, int64 x)
-{
-	JsonbValue	v;
-
-	v.type = jbvNumeric;
-	v.val.numeric = int64_to_numeric(x);
-	pushJsonbValue(st, tok, &v);
-}
-
-void
-rt_jb_null(JsonbParseState **st, JsonbIteratorToken tok)
-{
-	JsonbValue	v;
-
-	v.type = jbvNull;
-	pushJsonbValue(st, tok, &v);
-}
-
 /* A key value: whole numbers as they are, others to the millisecond. */
 static void
 jb_number(JsonbParseState **st, double x)
@@ -256,12 +219,12 @@ jb_number(JsonbParseState **st, double x)
 
 	if (!isfinite(x))
 	{
-		rt_jb_null(st, WJB_VALUE);
+		omni_jb_null(st, WJB_VALUE);
 		return;
 	}
 	if (x == floor(x) && fabs(x) < NEVER_IDLE_S)
 	{
-		rt_jb_int(st, WJB_VALUE, (int64) x);
+		omni_jb_int(st, WJB_VALUE, (int64) x);
 		return;
 	}
 	v.type = jbvNumeric;
@@ -279,19 +242,19 @@ rt_key_push(JsonbParseState **st, const RKey *k)
 	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < k->n; i++)
 	{
-		rt_jb_string(st, WJB_KEY, k->name[i]);
+		omni_jb_string(st, WJB_KEY, k->name[i]);
 		if (isnan(k->shown[i]))
-			rt_jb_null(st, WJB_VALUE);
+			omni_jb_null(st, WJB_VALUE);
 		else if (k->show[i] == SHOW_TIME)
 		{
 			if (k->shown[i] == NULL_TIME)
-				rt_jb_null(st, WJB_VALUE);
+				omni_jb_null(st, WJB_VALUE);
 			else
 				/* timestamptz_to_str returns a static buffer: the value keeps a copy */
-				rt_jb_string(st, WJB_VALUE, pstrdup(timestamptz_to_str((TimestampTz) k->shown[i])));
+				omni_jb_string(st, WJB_VALUE, pstrdup(timestamptz_to_str((TimestampTz) k->shown[i])));
 		}
 		else if (k->show[i] == SHOW_CLOSENESS)
-			rt_jb_string(st, WJB_VALUE, k->shown[i] == 0 ? "exact" : k->shown[i] == 1 ? "over_qualified" : "under_qualified");
+			omni_jb_string(st, WJB_VALUE, k->shown[i] == 0 ? "exact" : k->shown[i] == 1 ? "over_qualified" : "under_qualified");
 		else
 			jb_number(st, k->shown[i]);
 	}

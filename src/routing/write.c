@@ -15,12 +15,10 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/json.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/jsonpath.h"
@@ -60,24 +58,24 @@ follow_load(RAgent *a)
 static void
 push_offer_common(JsonbParseState **st, RQueue *q, RWorkstream *w, Choice *ch)
 {
-	rt_jb_string(st, WJB_KEY, "method");
-	rt_jb_string(st, WJB_VALUE, routing_method_names[q->method]);
-	rt_jb_string(st, WJB_KEY, "skill_match");
-	rt_jb_string(st, WJB_VALUE, w->closest ? "closest" : "exact");
+	omni_jb_string(st, WJB_KEY, "method");
+	omni_jb_string(st, WJB_VALUE, routing_method_names[q->method]);
+	omni_jb_string(st, WJB_KEY, "skill_match");
+	omni_jb_string(st, WJB_VALUE, w->closest ? "closest" : "exact");
 	if (ch->rule >= 0)
 	{
-		rt_jb_string(st, WJB_KEY, "rule");
-		rt_jb_int(st, WJB_VALUE, ch->rule);
+		omni_jb_string(st, WJB_KEY, "rule");
+		omni_jb_int(st, WJB_VALUE, ch->rule);
 	}
-	rt_jb_string(st, WJB_KEY, "order_by");
+	omni_jb_string(st, WJB_KEY, "order_by");
 	pushJsonbValue(st, WJB_BEGIN_ARRAY, NULL);
 	for (int i = 0; i < ch->best_key.n; i++)
-		rt_jb_string(st, WJB_ELEM, ch->best_key.name[i]);
+		omni_jb_string(st, WJB_ELEM, ch->best_key.name[i]);
 	pushJsonbValue(st, WJB_END_ARRAY, NULL);
-	rt_jb_string(st, WJB_KEY, "key");
+	omni_jb_string(st, WJB_KEY, "key");
 	rt_key_push(st, &ch->best_key);
-	rt_jb_string(st, WJB_KEY, "cycle");
-	rt_jb_int(st, WJB_VALUE, (int64) routing_cycle_no);
+	omni_jb_string(st, WJB_KEY, "cycle");
+	omni_jb_int(st, WJB_VALUE, (int64) routing_cycle_no);
 }
 
 /* rt_record_offer applies an offer to the in-memory state and queues its write. */
@@ -110,23 +108,23 @@ rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch)
 	st = NULL;
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
 	push_offer_common(&st, q, w, ch);
-	rt_jb_string(&st, WJB_KEY, "eligible");
+	omni_jb_string(&st, WJB_KEY, "eligible");
 	if (ch->eligible >= 0)
-		rt_jb_int(&st, WJB_VALUE, ch->eligible);
+		omni_jb_int(&st, WJB_VALUE, ch->eligible);
 	else
-		rt_jb_null(&st, WJB_VALUE);
-	rt_jb_string(&st, WJB_KEY, "runner_up");
+		omni_jb_null(&st, WJB_VALUE);
+	omni_jb_string(&st, WJB_KEY, "runner_up");
 	if (ch->runner >= 0)
 	{
 		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-		rt_jb_string(&st, WJB_KEY, "agent_id");
-		rt_jb_int(&st, WJB_VALUE, rc->agents[q->member_agent[ch->runner]].id);
-		rt_jb_string(&st, WJB_KEY, "key");
+		omni_jb_string(&st, WJB_KEY, "agent_id");
+		omni_jb_int(&st, WJB_VALUE, rc->agents[q->member_agent[ch->runner]].id);
+		omni_jb_string(&st, WJB_KEY, "key");
 		rt_key_push(&st, &ch->runner_key);
 		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	}
 	else
-		rt_jb_null(&st, WJB_VALUE);
+		omni_jb_null(&st, WJB_VALUE);
 	decision = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
 	MemoryContextSwitchTo(old);
 	o->event = palloc(VARSIZE(event));
