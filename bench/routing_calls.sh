@@ -7,7 +7,8 @@
 # conversation and the statements run inside the calls (pg_stat_statements).  Run as root from the repository:
 #   bash bench/routing_calls.sh     (N=400 BENCH_PORT=54342 NO_BUILD=1; TOP=30: the costliest
 #                                    functions and statements inside the calls; CYCLE=1: the
-#                                    router's statements per cycle)
+#                                    router's statements per cycle; EXTRA_SQL=file: run after
+#                                    the set-up, e.g. a VACUUM: statistics of empty tables)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
@@ -25,6 +26,8 @@ P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
 psql -X -q -d postgres -c 'CREATE DATABASE bench'
 P -c 'CREATE EXTENSION pg_stat_statements'
 P -v agents=1000 -v queues=50 -f bench/routing_setup.sql >/dev/null || exit 1
+# EXTRA_SQL=file: run after the set-up (what-if experiments on a benchmark copy)
+[ -n "${EXTRA_SQL:-}" ] && { P -f "$EXTRA_SQL" >/dev/null || exit 1; }
 python3 - "$N" > "$RUN/loop.sql" <<'PY'
 import sys
 print("\\set QUIET on\n\\set ON_ERROR_STOP 1")
@@ -58,6 +61,12 @@ echo "loop wall time: $(( (t1 - t0) / N / 1000 )) us per conversation ($N conver
 # SPI): a count that does not depend on the machine's speed
 P -At -c "SELECT 'statements inside the calls: ' || round(sum(calls) / $N.0, 1) || ' per conversation'
             FROM pg_stat_statements WHERE NOT toplevel"
+# rows read by whole-table scans inside the calls, per conversation: a
+# number that grows with the tables is a cost that grows with history
+P -c "SELECT relname AS table, round(seq_scan / $N.0, 2) AS seq_scans_per_conv,
+             round(seq_tup_read / $N.0, 1) AS rows_per_conv, n_live_tup AS rows_now
+        FROM pg_stat_user_tables WHERE schemaname = 'omni' AND seq_tup_read > 0
+       ORDER BY seq_tup_read DESC LIMIT 10"
 if [ -n "${CYCLE:-}" ]; then
 	# microseconds per cycle in each prepared statement of the router (src/routing/statements.c);
 	# WRITE includes the nested WRITE_PRESENCE (presence follows load)

@@ -16,7 +16,10 @@
 #                                    AS_AGENTS=0: accept, end and close as postgres instead of
 #                                    as each agent's own role, as an app with a service login would;
 #                                    CPU_SPLIT=0: do not print the CPU per conversation by process
-#                                    kind, read from /proc over the middle of the measured part)
+#                                    kind, read from /proc over the middle of the measured part;
+#                                    CALLS=n: track functions and statements (pg_stat_statements,
+#                                    which costs CPU of its own) and print the n costliest of each,
+#                                    per conversation, as the load really calls them)
 # Never part of the test suite (it measures time).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
@@ -36,7 +39,10 @@ CLUSTER_EXTRA_CONF="omnichannel.kpi_refresh_interval = '${KPI_INTERVAL:-15s}'
 max_wal_size = 4GB
 checkpoint_timeout = 30min${DURABLE:+
 fsync = on
-synchronous_commit = on}${EXTRA_CONF:+
+synchronous_commit = on}${CALLS:+
+track_functions = all
+shared_preload_libraries = 'omnichannel, pg_stat_statements'
+pg_stat_statements.track = all}${EXTRA_CONF:+
 $EXTRA_CONF}" start_cluster "${BENCH_PORT:-54341}"
 gcc -O2 -o "$RUN/routing_latency" bench/routing_latency.c -I"$($PG_CONFIG --includedir)" -lpq -lpthread || exit 1
 P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
@@ -112,6 +118,7 @@ PY
 for rate in $RATES; do
 	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'
 	P -v agents="$AGENTS" -v queues="$QUEUES" ${AS_AGENTS_SETUP} -f bench/routing_setup.sql >/dev/null || exit 1
+	[ -n "${CALLS:-}" ] && P -c 'CREATE EXTENSION pg_stat_statements' -c 'SELECT pg_stat_reset(), pg_stat_statements_reset()' >/dev/null
 	sleep 2		# the launcher starts the database's worker
 	log "latency at $rate/s for ${SECONDS_LAT}s, hold ${HOLD}s"
 	log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -141,6 +148,17 @@ for rate in $RATES; do
 	log "open conversations without an offer after the run: $drained"
 	P -At -c "SELECT 'invariant violations: ' || coalesce(string_agg(invariant || ' ' || n, ', '), 'none')
 	            FROM (SELECT invariant, count(*) AS n FROM omni.routing_invariant_violations() GROUP BY 1) v"
+	if [ -n "${CALLS:-}" ]; then
+		# per enqueued conversation, over the whole run (the workers included)
+		n=$((rate * SECONDS_LAT))
+		P -c "SELECT funcname AS function, round(calls / $n.0, 2) AS per_conv,
+		             round((total_time / $n)::numeric, 4) AS ms_per_conv, round((self_time / $n)::numeric, 4) AS self_ms_per_conv
+		        FROM pg_stat_user_functions WHERE schemaname = 'omni'
+		       ORDER BY total_time DESC LIMIT ${CALLS}"
+		P -c "SELECT round(sum(calls) / $n.0, 2) AS per_conv, round((sum(total_exec_time) / $n)::numeric, 4) AS ms_per_conv,
+		             toplevel AS top, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS statement
+		        FROM pg_stat_statements GROUP BY query, toplevel ORDER BY sum(total_exec_time) DESC LIMIT ${CALLS}"
+	fi
 done
 stop_cluster
 trap - EXIT

@@ -23,6 +23,7 @@ int			omni_kpi_refresh_interval_ms = 15000;
 int			omni_kpi_worker_nice = 10;
 bool		omni_router_synchronous_commit = false;
 int			omni_max_databases = 64;
+int			omni_planner_min_pages = 100;
 
 /* limits: what connectors and callers may send (docs/security.md, "Limits") */
 int			omni_max_context_bytes = 65536;
@@ -126,6 +127,15 @@ omni_define_gucs(void)
 							0,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("omnichannel.planner_min_pages",
+							"Smallest size, in pages, the planner assumes for omnichannel's runtime tables.",
+							"A table vacuumed while empty would otherwise be planned as empty: key lookups "
+							"cached as whole-table reads that cost more as the table grows. 0 turns it off.",
+							&omni_planner_min_pages,
+							100, 0, 1000000,
+							PGC_SUSET,
+							0,
+							NULL, NULL, NULL);
 	DefineCustomBoolVariable("omnichannel.route_count_eligible",
 							 "Counts the eligible agents of every offer for the decision log.",
 							 "Costs a pass over the queue's members per offer; off leaves eligible_count NULL.",

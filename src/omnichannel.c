@@ -25,6 +25,7 @@ void
 _PG_init(void)
 {
 	omni_define_gucs();
+	omni_install_plan_floor();
 	if (!process_shared_preload_libraries_in_progress)
 		return;
 	/* Shared memory for the workers, their wake-up at commit, and the workers. */

@@ -29,6 +29,7 @@ extern int	omni_kpi_refresh_interval_ms;
 extern int	omni_kpi_worker_nice;
 extern bool omni_router_synchronous_commit;
 extern int	omni_max_databases;
+extern int	omni_planner_min_pages;
 
 /* limits (docs/security.md, "Limits"), read by SQL through omni._limit() */
 extern int	omni_max_context_bytes;
@@ -39,6 +40,9 @@ extern int	omni_max_messages_per_conversation;
 extern int	omni_kpi_refresh_min_interval_ms;
 
 extern void omni_define_gucs(void);
+
+/* plan_floor.c: the planner never believes a runtime table is tiny */
+extern void omni_install_plan_floor(void);
 
 /* clock.c: "now" as omnichannel sees it (a mock clock in tests) */
 extern TimestampTz omni_now(void);
