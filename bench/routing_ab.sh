@@ -21,10 +21,7 @@ export ENQUEUERS=${ENQUEUERS:-2} ACCEPTORS=${ACCEPTORS:-2} FINISHERS=${FINISHERS
 work=/tmp/omni-ab-$(git rev-parse --short "$BASE") || exit 1
 base_pg=$work/pg/usr/lib/postgresql/15/bin/pg_config
 
-if [ -z "${NO_BUILD:-}" ]; then
-	log "build + install this tree"
-	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
-fi
+bench_build "this tree" || exit 1
 if [ ! -x "$base_pg" ] || [ ! -f "$work/built" ]; then
 	log "server copy and base build ($BASE) in $work"
 	rm -rf "$work"; mkdir -p "$work/pg/usr/lib/postgresql" "$work/pg/usr/share/postgresql" "$work/pg/usr/include"

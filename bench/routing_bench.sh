@@ -12,10 +12,7 @@ cd "$(dirname "$0")/.."
 set +e
 N=${N:-3000}; AGENTS=${AGENTS:-1000}; QUEUES=${QUEUES:-50}
 RATE=${RATE:-200}; SECONDS_LAT=${SECONDS_LAT:-15}; SUSTAIN_S=${SUSTAIN_S:-10}
-if [ -z "${NO_BUILD:-}" ]; then
-	log "build + install"
-	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
-fi
+bench_build || exit 1
 log "cluster"
 CLUSTER_EXTRA_CONF="omnichannel.enable_workers = off
 max_wal_size = 4GB

@@ -14,10 +14,7 @@ cd "$(dirname "$0")/.."
 . test/cluster.sh
 set +e
 N=${N:-400}
-if [ -z "${NO_BUILD:-}" ]; then
-	log "build + install"
-	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
-fi
+bench_build || exit 1
 CLUSTER_EXTRA_CONF="omnichannel.enable_workers = off
 track_functions = all
 shared_preload_libraries = 'omnichannel, pg_stat_statements'

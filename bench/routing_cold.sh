@@ -17,10 +17,7 @@ cd "$(dirname "$0")/.."
 . test/cluster.sh
 set +e
 N=${N:-20000}; AGENTS=${AGENTS:-1000}; QUEUES=${QUEUES:-50}; SKILLS=${SKILLS:-3}; MODES=${MODES:-"cold warm"}
-if [ -z "${NO_BUILD:-}" ]; then
-	log "build + install"
-	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
-fi
+bench_build || exit 1
 log "cluster"
 CLUSTER_EXTRA_CONF="omnichannel.enable_workers = off
 autovacuum = off

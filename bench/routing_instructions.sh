@@ -16,18 +16,15 @@
 # Run as root from the repository:
 #   bash bench/routing_instructions.sh   (N1=50 N2=250 NO_BUILD=1;
 #       PROFILE=n: the n functions with the most instructions, inclusive,
-#       (PROFILE_OUT=file keeps the callgrind output for callgrind_annotate);
-#       STALE=1: statistics of the empty tables (VACUUM after the set-up))
-#       from callgrind over the N2 run; EXTRA_SQL=file: run after the set-up)
+#       from callgrind over the N2 run (PROFILE_OUT=file keeps its output
+#       for callgrind_annotate); STALE=1: statistics of the empty tables
+#       (VACUUM after the set-up); EXTRA_SQL=file: run after the set-up)
 # Never part of the test suite (it measures cost).
 cd "$(dirname "$0")/.."
 . test/cluster.sh
 set +e
 N1=${N1:-50}; N2=${N2:-250}
-if [ -z "${NO_BUILD:-}" ]; then
-	log "build + install"
-	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
-fi
+bench_build || exit 1
 command -v valgrind >/dev/null || { apt-get install -y -q valgrind >/dev/null || exit 1; }
 CLUSTER_EXTRA_CONF="omnichannel.enable_workers = off
 autovacuum = off" start_cluster "${BENCH_PORT:-54343}"

@@ -30,10 +30,7 @@ RATES=${RATES:-"200 1000"}; SECONDS_LAT=${SECONDS_LAT:-60}; HOLD=${HOLD:-2}
 export AS_AGENTS=${AS_AGENTS:-1}
 AS_AGENTS_SETUP=; [ "$AS_AGENTS" != 0 ] && AS_AGENTS_SETUP="-v agent_roles=1"
 AGENTS=${AGENTS:-1000}; QUEUES=${QUEUES:-50}
-if [ -z "${NO_BUILD:-}" ]; then
-	log "build + install"
-	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
-fi
+bench_build || exit 1
 log "cluster (worker on)"
 CLUSTER_EXTRA_CONF="omnichannel.kpi_refresh_interval = '${KPI_INTERVAL:-15s}'
 max_wal_size = 4GB

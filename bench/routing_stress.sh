@@ -8,10 +8,7 @@ cd "$(dirname "$0")/.."
 . test/cluster.sh
 set +e
 SESSIONS=${SESSIONS:-16}; STEPS=${STEPS:-2000}; AGENTS=${AGENTS:-200}
-if [ -z "${NO_BUILD:-}" ]; then
-	log "build + install"
-	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
-fi
+bench_build || exit 1
 log "cluster"
 CLUSTER_EXTRA_CONF="omnichannel.enable_workers = on" start_cluster "${STRESS_PORT:-54426}"
 psql -X -q -d postgres -c 'CREATE DATABASE stress'

@@ -10,10 +10,7 @@ cd "$(dirname "$0")/.."
 . test/cluster.sh
 set +e
 HISTORY=${HISTORY:-20000}; SAMPLES=${SAMPLES:-300}
-if [ -z "${NO_BUILD:-}" ]; then
-	log "build + install"
-	make -s clean >/dev/null 2>&1; make -s -j2 >/dev/null && make -s install >/dev/null || exit 1
-fi
+bench_build || exit 1
 log "cluster (workers on, KPI refresh every 300 ms)"
 CLUSTER_EXTRA_CONF="omnichannel.kpi_refresh_interval = '300ms'" start_cluster "${BENCH_PORT:-54332}"
 P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }

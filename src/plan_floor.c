@@ -58,18 +58,17 @@ is_runtime_table(Oid relid)
 {
 	HeapTuple	tup;
 	Form_pg_class cls;
-	bool		found = false;
-	Oid			omni = get_namespace_oid("omni", true);
+	bool		found;
 
-	if (!OidIsValid(omni))
-		return false;
 	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (!HeapTupleIsValid(tup))
 		return false;
 	cls = (Form_pg_class) GETSTRUCT(tup);
-	if (cls->relnamespace == omni && cls->relkind == RELKIND_RELATION)
-		found = bsearch(NameStr(cls->relname), runtime_tables, lengthof(runtime_tables),
-						sizeof(runtime_tables[0]), cmp_name) != NULL;
+	/* the name first: most relations planned (catalogs) stop here */
+	found = cls->relkind == RELKIND_RELATION &&
+		bsearch(NameStr(cls->relname), runtime_tables, lengthof(runtime_tables),
+				sizeof(runtime_tables[0]), cmp_name) != NULL &&
+		cls->relnamespace == get_namespace_oid("omni", true);
 	ReleaseSysCache(tup);
 	return found;
 }

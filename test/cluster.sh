@@ -42,6 +42,15 @@ build_and_install() {
 	make -s install >/dev/null
 }
 
+# bench_build [what]: a release build (no assertions), installed, for the
+# benchmarks in bench/; nothing when NO_BUILD is set.
+bench_build() {
+	[ -n "${NO_BUILD:-}" ] && return 0
+	log "build + install${1:+ $1}"
+	make -s clean >/dev/null 2>&1 || true
+	make -s -j2 >/dev/null && make -s install >/dev/null
+}
+
 as_pg() { (cd /tmp && runuser -u postgres -- "$@"); }
 
 # start_cluster PORT: a fresh cluster in a temp dir; sets RUN, PGHOST, PGPORT.
