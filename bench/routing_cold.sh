@@ -10,6 +10,7 @@
 # transaction) until one returns 0.  Run as root from the repository:
 #   bash bench/routing_cold.sh      (N=20000 AGENTS=1000 QUEUES=50 SKILLS=3
 #                                    MODES="cold warm" BENCH_PORT=54341 NO_BUILD=1
+#                                    EXTRA_CONF="...": more postgresql.conf lines
 #                                    BASELINE_TIMEOUT=10min: stop the baseline there and
 #                                    print the ratio as a lower bound)
 # Never part of the test suite (it measures time).
@@ -23,7 +24,8 @@ CLUSTER_EXTRA_CONF="omnichannel.enable_workers = off
 autovacuum = off
 shared_buffers = 256MB
 max_wal_size = 4GB
-checkpoint_timeout = 30min" start_cluster "${BENCH_PORT:-54341}"
+checkpoint_timeout = 30min${EXTRA_CONF:+
+$EXTRA_CONF}" start_cluster "${BENCH_PORT:-54341}"
 P() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 # load DB: set-up, the baseline function, N conversations (half need a skill)
