@@ -53,6 +53,17 @@ CREATE TYPE omni.skill_match AS ENUM ('exact', 'closest');
 COMMENT ON TYPE omni.skill_match IS
     'exact: an agent needs every required skill at or above its proficiency; closest: best match first, anyone may get it.';
 
+-- What caused a presence change (omni.presence_history.set_by).  A domain
+-- rather than a CHECK on the table: a domain's rule is read once per
+-- session (the type cache) and checked only where the column is written,
+-- while a table's CHECK is read again by every statement that writes the
+-- table, the closing of the old history row included (docs/design.md,
+-- "Hot tables").
+CREATE DOMAIN omni.presence_set_by AS text
+    CHECK (VALUE IN ('agent', 'supervisor', 'admin', 'login', 'logout', 'load', 'system'));
+COMMENT ON DOMAIN omni.presence_set_by IS
+    'What caused a presence change: agent, supervisor, admin, login, logout, load (presence follows load) or system.';
+
 CREATE TYPE omni.sentiment_result AS (
     score     real,
     level     omni.sentiment_level,

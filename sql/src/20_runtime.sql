@@ -61,7 +61,7 @@ CREATE TABLE omni.presence_history (
     base_status omni.base_status NOT NULL,
     started_at  timestamptz NOT NULL,
     ended_at    timestamptz,
-    set_by      text NOT NULL CHECK (set_by IN ('agent', 'supervisor', 'admin', 'login', 'logout', 'load', 'system')),
+    set_by      omni.presence_set_by NOT NULL,
     actor       name NOT NULL DEFAULT current_user,
     CHECK (ended_at IS NULL OR ended_at >= started_at)
 );
@@ -79,6 +79,19 @@ COMMENT ON COLUMN omni.presence_history.set_by IS 'What caused it: agent, superv
 COMMENT ON COLUMN omni.presence_history.actor IS 'Role that made the call.';
 
 -- Conversations ----------------------------------------------------------------
+
+-- The state rules of a conversation row (C, src/row_rules.c): closed exactly
+-- when closed_at is set; open: no agent, a queue and a queue time; waiting
+-- and wrap_up: an agent; active: an agent or a bot.  One function call
+-- rather than four SQL expressions because PostgreSQL reads and plans a
+-- table's CHECK expressions again for every statement that writes it
+-- (docs/design.md, "Hot tables").
+CREATE FUNCTION omni._conversation_consistent(state omni.conversation_state, agent_id bigint, bot boolean,
+                                              queue text, queued_at timestamptz, closed_at timestamptz)
+    RETURNS boolean LANGUAGE c IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'omni_conversation_consistent';
+COMMENT ON FUNCTION omni._conversation_consistent(omni.conversation_state, bigint, boolean, text, timestamptz, timestamptz) IS
+    'The state rules of a conversation row (CHECK conversation_state_rules): closed exactly when closed_at is set; open: no agent, a queue and a queue time; waiting and wrap_up: an agent; active: an agent or a bot.';
 
 CREATE TABLE omni.conversation (
     id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -108,10 +121,8 @@ CREATE TABLE omni.conversation (
     last_activity_at   timestamptz NOT NULL,
     created_by         name,
     message_count      integer NOT NULL DEFAULT 0,
-    CHECK ((state = 'closed') = (closed_at IS NOT NULL)),
-    CHECK (state <> 'open' OR (agent_id IS NULL AND queue IS NOT NULL AND queued_at IS NOT NULL)),
-    CHECK (state NOT IN ('waiting', 'wrap_up') OR agent_id IS NOT NULL),
-    CHECK (state <> 'active' OR agent_id IS NOT NULL OR bot)
+    CONSTRAINT conversation_state_rules
+        CHECK (omni._conversation_consistent(state, agent_id, bot, queue, queued_at, closed_at))
 );
 -- The open conversations in queue order: conversation_route_idx (55_routing.sql).
 CREATE INDEX conversation_agent_idx ON omni.conversation (agent_id) WHERE state <> 'closed';

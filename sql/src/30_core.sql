@@ -185,7 +185,9 @@ COMMENT ON FUNCTION omni._check_address(text) IS
 
 -- Event log -------------------------------------------------------------------
 
--- The one way to append to omni.event.
+-- The one way to append one event of a conversation (omni._log_agent: of an
+-- agent).  The set-based writers, omni._write_offers and omni._write_presence,
+-- append the same rows in their own statement.
 CREATE FUNCTION omni._log(kind text, c omni.conversation, agent bigint DEFAULT NULL,
                           offer bigint DEFAULT NULL, from_state omni.conversation_state DEFAULT NULL,
                           detail jsonb DEFAULT '{}') RETURNS void
@@ -467,9 +469,13 @@ END $$;
 -- each agent's open history row, opens a new one, logs a 'presence' event
 -- (from, to, set_by) and sets agent_state.presence.  The caller has locked
 -- the agents (in id order) and passes each agent once with its current
--- presence (old) and a different new one.  Rows are found by scalar keys
--- (one index probe each, whatever plan is cached); events go through
--- omni._log_agent, the history rows in one insert.
+-- presence (old) and a different new one.  Per agent one statement sets
+-- agent_state, closes the open history row and appends the event (the row
+-- omni._log_agent would write); then one statement opens the new history
+-- rows, after the old ones are closed (one open row per agent, a unique
+-- index).  Rows are found by scalar keys: one index probe each, and a
+-- generic plan that stays (an `= ANY (agents)` condition would be planned
+-- again at every call, its generic estimate assuming ten agents).
 CREATE FUNCTION omni._write_presence(agents bigint[], old text[], presences text[], by_what text) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -477,13 +483,13 @@ DECLARE
     i integer;
 BEGIN
     FOR i IN 1 .. coalesce(array_length(agents, 1), 0) LOOP
-        -- one statement, two tables (fewer statements per presence change)
         WITH s AS (UPDATE omni.agent_state SET presence = presences[i], presence_since = t
-                    WHERE agent_id = agents[i])
+                    WHERE agent_id = agents[i]),
+             e AS (INSERT INTO omni.event (at, kind, agent_id, actor, detail)
+                   VALUES (t, 'presence', agents[i], omni._caller_name(),
+                           jsonb_build_object('from', old[i], 'to', presences[i], 'set_by', by_what)))
         UPDATE omni.presence_history SET ended_at = greatest(t, started_at)
          WHERE agent_id = agents[i] AND ended_at IS NULL;
-        PERFORM omni._log_agent('presence', agents[i],
-                                jsonb_build_object('from', old[i], 'to', presences[i], 'set_by', by_what));
     END LOOP;
     INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)
     SELECT x.a, x.p, pr.base_status, t, by_what, omni._caller_name()

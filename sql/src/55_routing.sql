@@ -281,7 +281,12 @@ END $$;
 CREATE CONSTRAINT TRIGGER prequeue_overflow AFTER INSERT ON omni.conversation
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.state = 'open' AND NOT omni._restoring())
     EXECUTE FUNCTION omni._prequeue_overflow();
-CREATE CONSTRAINT TRIGGER prequeue_overflow_on_move AFTER UPDATE OF queue, state ON omni.conversation
+-- OF queue, queued_at, not OF state: a conversation that enters a queue
+-- (escalate, and omni._requeue: transfer, customer reply, overflow) starts
+-- its queue clock again, so every such update sets queued_at; the accept,
+-- the end and the close then do not read and plan this WHEN clause
+-- (docs/design.md, "Hot tables").
+CREATE CONSTRAINT TRIGGER prequeue_overflow_on_move AFTER UPDATE OF queue, queued_at ON omni.conversation
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
     WHEN (NEW.state = 'open' AND (OLD.state <> 'open' OR OLD.queue IS DISTINCT FROM NEW.queue))
     EXECUTE FUNCTION omni._prequeue_overflow();

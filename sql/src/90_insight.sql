@@ -536,7 +536,11 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION omni._transcript_from_messages() IS
     'Trigger: a closing chat, SMS, e-mail or social conversation gets its messages as transcript and its insight.';
-CREATE TRIGGER insight_on_close AFTER UPDATE OF state ON omni.conversation
+-- OF closed_at, not OF state: every close sets closed_at (CHECK
+-- conversation_state_rules: closed exactly when closed_at is set), and the
+-- accept and the end, which change the state, then do not read and plan
+-- this WHEN clause (docs/design.md, "Hot tables").
+CREATE TRIGGER insight_on_close AFTER UPDATE OF closed_at ON omni.conversation
     FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state <> 'closed' AND NEW.channel <> 'voice')
     EXECUTE FUNCTION omni._transcript_from_messages();
 

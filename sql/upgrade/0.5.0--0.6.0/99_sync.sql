@@ -9,3 +9,26 @@ CREATE OR REPLACE FUNCTION omni._notify_agent(agent bigint, kind text, ids jsonb
  RETURNS void
  LANGUAGE c
 AS '$libdir/omnichannel', $function$omni_notify_agent$function$;
+CREATE OR REPLACE FUNCTION omni._write_presence(agents bigint[], old text[], presences text[], by_what text)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    t timestamptz := omni.now();
+    i integer;
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(agents, 1), 0) LOOP
+        WITH s AS (UPDATE omni.agent_state SET presence = presences[i], presence_since = t
+                    WHERE agent_id = agents[i]),
+             e AS (INSERT INTO omni.event (at, kind, agent_id, actor, detail)
+                   VALUES (t, 'presence', agents[i], omni._caller_name(),
+                           jsonb_build_object('from', old[i], 'to', presences[i], 'set_by', by_what)))
+        UPDATE omni.presence_history SET ended_at = greatest(t, started_at)
+         WHERE agent_id = agents[i] AND ended_at IS NULL;
+    END LOOP;
+    INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)
+    SELECT x.a, x.p, pr.base_status, t, by_what, omni._caller_name()
+      FROM unnest(agents, presences) x(a, p) JOIN omni.presence pr ON pr.name = x.p
+     ORDER BY x.a;
+    PERFORM omni._wake_router();
+END $function$;
