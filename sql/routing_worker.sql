@@ -99,6 +99,32 @@ SELECT pg_advisory_unlock(4242);
 ALTER SYSTEM RESET omnichannel.kpi_refresh_interval;
 SELECT pg_reload_conf();
 
+-- case: an_agent_change_wakes_the_router_only_while_conversations_wait
+-- (docs/worker.md, "Wake-up at commit"): with nothing waiting, presence
+-- changes set no latch (wakeups stay put); with a conversation waiting for
+-- an agent, one presence change wakes the router and the conversation is
+-- offered.  Two cycles after the close (the safety net runs every second)
+-- make sure the router's last cycle saw nothing waiting.
+SELECT count(omni.force_close(id)) > 0 AS closed FROM omni.conversation WHERE state <> 'closed';
+SELECT cycles AS c0 FROM public.my_worker \gset
+SELECT public.routing_wait_for(format($$SELECT cycles >= %s + 2 FROM public.my_worker$$, :c0));
+SELECT wakeups AS w0 FROM public.my_worker \gset
+SELECT omni.set_presence(id, 'Away') FROM omni.agent;
+SELECT omni.set_presence(id, 'Available') FROM omni.agent;
+SELECT omni.set_presence(id, 'Away') FROM omni.agent;
+SELECT pg_sleep(0.3);
+SELECT pg_stat_clear_snapshot();
+SELECT wakeups - :w0 AS wakeups_while_nothing_waits FROM public.my_worker;
+SELECT omni.enqueue('wchat', 'worker-3') AS conversation \gset
+SELECT cycles AS c1 FROM public.my_worker \gset
+SELECT public.routing_wait_for(format($$SELECT cycles >= %s + 2 FROM public.my_worker$$, :c1));
+SELECT count(*) AS offers_while_away FROM omni.offer WHERE conversation_id = :conversation;
+SELECT wakeups AS w1 FROM public.my_worker \gset
+SELECT omni.set_presence(id, 'Available') FROM omni.agent;
+SELECT public.routing_wait_for(format($$SELECT EXISTS (SELECT 1 FROM omni.offer WHERE conversation_id = %s)$$, :conversation));
+SELECT wakeups > :w1 AS the_presence_change_woke_the_router FROM public.my_worker;
+SELECT count(omni.force_close(id)) > 0 AS closed FROM omni.conversation WHERE state <> 'closed';
+
 -- case: the_worker_is_restarted_after_it_dies
 SELECT pid AS old_pid FROM public.my_worker \gset
 SELECT pg_terminate_backend(:old_pid);

@@ -11,6 +11,7 @@
 #define OMNI_SHMEM_H
 
 #include "postgres.h"
+#include "port/atomics.h"
 #include "storage/lwlock.h"
 #include "utils/timestamp.h"
 
@@ -52,6 +53,11 @@ typedef struct OmniDbSlot
 	TimestampTz paused_until;	/* DROP/RENAME/CREATE DATABASE ... TEMPLATE in progress */
 	OmniProcSlot router;
 	OmniProcSlot kpi;
+	/* 1: a commit brought work to route (omni._wake_router()); the router clears it */
+	pg_atomic_uint32 route_work;
+	/* 1: conversations may wait for an agent (set by the router around each
+	 * cycle): only then does a change of an agent wake it */
+	pg_atomic_uint32 router_waiting;
 	/* router counters since it started */
 	TimestampTz last_cycle_at;
 	double		last_cycle_ms;

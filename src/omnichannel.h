@@ -70,7 +70,7 @@ extern void omni_jb_null(JsonbParseState **st, JsonbIteratorToken tok);
 extern bool omni_caller_is_agent(int64 agent_id);
 
 /* routing/cycle.c: one assignment cycle in the current transaction */
-extern int	omni_route_cycle(bool *more, TimestampTz *min_expiry);
+extern int	omni_route_cycle(bool *more, TimestampTz *min_expiry, bool *waiting);
 
 /* shmem.c: shared state of the workers, wake-up at commit */
 extern void omni_shmem_init_hooks(void);

@@ -108,6 +108,8 @@ omni_slot_for(Oid dboid, bool create)
 	if (create && free_slot)
 	{
 		memset(free_slot, 0, sizeof(OmniDbSlot));
+		pg_atomic_init_u32(&free_slot->route_work, 0);
+		pg_atomic_init_u32(&free_slot->router_waiting, 1);
 		free_slot->in_use = true;
 		free_slot->dboid = dboid;
 		omni_proc_slot_reset(&free_slot->router);
@@ -137,16 +139,25 @@ omni_slot_router_procno(const OmniDbSlot *s)
 	return s != NULL && s->router.procno >= 0 && s->router.pid != MyProcPid ? s->router.procno : -1;
 }
 
-/* Sets the latch of the worker of this database (not our own). */
+/*
+ * Tells the worker of this database (not our own) that this commit brought
+ * work to route, and sets its latch.  Changes of agents wake it through the
+ * agent ring instead (agent_cache.c), without this flag: they matter only
+ * while conversations wait.
+ */
 static void
 wake_router_now(void)
 {
 	int			procno;
+	OmniDbSlot *s;
 
 	if (omni_shared == NULL)
 		return;
 	LWLockAcquire(omni_shared->lock, LW_SHARED);
-	procno = omni_slot_router_procno(omni_slot_for(MyDatabaseId, false));
+	s = omni_slot_for(MyDatabaseId, false);
+	procno = omni_slot_router_procno(s);
+	if (s)
+		pg_atomic_write_u32(&s->route_work, 1);
 	LWLockRelease(omni_shared->lock);
 	if (procno >= 0)
 		SetLatch(&ProcGlobal->allProcs[procno].procLatch);

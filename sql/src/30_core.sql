@@ -460,7 +460,8 @@ BEGIN
         -- the update locks the agent's row, as omni._lock_agent would
         UPDATE omni.agent_state SET last_released_at = omni.now() WHERE agent_id = a;
         PERFORM omni._follow_load(ARRAY[a]);
-        PERFORM omni._wake_router();    -- freed capacity may make work assignable
+        -- no omni._wake_router(): the agent's changed rows wake the router
+        -- (agent ring), which routes then if conversations wait
     END IF;
     RETURN a;
 END $$;
@@ -495,7 +496,7 @@ BEGIN
     SELECT x.a, x.p, pr.base_status, t, by_what, omni._caller_name()
       FROM unnest(agents, presences) x(a, p) JOIN omni.presence pr ON pr.name = x.p
      ORDER BY x.a;
-    PERFORM omni._wake_router();
+    -- the agent_state rows changed: the agent ring wakes the router
 END $$;
 COMMENT ON FUNCTION omni._write_presence(bigint[], text[], text[], text) IS
     'The one path that writes presence changes (history rows, presence events, agent_state) for one agent or many; the caller has locked the agents.';

@@ -79,8 +79,11 @@ DECLARE
 BEGIN
     PERFORM omni._rescind_pending_offer(c, reason);
     PERFORM omni._release_capacity(c.id);
-    PERFORM omni._end_consults(c, why => 'closed');
-    UPDATE omni.conversation_participant SET left_at = t WHERE conversation_id = c.id AND left_at IS NULL;
+    -- consultants and monitors leave (one probe when there are none, as usual)
+    IF EXISTS (SELECT 1 FROM omni.conversation_participant p WHERE p.conversation_id = c.id AND p.left_at IS NULL) THEN
+        PERFORM omni._end_consults(c, why => 'closed');
+        UPDATE omni.conversation_participant SET left_at = t WHERE conversation_id = c.id AND left_at IS NULL;
+    END IF;
     UPDATE omni.conversation
        SET state = ns, closed_at = t, close_reason = reason, last_activity_at = t
      WHERE id = c.id RETURNING * INTO c;

@@ -539,7 +539,9 @@ COMMENT ON FUNCTION omni._transcript_from_messages() IS
 -- OF closed_at, not OF state: every close sets closed_at (CHECK
 -- conversation_state_rules: closed exactly when closed_at is set), and the
 -- accept and the end, which change the state, then do not read and plan
--- this WHEN clause (docs/design.md, "Hot tables").
+-- this WHEN clause (docs/design.md, "Hot tables").  (Not gated on
+-- message_count: messages loaded by other means than omni.post_message, a
+-- migration say, still become the transcript.)
 CREATE TRIGGER insight_on_close AFTER UPDATE OF closed_at ON omni.conversation
     FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state <> 'closed' AND NEW.channel <> 'voice')
     EXECUTE FUNCTION omni._transcript_from_messages();

@@ -15,7 +15,8 @@
  *  - their runtime rows (agent_state, capacity_hold, queue_rotation,
  *    capacity_profile_use): a row trigger, omni._agents_changed(), notes the
  *    agent; at commit the ids go into a ring in shared memory (one per
- *    database slot) and the router is woken.  Each cycle takes the ids
+ *    database slot) and the router is woken if conversations may wait for
+ *    an agent (router.c).  Each cycle takes the ids
  *    appended since its last cycle, plus those its own transaction changed
  *    and has not committed, and reads those agents again;
  *  - their configuration (agents, skills, memberships, capacity profiles,
@@ -129,10 +130,11 @@ omni_agent_ring_reset(int slot)
 /*
  * The ring of this database, NULL when it has no slot (or no shared memory);
  * with router_procno, also the PGPROC number of its router (-1 if none, or
- * if it is this backend).
+ * if it is this backend) and with router_waiting, the slot's flag that says
+ * whether conversations may wait for an agent.
  */
 static AgentRing *
-my_ring(int *router_procno)
+my_ring(int *router_procno, pg_atomic_uint32 **router_waiting)
 {
 	OmniDbSlot *s;
 	AgentRing  *r = NULL;
@@ -148,6 +150,8 @@ my_ring(int *router_procno)
 		r = &agent_rings[s - omni_shared->slots];
 		if (router_procno)
 			*router_procno = omni_slot_router_procno(s);
+		if (router_waiting)
+			*router_waiting = &s->router_waiting;
 	}
 	LWLockRelease(omni_shared->lock);
 	return r;
@@ -165,7 +169,8 @@ static void
 publish(void)
 {
 	int			router;
-	AgentRing  *r = my_ring(&router);
+	pg_atomic_uint32 *router_waiting = NULL;
+	AgentRing  *r = my_ring(&router, &router_waiting);
 
 	if (r == NULL)
 		return;
@@ -176,8 +181,17 @@ publish(void)
 		for (int i = 0; i < npending; i++)
 			r->ids[r->seq++ % AGENT_RING_SIZE] = pending[i];
 	SpinLockRelease(&r->mutex);
-	/* after the ids are in the ring: the cycle this starts sees them */
-	if (router >= 0)
+
+	/*
+	 * After the ids are in the ring: the cycle this starts sees them.  Only
+	 * while conversations may wait for an agent (a change of an agent cannot
+	 * make an offer otherwise; the next cycle that has work reads the agents
+	 * the ring lists).  The router sets the flag before a cycle reads the
+	 * ring, we read it after appending: either that cycle sees our ids or we
+	 * see the flag.
+	 */
+	pg_memory_barrier();
+	if (router >= 0 && pg_atomic_read_u32(router_waiting) != 0)
 		SetLatch(&ProcGlobal->allProcs[router].procLatch);
 }
 
@@ -613,7 +627,7 @@ rt_warm_agent_cache(RCycle *rc)
 
 	if (rc->legacy_sql || !rt_config_agents_cacheable())
 		return;
-	ring = my_ring(NULL);
+	ring = my_ring(NULL, NULL);
 	if (ring == NULL)
 		return;
 	day = rt_utc_day(rc->now);
@@ -645,7 +659,7 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 
 	if (rc->legacy_sql || !rt_config_agents_cacheable())
 		return false;
-	ring = my_ring(NULL);
+	ring = my_ring(NULL, NULL);
 	if (ring == NULL)
 		return false;
 	register_callbacks();

@@ -103,12 +103,14 @@ apply_cycle_settings(void)
  * omni_route_cycle runs one assignment cycle inside the current transaction.
  * Returns the number of offers; *more is set when the batch limit was
  * reached and the cycle made progress, or when a candidate changed under us
- * (the worker then runs again soon), *min_expiry to the earliest expiry made.
+ * (the worker then runs again soon), *min_expiry to the earliest expiry made,
+ * *waiting when open conversations are left without an offer (a change of
+ * an agent may let the next cycle offer them; with none waiting it cannot).
  * Rows other sessions hold are skipped silently: those sessions wake the
  * worker when they commit a change that matters, and the tick is a safety net.
  */
 int
-omni_route_cycle(bool *more, TimestampTz *min_expiry)
+omni_route_cycle(bool *more, TimestampTz *min_expiry, bool *waiting)
 {
 	RCycle		rc;
 	MemoryContext cxt;
@@ -119,6 +121,7 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 
 	*more = false;
 	*min_expiry = 0;
+	*waiting = false;
 	if (RecoveryInProgress())
 		ereport(ERROR,
 				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
@@ -199,6 +202,7 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 		noffers = rc.noffers;
 		if (hit_limit && noffers > 0)
 			*more = true;
+		*waiting = noffers < rc.nconvs;
 	}
 	else if (rc.nws > 0 && !skipped)
 		rt_warm_agent_cache(&rc);	/* nothing to offer: read agents now if due */
@@ -218,7 +222,7 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry)
 	if (rc.config_stale)
 		rt_config_stale();
 	if (skipped || rc.config_stale)
-		*more = true;
+		*more = *waiting = true;
 	return noffers;
 }
 
@@ -230,6 +234,7 @@ omni_route(PG_FUNCTION_ARGS)
 {
 	bool		more;
 	TimestampTz min_expiry;
+	bool		waiting;
 
-	PG_RETURN_INT32(omni_route_cycle(&more, &min_expiry));
+	PG_RETURN_INT32(omni_route_cycle(&more, &min_expiry, &waiting));
 }

@@ -41,9 +41,12 @@
 static OmniDbSlot *my_slot = NULL;
 static MemoryContext loop_cxt = NULL;
 
-/* route_once runs one cycle in its own transaction; false when it failed. */
+/*
+ * route_once runs one cycle in its own transaction; false when it failed.
+ * *waiting: the cycle left open conversations without an offer (or failed).
+ */
 static bool
-route_once(bool *more, TimestampTz *min_expiry, bool *gone)
+route_once(bool *more, TimestampTz *min_expiry, bool *waiting, bool *gone)
 {
 	volatile bool ok = true;
 
@@ -56,7 +59,7 @@ route_once(bool *more, TimestampTz *min_expiry, bool *gone)
 		if (!omni_worker_extension_exists())
 			*gone = true;
 		else
-			n = omni_route_cycle(more, min_expiry);
+			n = omni_route_cycle(more, min_expiry, waiting);
 		omni_worker_end_unit();
 		if (!*gone)
 		{
@@ -75,6 +78,7 @@ route_once(bool *more, TimestampTz *min_expiry, bool *gone)
 	{
 		omni_worker_record_error(my_slot, loop_cxt);
 		ok = false;
+		*waiting = true;
 	}
 	PG_END_TRY();
 	return ok;
@@ -164,6 +168,7 @@ omni_router_main(Datum arg)
 	TimestampTz last_route_start = 0;
 	bool		woken = true;
 	bool		more = false;
+	bool		waiting = true;	/* conversations may wait: route at start */
 	bool		gone = false;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
@@ -219,16 +224,26 @@ omni_router_main(Datum arg)
 
 		if (omni_worker_idle_if_disabled())
 		{
-			woken = true;		/* route once turned back on */
+			woken = waiting = true; /* route once turned back on */
 			next_tick = 0;
 			continue;
 		}
 		if (my_slot->router.state != PROC_RUNNING)
 			omni_worker_set_state(PROC_RUNNING);
 
-		/* Wake-ups first: route when woken, and at least every second. */
+		/*
+		 * Wake-ups first.  Route when a commit brought work (omni._wake_router:
+		 * an arrival, a requeue, an offer that ended, a configuration change),
+		 * when an agent changed while conversations wait (its freed capacity or
+		 * presence may let one be offered), and at least every second.  An
+		 * agent's change with nothing waiting cannot make an offer: the cycle
+		 * is skipped, and the agent is read by the next cycle that has work
+		 * (the agent cache keeps the changed ids).
+		 */
 		now = GetCurrentTimestamp();
-		if (woken || more || now >= next_route)
+		if (woken && pg_atomic_exchange_u32(&my_slot->route_work, 0) != 0)
+			waiting = true;
+		if ((woken && waiting) || more || now >= next_route)
 		{
 			int			rounds = 0;
 
@@ -251,6 +266,15 @@ omni_router_main(Datum arg)
 				ResetLatch(MyLatch);	/* the commits of the wait are served now */
 				now = GetCurrentTimestamp();
 			}
+			/*
+			 * Before the cycle's snapshot: later work sets route_work again,
+			 * and agents that change during the cycle wake us as if
+			 * conversations waited (the cycle may leave some); after it,
+			 * they wake us only if it did.
+			 */
+			(void) pg_atomic_exchange_u32(&my_slot->route_work, 0);
+			pg_atomic_write_u32(&my_slot->router_waiting, 1);
+			pg_memory_barrier();
 			last_route_start = now;
 			next_route = TimestampTzPlusMilliseconds(now, ROUTE_SAFETY_NET_MS);
 			do
@@ -258,7 +282,7 @@ omni_router_main(Datum arg)
 				TimestampTz min_expiry = 0;
 
 				more = false;
-				if (!route_once(&more, &min_expiry, &gone))
+				if (!route_once(&more, &min_expiry, &waiting, &gone))
 				{
 					failed = true;
 					break;
@@ -269,6 +293,7 @@ omni_router_main(Datum arg)
 					next_tick = min_expiry;
 				CHECK_FOR_INTERRUPTS();
 			} while (more && ++rounds < ROUTE_MAX_ROUNDS && !omni_worker_should_leave(my_slot));
+			pg_atomic_write_u32(&my_slot->router_waiting, (waiting || more || failed) ? 1 : 0);
 		}
 		if (gone)
 		{
