@@ -46,18 +46,48 @@ P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
 # cpu_snapshot CLIENT_PID: "pid|user+system ticks|title" of every server
 # process and of the load generator
 cpu_snapshot() {
-	local p stat title
-	for p in $(pgrep -u postgres) "$1"; do
-		# a process may end between the listing and the reads: skip it
-		stat=$(cat "/proc/$p/stat" 2>/dev/null) && title=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || continue
-		[ -n "$stat" ] || continue
-		echo "$p|$(echo "$stat" | awk '{ print $14 + $15 }')|$title"
-		# the postmaster's children that ended (connections closed): their
-		# CPU is added to its cutime and cstime when they are reaped
-		case "$title" in */bin/postgres\ *) echo "ended|$(echo "$stat" | awk '{ print $16 + $17 }')|ended children";; esac
-	done
-	# the whole machine: busy ticks (all but idle and iowait) and steal
-	awk '/^cpu / { print "machine|" $2 + $3 + $4 + $7 + $8 "|busy"; print "machine|" $9 "|steal" }' /proc/stat
+	# one process reads everything at once: a shell loop forking per process
+	# took seconds on a saturated machine, so the per-process windows and
+	# the machine's no longer matched
+	python3 - "$1" "$RUN/data" <<'PY'
+import os, pwd, sys, time
+postgres_uid = pwd.getpwnam('postgres').pw_uid
+def stat(pid):
+    with open(f'/proc/{pid}/stat') as f:
+        s = f.read()
+    return s[s.rindex(')') + 2:].split()   # fields from 3 (state) on
+import subprocess
+# conversations enqueued so far: the window's work, whatever rate was achieved
+r = subprocess.run(['psql', '-X', '-At', '-d', 'bench', '-c', 'SELECT coalesce(max(id), 0) FROM omni.conversation'],
+                   capture_output=True, text=True)
+out = [f"time|{time.monotonic()}|clock", f"time|{r.stdout.strip() or 0}|conversations"]
+pids = [p for p in os.listdir('/proc') if p.isdigit()]
+for p in pids:
+    try:
+        if os.stat(f'/proc/{p}').st_uid != postgres_uid and p != sys.argv[1]:
+            continue
+        f = stat(p)
+        with open(f'/proc/{p}/cmdline', 'rb') as c:
+            title = c.read().replace(b'\0', b' ').decode(errors='replace').strip()
+    except (OSError, ValueError, KeyError):
+        continue    # ended between the listing and the reads
+    if not title:
+        continue
+    out.append(f"{p}|{int(f[11]) + int(f[12])}|{title}")
+    # the postmaster's children that ended (connections closed, autovacuum
+    # workers): their CPU is added to its cutime and cstime when they are
+    # reaped.  This cluster's postmaster only (another may run on the machine).
+    if '/bin/postgres ' in title + ' ' and sys.argv[2] in title:
+        out.append(f"ended|{int(f[13]) + int(f[14])}|ended children")
+with open('/proc/stat') as f:
+    for line in f:
+        if line.startswith('cpu '):
+            v = line.split()
+            # the whole machine: busy ticks (all but idle and iowait) and steal
+            out.append(f"machine|{int(v[1]) + int(v[2]) + int(v[3]) + int(v[6]) + int(v[7])}|busy")
+            out.append(f"machine|{int(v[8])}|steal")
+print('\n'.join(out))
+PY
 }
 # cpu_split BEFORE AFTER RATE SECONDS: CPU seconds and ms per conversation
 # by process kind (client backends, router, KPI worker, WAL writer, ...)
@@ -68,15 +98,17 @@ before, after, rate, secs, hz = sys.argv[1], sys.argv[2], float(sys.argv[3]), fl
 def read(f):
     d = {}
     for line in open(f):
-        if line.startswith('machine|') or line.startswith('ended|'):
+        if line.startswith(('machine|', 'ended|', 'time|')):
             continue
         pid, ticks, title = line.rstrip('\n').split('|', 2)
         d[pid] = (int(ticks), title)
     return d
 def read_machine(f):
-    return {line.split('|')[2].strip(): int(line.split('|')[1]) for line in open(f)
-            if line.startswith('machine|') or line.startswith('ended|')}
+    return {line.split('|')[2].strip(): float(line.split('|')[1]) for line in open(f)
+            if line.startswith(('machine|', 'ended|', 'time|'))}
 ma, mb = read_machine(before), read_machine(after)
+# the window is the time between the two snapshots (each takes a moment)
+secs = mb['clock'] - ma['clock']
 a, b = read(before), read(after)
 kinds = collections.Counter()
 for pid, (ticks, title) in b.items():
@@ -100,8 +132,10 @@ for pid, (ticks, title) in b.items():
 # window was in the first snapshot)
 ended_before = sum(ticks for pid, (ticks, title) in a.items() if pid not in b)
 kinds['client backends'] += (mb.get('ended children', 0) - ma.get('ended children', 0) - ended_before) / hz
-n = rate * secs
-print(f"CPU over {secs:.0f} s ({n:.0f} conversations at the asked rate):")
+n = mb['conversations'] - ma['conversations']
+if n <= 0:
+    n = rate * secs
+print(f"CPU over {secs:.1f} s ({n:.0f} conversations enqueued in it, {n / secs:.0f}/s; asked {rate:.0f}/s):")
 for kind, cpu in kinds.most_common():
     print(f"  {kind:26s} {cpu:7.2f} s  {1000 * cpu / n:6.2f} ms per conversation")
 total = sum(kinds.values())
@@ -134,6 +168,10 @@ for rate in $RATES; do
 	wait "$client"
 	log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	P -At -c "SELECT 'worker: cycles=' || cycles || ' offers=' || offers || ' wakeups=' || wakeups || ' kpi_refreshes=' || kpi_refreshes || ' errors=' || errors FROM omni.worker_status"
+	# presence follows load: each change writes four rows, so how often the
+	# load makes an agent change presence weighs on the cost per conversation
+	P -At -c "SELECT 'presence changes per conversation: ' || round(count(*) FILTER (WHERE kind = 'presence')::numeric
+	                 / greatest(count(*) FILTER (WHERE kind = 'enqueued'), 1), 2) FROM omni.event"
 	# open_with_eligible_agent holds only at rest: wait (up to 60 s) until the
 	# router has offered every open conversation, then check
 	for _ in $(seq 600); do
