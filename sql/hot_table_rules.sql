@@ -1,8 +1,10 @@
 -- hot_table_rules: the rules of the tables every conversation writes, in the
 -- forms that cost least per statement (docs/design.md, "Hot tables"): the
--- state rules of omni.conversation as one C function in one CHECK, the
--- cause of a presence change as a domain, and the triggers that fire only on
--- the columns their events set.  Each still holds.
+-- rules of omni.conversation, omni.offer and omni.capacity_hold as one C
+-- function in one CHECK each, the cause of a presence change as a domain,
+-- triggers that fire only on the columns their events set, and the
+-- configuration triggers of an enqueue called only when such rules exist.
+-- Each still holds.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS omnichannel CASCADE;
 CREATE EXTENSION omnichannel;
@@ -75,6 +77,38 @@ SELECT count(*) AS combinations,
                unnest(ARRAY[NULL, now()]) qa,
                unnest(ARRAY[NULL, now()]) ca) x;
 SELECT omni._conversation_consistent(NULL, NULL, NULL, NULL, NULL, NULL) AS null_state;
+SELECT count(*) AS combinations,
+       count(*) FILTER (WHERE coalesce(omni._offer_consistent(s, d, c, e), true)
+                            IS DISTINCT FROM coalesce(sql_form, true)) AS disagreements,
+       count(*) FILTER (WHERE coalesce(sql_form, true)) AS legal
+  FROM (SELECT s, d, c, e,
+               ((s = 'pending') = (d IS NULL)) AND (e > c) AS sql_form
+          FROM unnest(enum_range(NULL::omni.offer_state) || NULL::omni.offer_state) s,
+               unnest(ARRAY[NULL, '2040-01-01 10:00+00']::timestamptz[]) d,
+               unnest(ARRAY[NULL, '2040-01-01 10:00+00', '2040-01-01 11:00+00']::timestamptz[]) c,
+               unnest(ARRAY[NULL, '2040-01-01 10:00+00', '2040-01-01 11:00+00']::timestamptz[]) e) x;
+SELECT count(*) AS combinations,
+       count(*) FILTER (WHERE coalesce(omni._hold_consistent(u, k), true)
+                            IS DISTINCT FROM coalesce(sql_form, true)) AS disagreements,
+       count(*) FILTER (WHERE coalesce(sql_form, true)) AS legal
+  FROM (SELECT u, k, (u >= 0) AND (k IN ('offer', 'work')) AS sql_form
+          FROM unnest(ARRAY[NULL, -1, 0, 10]) u, unnest(ARRAY[NULL, 'offer', 'work', 'offe', 'works', '']) k) x;
+
+-- case: offers_and_capacity_holds_keep_their_rules_against_a_direct_update
+SELECT omni.enqueue('chat', 'o1') AS o1 \gset
+SELECT omni._make_offer(:o1, 1) AS offer \gset
+SELECT rule, try(format('UPDATE %s SET %s WHERE %s', tbl, change, cond)) AS outcome
+  FROM (VALUES
+    ('a pending offer is not decided',  'omni.offer', 'decided_at = omni.now()', 'id = ' || :offer),
+    ('a decided offer has its time',    'omni.offer', 'state = ''rejected''', 'id = ' || :offer),
+    ('an offer expires after it is made', 'omni.offer', 'expires_at = created_at', 'id = ' || :offer),
+    ('a hold holds no negative units',  'omni.capacity_hold', 'units = -1', 'conversation_id = ' || :o1),
+    ('a hold is an offer''s or work''s', 'omni.capacity_hold', 'kind = ''lunch''', 'conversation_id = ' || :o1)
+  ) t(rule, tbl, change, cond);
+SELECT o.state, o.decided_at, h.units, h.kind
+  FROM omni.offer o JOIN omni.capacity_hold h USING (conversation_id) WHERE o.id = :offer;
+SELECT omni.accept(:offer) = :o1 AS accepted;
+SELECT count(omni.force_close(:o1)) AS closed;
 
 -- case: the_cause_of_a_presence_change_is_one_of_the_known_ones
 SELECT try('INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by)
@@ -103,6 +137,25 @@ SELECT c.customer, e.kind, e.detail ->> 'from_queue' AS from_queue, e.queue, e.d
  WHERE e.kind = 'overflow_transferred' ORDER BY e.id;
 DELETE FROM omni.queue_overflow;
 
+-- case: the_configuration_triggers_of_an_enqueue_run_only_when_their_rules_exist
+-- (a wait_time rule applies while queued, by the tick, not before queueing)
+SELECT omni._has_prequeue_overflow('q') AS none_yet, omni._has_route_split('chat') AS no_split;
+INSERT INTO omni.queue_overflow (queue, position, condition, max_wait, action, target_queue)
+VALUES ('q', 1, 'wait_time', '5 minutes', 'transfer', 'spill');
+SELECT omni._has_prequeue_overflow('q') AS wait_time_only;
+INSERT INTO omni.queue_overflow (queue, position, condition, action, target_queue)
+VALUES ('q', 2, 'outside_hours', 'transfer', 'spill');
+SELECT omni._has_prequeue_overflow('q') AS outside_hours, omni._has_prequeue_overflow(NULL) AS no_queue;
+DELETE FROM omni.queue_overflow;
+INSERT INTO omni.route_rule (workstream, position, condition, queue) VALUES ('chat', 1, '$.vip == true', 'q');
+INSERT INTO omni.route_rule_split (workstream, position, queue, percent) VALUES ('chat', 1, 'full', 50), ('chat', 1, 'spill', 50);
+SELECT omni._has_route_split('chat') AS split, omni._has_route_split('botchat') AS other_workstream;
+SELECT omni.enqueue('chat', 'vip-' || g, '{"vip": true}') IS NOT NULL FROM generate_series(1, 4) g;
+SELECT queue, count(*) FROM omni.conversation WHERE customer LIKE 'vip-%' GROUP BY queue ORDER BY queue;
+SELECT count(omni.force_close(id)) AS closed FROM omni.conversation WHERE customer LIKE 'vip-%';
+DELETE FROM omni.route_rule_split;
+DELETE FROM omni.route_rule;
+
 -- case: insight_on_close_runs_at_the_close_only
 SELECT omni.enqueue('chat', 'i1') AS i1 \gset
 SELECT omni.assign(:i1, 1);
@@ -114,8 +167,9 @@ SELECT omni.close_conversation(:i1);
 SELECT count(*) AS insight_after_close FROM omni.call_insight WHERE conversation_id = :i1;
 
 -- case: the_four_rules_are_one_check_and_the_triggers_fire_on_their_columns
-SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
- WHERE conrelid = 'omni.conversation'::regclass AND contype = 'c';
+SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint
+ WHERE conrelid IN ('omni.conversation'::regclass, 'omni.offer'::regclass, 'omni.capacity_hold'::regclass)
+   AND contype = 'c' ORDER BY 1, 2;
 SELECT tgname, pg_get_triggerdef(oid) ~ 'UPDATE OF closed_at ' AS of_closed_at,
        pg_get_triggerdef(oid) ~ 'UPDATE OF queue, queued_at ' AS of_queue_and_queued_at
   FROM pg_trigger WHERE tgrelid = 'omni.conversation'::regclass AND tgname IN ('insight_on_close', 'prequeue_overflow_on_move')

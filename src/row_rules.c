@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * row_rules.c
- *	  The state rules of a conversation row, as one CHECK constraint.
+ *	  The rules of the rows every conversation writes (conversation, offer,
+ *	  capacity hold), each table's as one CHECK constraint.
  *
  * PostgreSQL reads a table's CHECK expressions back from their stored
  * node trees and plans them again for every statement that writes the
@@ -9,7 +10,8 @@
  * is written four times per conversation (enqueue, accept, end, close); its
  * four rules as SQL expressions were 3.4 kB of node trees, read and planned
  * sixteen times per conversation.  One call of this function is a few
- * hundred bytes (docs/design.md, "Hot tables").
+ * hundred bytes (docs/design.md, "Hot tables").  omni.offer and
+ * omni.capacity_hold, written twice per conversation each, get the same.
  *
  *-------------------------------------------------------------------------
  */
@@ -66,5 +68,71 @@ omni_conversation_consistent(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_BOOL(PG_GETARG_BOOL(2));
 	}
+	PG_RETURN_BOOL(true);
+}
+
+PG_FUNCTION_INFO_V1(omni_offer_consistent);
+
+/*
+ * omni._offer_consistent(state, decided_at, created_at, expires_at): an
+ * offer is decided exactly when it is no longer pending, and expires after
+ * it was made.  (omni.offer is written twice per conversation: the offer,
+ * its decision.)  NULL when a NULL leaves the answer open (the columns but
+ * decided_at are NOT NULL), as the SQL form's CHECK would pass.
+ */
+Datum
+omni_offer_consistent(PG_FUNCTION_ARGS)
+{
+	bool		unknown = false;
+
+	/* decided exactly when no longer pending */
+	if (PG_ARGISNULL(0))
+		unknown = true;
+	else
+	{
+		HeapTuple	tup = SearchSysCache1(ENUMOID, PG_GETARG_DATUM(0));
+		bool		pending;
+
+		if (!HeapTupleIsValid(tup))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid internal value for enum: %u", PG_GETARG_OID(0))));
+		pending = strcmp(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel), "pending") == 0;
+		ReleaseSysCache(tup);
+		if (pending != PG_ARGISNULL(1))
+			PG_RETURN_BOOL(false);
+	}
+	/* expires after it was made */
+	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		unknown = true;
+	else if (PG_GETARG_TIMESTAMPTZ(3) <= PG_GETARG_TIMESTAMPTZ(2))
+		PG_RETURN_BOOL(false);
+	if (unknown)
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(true);
+}
+
+PG_FUNCTION_INFO_V1(omni_hold_consistent);
+
+/*
+ * omni._hold_consistent(units, kind): a capacity hold holds no negative
+ * units and is an offer's or work's.  NULL when a NULL leaves it open.
+ */
+Datum
+omni_hold_consistent(PG_FUNCTION_ARGS)
+{
+	if (!PG_ARGISNULL(0) && PG_GETARG_INT32(0) < 0)
+		PG_RETURN_BOOL(false);
+	if (!PG_ARGISNULL(1))
+	{
+		text	   *kind = PG_GETARG_TEXT_PP(1);
+		const char *k = VARDATA_ANY(kind);
+		int			len = VARSIZE_ANY_EXHDR(kind);
+
+		if (!((len == 5 && memcmp(k, "offer", 5) == 0) || (len == 4 && memcmp(k, "work", 4) == 0)))
+			PG_RETURN_BOOL(false);
+	}
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
 	PG_RETURN_BOOL(true);
 }

@@ -180,6 +180,21 @@ COMMENT ON COLUMN omni.conversation_participant.left_at IS 'When the participant
 
 -- Offers and capacity ---------------------------------------------------------
 
+-- The rules of an offer row and of a capacity hold (C, src/row_rules.c), for
+-- the reason omni._conversation_consistent gives: each table is written twice
+-- per conversation.
+CREATE FUNCTION omni._offer_consistent(state omni.offer_state, decided_at timestamptz,
+                                       created_at timestamptz, expires_at timestamptz)
+    RETURNS boolean LANGUAGE c IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'omni_offer_consistent';
+COMMENT ON FUNCTION omni._offer_consistent(omni.offer_state, timestamptz, timestamptz, timestamptz) IS
+    'The rules of an offer row (CHECK offer_rules): decided exactly when no longer pending; expires after it was made.';
+CREATE FUNCTION omni._hold_consistent(units integer, kind text)
+    RETURNS boolean LANGUAGE c IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'omni_hold_consistent';
+COMMENT ON FUNCTION omni._hold_consistent(integer, text) IS
+    'The rules of a capacity hold (CHECK capacity_hold_rules): units are not negative; kind is offer or work.';
+
 CREATE TABLE omni.offer (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     conversation_id  bigint NOT NULL REFERENCES omni.conversation (id),
@@ -190,8 +205,7 @@ CREATE TABLE omni.offer (
     expires_at       timestamptz NOT NULL,
     decided_at       timestamptz,
     reason           text,
-    CHECK ((state = 'pending') = (decided_at IS NULL)),
-    CHECK (expires_at > created_at)
+    CONSTRAINT offer_rules CHECK (omni._offer_consistent(state, decided_at, created_at, expires_at))
 );
 CREATE UNIQUE INDEX offer_one_pending_idx ON omni.offer (conversation_id) WHERE state = 'pending';
 CREATE INDEX offer_pending_expiry_idx ON omni.offer (expires_at) WHERE state = 'pending';
@@ -211,11 +225,12 @@ COMMENT ON COLUMN omni.offer.reason IS 'Why it was rescinded, when it was.';
 CREATE TABLE omni.capacity_hold (
     conversation_id  bigint PRIMARY KEY REFERENCES omni.conversation (id),
     agent_id         bigint NOT NULL REFERENCES omni.agent (id),
-    units            integer NOT NULL CHECK (units >= 0),
+    units            integer NOT NULL,
     profile          text,
     since            timestamptz NOT NULL,
-    kind             text NOT NULL CHECK (kind IN ('offer', 'work')),
-    override         boolean NOT NULL DEFAULT false
+    kind             text NOT NULL,
+    override         boolean NOT NULL DEFAULT false,
+    CONSTRAINT capacity_hold_rules CHECK (omni._hold_consistent(units, kind))
 );
 CREATE INDEX capacity_hold_agent_idx ON omni.capacity_hold (agent_id);
 COMMENT ON TABLE omni.capacity_hold IS

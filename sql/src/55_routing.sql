@@ -196,8 +196,21 @@ BEGIN
     END LOOP;
     RETURN NEW;
 END $$;
+-- Whether the workstream has a split route rule, the queue a before-queueing
+-- overflow rule (C index probes, src/trigger_gates.c): the WHEN clauses of
+-- the triggers below ask them, so that an enqueue with neither (most) calls
+-- no trigger function (docs/design.md, "Hot tables").
+CREATE FUNCTION omni._has_route_split(workstream text) RETURNS boolean
+    LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'omni_has_route_split';
+COMMENT ON FUNCTION omni._has_route_split(text) IS
+    'Whether a route rule of the workstream is split (omni.route_rule_split): the WHEN clause of trigger apply_route_split.';
+CREATE FUNCTION omni._has_prequeue_overflow(queue text) RETURNS boolean
+    LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'omni_has_prequeue_overflow';
+COMMENT ON FUNCTION omni._has_prequeue_overflow(text) IS
+    'Whether the queue has a before-queueing overflow rule (queue_length, outside_hours): the WHEN clauses of the prequeue_overflow triggers.';
 CREATE TRIGGER apply_route_split BEFORE INSERT ON omni.conversation
-    FOR EACH ROW WHEN (NOT omni._restoring()) EXECUTE FUNCTION omni._apply_route_split();
+    FOR EACH ROW WHEN (NOT omni._restoring() AND omni._has_route_split(NEW.workstream))
+    EXECUTE FUNCTION omni._apply_route_split();
 CREATE TRIGGER apply_route_split_on_escalate BEFORE UPDATE OF queue ON omni.conversation
     FOR EACH ROW WHEN (OLD.queue IS NULL AND NEW.queue IS NOT NULL)
     EXECUTE FUNCTION omni._apply_route_split();
@@ -279,7 +292,8 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE CONSTRAINT TRIGGER prequeue_overflow AFTER INSERT ON omni.conversation
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.state = 'open' AND NOT omni._restoring())
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (NEW.state = 'open' AND NOT omni._restoring() AND omni._has_prequeue_overflow(NEW.queue))
     EXECUTE FUNCTION omni._prequeue_overflow();
 -- OF queue, queued_at, not OF state: a conversation that enters a queue
 -- (escalate, and omni._requeue: transfer, customer reply, overflow) starts
@@ -288,7 +302,8 @@ CREATE CONSTRAINT TRIGGER prequeue_overflow AFTER INSERT ON omni.conversation
 -- (docs/design.md, "Hot tables").
 CREATE CONSTRAINT TRIGGER prequeue_overflow_on_move AFTER UPDATE OF queue, queued_at ON omni.conversation
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-    WHEN (NEW.state = 'open' AND (OLD.state <> 'open' OR OLD.queue IS DISTINCT FROM NEW.queue))
+    WHEN (NEW.state = 'open' AND (OLD.state <> 'open' OR OLD.queue IS DISTINCT FROM NEW.queue)
+          AND omni._has_prequeue_overflow(NEW.queue))
     EXECUTE FUNCTION omni._prequeue_overflow();
 COMMENT ON FUNCTION omni._prequeue_overflow() IS
     'Constraint trigger (at commit of the transaction that queued a conversation): applies the queue''s before-queueing overflow rules.';

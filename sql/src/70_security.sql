@@ -155,7 +155,7 @@ DECLARE
     -- read-only helpers that policies and CHECK constraints call as the querying role
     public_helpers constant text[] := ARRAY['now', 'caller', 'current_agent_id', '_sees_everything',
                                             'supervised_queues', 'supervised_agents', '_monitored_conversations',
-                                            '_is_predicate', '_valid_required_skills', '_conversation_consistent',
+                                            '_is_predicate', '_valid_required_skills', '_conversation_consistent', '_offer_consistent', '_hold_consistent',
                                             '_caller_name', '_is_person',
                                             -- text scoring reads only lexicon data: for everyone
                                             'sentiment', 'sentiment_evidence', 'sentiment_level', 'detect_language'];

@@ -4,8 +4,13 @@
 --     omni._conversation_consistent (C); adding it reads the table once;
 --   * omni.presence_history.set_by: a domain instead of a table CHECK; the
 --     type change rewrites the table once;
+--   * omni.offer's two CHECKs and omni.capacity_hold's two become one each
+--     (omni._offer_consistent, omni._hold_consistent; each table read once);
 --   * the triggers insight_on_close and prequeue_overflow_on_move fire on
---     the columns only their events set (closed_at; queue and queued_at).
+--     the columns only their events set (closed_at; queue and queued_at);
+--   * the enqueue's configuration triggers (route split, before-queueing
+--     overflow) are called only when such rules exist (C probes in their
+--     WHEN clauses).
 
 CREATE FUNCTION omni._conversation_consistent(state omni.conversation_state, agent_id bigint, bot boolean,
                                               queue text, queued_at timestamptz, closed_at timestamptz)
@@ -25,6 +30,30 @@ ALTER TABLE omni.conversation
     ADD CONSTRAINT conversation_state_rules
         CHECK (omni._conversation_consistent(state, agent_id, bot, queue, queued_at, closed_at));
 
+CREATE FUNCTION omni._offer_consistent(state omni.offer_state, decided_at timestamptz,
+                                       created_at timestamptz, expires_at timestamptz)
+    RETURNS boolean LANGUAGE c IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'omni_offer_consistent';
+COMMENT ON FUNCTION omni._offer_consistent(omni.offer_state, timestamptz, timestamptz, timestamptz) IS
+    'The rules of an offer row (CHECK offer_rules): decided exactly when no longer pending; expires after it was made.';
+CREATE FUNCTION omni._hold_consistent(units integer, kind text)
+    RETURNS boolean LANGUAGE c IMMUTABLE PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'omni_hold_consistent';
+COMMENT ON FUNCTION omni._hold_consistent(integer, text) IS
+    'The rules of a capacity hold (CHECK capacity_hold_rules): units are not negative; kind is offer or work.';
+REVOKE ALL ON FUNCTION omni._offer_consistent(omni.offer_state, timestamptz, timestamptz, timestamptz),
+                       omni._hold_consistent(integer, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION omni._offer_consistent(omni.offer_state, timestamptz, timestamptz, timestamptz),
+                          omni._hold_consistent(integer, text) TO PUBLIC;
+ALTER TABLE omni.offer
+    DROP CONSTRAINT offer_check,
+    DROP CONSTRAINT offer_check1,
+    ADD CONSTRAINT offer_rules CHECK (omni._offer_consistent(state, decided_at, created_at, expires_at));
+ALTER TABLE omni.capacity_hold
+    DROP CONSTRAINT capacity_hold_units_check,
+    DROP CONSTRAINT capacity_hold_kind_check,
+    ADD CONSTRAINT capacity_hold_rules CHECK (omni._hold_consistent(units, kind));
+
 CREATE DOMAIN omni.presence_set_by AS text
     CHECK (VALUE IN ('agent', 'supervisor', 'admin', 'login', 'logout', 'load', 'system'));
 COMMENT ON DOMAIN omni.presence_set_by IS
@@ -38,8 +67,30 @@ CREATE TRIGGER insight_on_close AFTER UPDATE OF closed_at ON omni.conversation
     FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state <> 'closed' AND NEW.channel <> 'voice')
     EXECUTE FUNCTION omni._transcript_from_messages();
 
+CREATE FUNCTION omni._has_route_split(workstream text) RETURNS boolean
+    LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'omni_has_route_split';
+COMMENT ON FUNCTION omni._has_route_split(text) IS
+    'Whether a route rule of the workstream is split (omni.route_rule_split): the WHEN clause of trigger apply_route_split.';
+CREATE FUNCTION omni._has_prequeue_overflow(queue text) RETURNS boolean
+    LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'omni_has_prequeue_overflow';
+COMMENT ON FUNCTION omni._has_prequeue_overflow(text) IS
+    'Whether the queue has a before-queueing overflow rule (queue_length, outside_hours): the WHEN clauses of the prequeue_overflow triggers.';
+REVOKE ALL ON FUNCTION omni._has_route_split(text), omni._has_prequeue_overflow(text) FROM PUBLIC;
+
+DROP TRIGGER apply_route_split ON omni.conversation;
+CREATE TRIGGER apply_route_split BEFORE INSERT ON omni.conversation
+    FOR EACH ROW WHEN (NOT omni._restoring() AND omni._has_route_split(NEW.workstream))
+    EXECUTE FUNCTION omni._apply_route_split();
+
+DROP TRIGGER prequeue_overflow ON omni.conversation;
+CREATE CONSTRAINT TRIGGER prequeue_overflow AFTER INSERT ON omni.conversation
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN (NEW.state = 'open' AND NOT omni._restoring() AND omni._has_prequeue_overflow(NEW.queue))
+    EXECUTE FUNCTION omni._prequeue_overflow();
+
 DROP TRIGGER prequeue_overflow_on_move ON omni.conversation;
 CREATE CONSTRAINT TRIGGER prequeue_overflow_on_move AFTER UPDATE OF queue, queued_at ON omni.conversation
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-    WHEN (NEW.state = 'open' AND (OLD.state <> 'open' OR OLD.queue IS DISTINCT FROM NEW.queue))
+    WHEN (NEW.state = 'open' AND (OLD.state <> 'open' OR OLD.queue IS DISTINCT FROM NEW.queue)
+          AND omni._has_prequeue_overflow(NEW.queue))
     EXECUTE FUNCTION omni._prequeue_overflow();

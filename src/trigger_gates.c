@@ -1,0 +1,71 @@
+/*-------------------------------------------------------------------------
+ *
+ * trigger_gates.c
+ *	  Whether a configuration trigger of omni.conversation has anything to
+ *	  do, for the triggers' WHEN clauses.
+ *
+ * Every enqueue fired two PL/pgSQL trigger functions (SECURITY DEFINER,
+ * with a pinned search_path) that look for a split of the workstream's
+ * route rules and for the queue's before-queueing overflow rules, and
+ * return at once when there are none, as in most contact centers.  An
+ * index probe from the WHEN clause costs a fraction of the call
+ * (docs/design.md, "Hot tables").  Read under the statement's snapshot,
+ * as the trigger functions would.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+
+#include "omnichannel.h"
+
+PG_FUNCTION_INFO_V1(omni_has_route_split);
+PG_FUNCTION_INFO_V1(omni_has_prequeue_overflow);
+
+/* omni._has_route_split(workstream): whether any route rule of it is split. */
+Datum
+omni_has_route_split(PG_FUNCTION_ARGS)
+{
+	OmniProbe	p;
+	ScanKeyData key;
+	SysScanDesc scan;
+	bool		found;
+
+	omni_probe_open(&p, "route_rule_split", NULL);	/* (workstream, position, queue) */
+	scan = omni_probe_begin(&p, omni_probe_att(&p, "workstream"), PG_GETARG_DATUM(0), &key);
+	found = HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
+	omni_probe_close(&p);
+	PG_RETURN_BOOL(found);
+}
+
+/*
+ * omni._has_prequeue_overflow(queue): whether the queue has an overflow rule
+ * applied before queueing (queue_length or outside_hours).
+ */
+Datum
+omni_has_prequeue_overflow(PG_FUNCTION_ARGS)
+{
+	OmniProbe	p;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	AttrNumber	condition;
+	bool		found = false;
+
+	omni_probe_open(&p, "queue_overflow", NULL);	/* (queue, position) */
+	condition = omni_probe_att(&p, "condition");
+	scan = omni_probe_begin(&p, omni_probe_att(&p, "queue"), PG_GETARG_DATUM(0), &key);
+	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		char	   *c = TextDatumGetCString(omni_probe_get(&p, tup, condition, &isnull));
+
+		found = !isnull && (strcmp(c, "queue_length") == 0 || strcmp(c, "outside_hours") == 0);
+	}
+	systable_endscan(scan);
+	omni_probe_close(&p);
+	PG_RETURN_BOOL(found);
+}
