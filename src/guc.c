@@ -18,7 +18,6 @@
 bool		omni_enable_workers = true;
 char	   *omni_mock_now = NULL;
 int			omni_tick_interval_ms = 5000;
-int			omni_route_min_interval_ms = 2;
 int			omni_launcher_naptime_ms = 10000;
 int			omni_kpi_refresh_interval_ms = 15000;
 int			omni_kpi_worker_nice = 10;
@@ -152,17 +151,6 @@ omni_define_gucs(void)
 							"auto-close) and at least this often.",
 							&omni_tick_interval_ms,
 							5000, 10, 3600000,
-							PGC_SIGHUP,
-							GUC_UNIT_MS,
-							NULL, NULL, NULL);
-
-	DefineCustomIntVariable("omnichannel.route_min_interval",
-							"Least time between the starts of two routing cycles that commits woke.",
-							"Work committed meanwhile waits for the next cycle and is offered with it: "
-							"fewer, larger cycles under load, at most this much more latency. 0: a cycle "
-							"at every wake-up.",
-							&omni_route_min_interval_ms,
-							2, 0, 1000,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);

@@ -24,7 +24,6 @@ extern TimestampTz omni_mock_now_value;
 extern int	omni_route_batch_size;
 extern bool omni_route_count_eligible;
 extern int	omni_tick_interval_ms;
-extern int	omni_route_min_interval_ms;
 extern int	omni_launcher_naptime_ms;
 extern int	omni_kpi_refresh_interval_ms;
 extern int	omni_kpi_worker_nice;

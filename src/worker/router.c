@@ -165,7 +165,6 @@ omni_router_main(Datum arg)
 	Oid			dboid = DatumGetObjectId(arg);
 	TimestampTz next_tick = 0;
 	TimestampTz next_route = 0;
-	TimestampTz last_route_start = 0;
 	bool		woken = true;
 	bool		more = false;
 	bool		waiting = true;	/* conversations may wait: route at start */
@@ -248,25 +247,6 @@ omni_router_main(Datum arg)
 			int			rounds = 0;
 
 			/*
-			 * A commit that comes within omnichannel.route_min_interval of
-			 * the last cycle's start waits for the rest of it: what other
-			 * commits bring meanwhile is offered by the same cycle.  Under
-			 * load the cycles get fewer and larger (each costs a transaction,
-			 * a snapshot and one write of the offers, whatever their number);
-			 * at a lull a commit is routed at once.
-			 */
-			if (woken && !more && last_route_start != 0 &&
-				now < TimestampTzPlusMilliseconds(last_route_start, omni_route_min_interval_ms))
-			{
-				long		wait_ms = (long) ((TimestampTzPlusMilliseconds(last_route_start, omni_route_min_interval_ms)
-											   - now + 999) / 1000);
-
-				(void) WaitLatch(NULL, WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, Max(wait_ms, 1), PG_WAIT_EXTENSION);
-				CHECK_FOR_INTERRUPTS();
-				ResetLatch(MyLatch);	/* the commits of the wait are served now */
-				now = GetCurrentTimestamp();
-			}
-			/*
 			 * Before the cycle's snapshot: later work sets route_work again,
 			 * and agents that change during the cycle wake us as if
 			 * conversations waited (the cycle may leave some); after it,
@@ -275,7 +255,6 @@ omni_router_main(Datum arg)
 			(void) pg_atomic_exchange_u32(&my_slot->route_work, 0);
 			pg_atomic_write_u32(&my_slot->router_waiting, 1);
 			pg_memory_barrier();
-			last_route_start = now;
 			next_route = TimestampTzPlusMilliseconds(now, ROUTE_SAFETY_NET_MS);
 			do
 			{
