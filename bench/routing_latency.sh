@@ -50,13 +50,12 @@ cpu_snapshot() {
 	# took seconds on a saturated machine, so the per-process windows and
 	# the machine's no longer matched
 	python3 - "$1" "$RUN/data" <<'PY'
-import os, pwd, sys, time
+import os, pwd, subprocess, sys, time
 postgres_uid = pwd.getpwnam('postgres').pw_uid
 def stat(pid):
     with open(f'/proc/{pid}/stat') as f:
         s = f.read()
     return s[s.rindex(')') + 2:].split()   # fields from 3 (state) on
-import subprocess
 # conversations enqueued so far: the window's work, whatever rate was achieved
 r = subprocess.run(['psql', '-X', '-At', '-d', 'bench', '-c', 'SELECT coalesce(max(id), 0) FROM omni.conversation'],
                    capture_output=True, text=True)
@@ -89,12 +88,12 @@ with open('/proc/stat') as f:
 print('\n'.join(out))
 PY
 }
-# cpu_split BEFORE AFTER RATE SECONDS: CPU seconds and ms per conversation
+# cpu_split BEFORE AFTER RATE: CPU seconds and ms per conversation
 # by process kind (client backends, router, KPI worker, WAL writer, ...)
 cpu_split() {
 	python3 - "$@" "$(getconf CLK_TCK)" <<'PY'
 import collections, re, sys
-before, after, rate, secs, hz = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+before, after, rate, hz = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
 def read(f):
     d = {}
     for line in open(f):
@@ -163,7 +162,7 @@ for rate in $RATES; do
 		cpu_snapshot "$client" >"$RUN/cpu0"
 		sleep $((SECONDS_LAT - 4))
 		cpu_snapshot "$client" >"$RUN/cpu1"
-		cpu_split "$RUN/cpu0" "$RUN/cpu1" "$rate" $((SECONDS_LAT - 4))
+		cpu_split "$RUN/cpu0" "$RUN/cpu1" "$rate"
 	fi
 	wait "$client"
 	log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -23,6 +23,20 @@
 
 #include "omnichannel.h"
 
+/* enum_label copies the label of an enum value into label (NAMEDATALEN). */
+static void
+enum_label(Oid value, char *label)
+{
+	HeapTuple	tup = SearchSysCache1(ENUMOID, ObjectIdGetDatum(value));
+
+	if (!HeapTupleIsValid(tup))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid internal value for enum: %u", value)));
+	strlcpy(label, NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel), NAMEDATALEN);
+	ReleaseSysCache(tup);
+}
+
 PG_FUNCTION_INFO_V1(omni_conversation_consistent);
 
 /*
@@ -39,7 +53,6 @@ PG_FUNCTION_INFO_V1(omni_conversation_consistent);
 Datum
 omni_conversation_consistent(PG_FUNCTION_ARGS)
 {
-	HeapTuple	tup;
 	char		label[NAMEDATALEN];
 	bool		has_agent = !PG_ARGISNULL(1);
 	bool		has_queue = !PG_ARGISNULL(3);
@@ -48,13 +61,7 @@ omni_conversation_consistent(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	tup = SearchSysCache1(ENUMOID, PG_GETARG_DATUM(0));
-	if (!HeapTupleIsValid(tup))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid internal value for enum: %u", PG_GETARG_OID(0))));
-	strlcpy(label, NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel), NAMEDATALEN);
-	ReleaseSysCache(tup);
+	enum_label(PG_GETARG_OID(0), label);
 
 	if ((strcmp(label, "closed") == 0) != has_closed_at)
 		PG_RETURN_BOOL(false);
@@ -90,16 +97,10 @@ omni_offer_consistent(PG_FUNCTION_ARGS)
 		unknown = true;
 	else
 	{
-		HeapTuple	tup = SearchSysCache1(ENUMOID, PG_GETARG_DATUM(0));
-		bool		pending;
+		char		label[NAMEDATALEN];
 
-		if (!HeapTupleIsValid(tup))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid internal value for enum: %u", PG_GETARG_OID(0))));
-		pending = strcmp(NameStr(((Form_pg_enum) GETSTRUCT(tup))->enumlabel), "pending") == 0;
-		ReleaseSysCache(tup);
-		if (pending != PG_ARGISNULL(1))
+		enum_label(PG_GETARG_OID(0), label);
+		if ((strcmp(label, "pending") == 0) != PG_ARGISNULL(1))
 			PG_RETURN_BOOL(false);
 	}
 	/* expires after it was made */

@@ -9,8 +9,9 @@
  * route rules and for the queue's before-queueing overflow rules, and
  * return at once when there are none, as in most contact centers.  An
  * index probe from the WHEN clause costs a fraction of the call
- * (docs/design.md, "Hot tables").  Read under the statement's snapshot,
- * as the trigger functions would.
+ * (docs/design.md, "Hot tables"); the trigger functions ask the same
+ * question through these functions (the escalation's trigger has no such
+ * WHEN clause).  Read under the statement's snapshot.
  *
  *-------------------------------------------------------------------------
  */
@@ -43,7 +44,8 @@ omni_has_route_split(PG_FUNCTION_ARGS)
 
 /*
  * omni._has_prequeue_overflow(queue): whether the queue has an overflow rule
- * applied before queueing (queue_length or outside_hours).
+ * applied before queueing (queue_length or outside_hours, the conditions
+ * omni._prequeue_rule applies).
  */
 Datum
 omni_has_prequeue_overflow(PG_FUNCTION_ARGS)

@@ -174,8 +174,7 @@ DECLARE
     s record;
     acc integer := 0;
 BEGIN
-    IF NEW.state <> 'open' OR NEW.queue IS NULL
-       OR NOT EXISTS (SELECT 1 FROM omni.route_rule_split WHERE workstream = NEW.workstream) THEN
+    IF NEW.state <> 'open' OR NEW.queue IS NULL OR NOT omni._has_route_split(NEW.workstream) THEN
         RETURN NEW;
     END IF;
     SELECT rr.position INTO rule_position FROM omni.route_rule rr
@@ -275,8 +274,7 @@ DECLARE
     c omni.conversation;
     r omni.queue_overflow;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM omni.queue_overflow
-                    WHERE queue = NEW.queue AND condition IN ('queue_length', 'outside_hours')) THEN
+    IF NOT coalesce(omni._has_prequeue_overflow(NEW.queue), false) THEN
         RETURN NULL;
     END IF;
     SELECT * INTO c FROM omni.conversation WHERE id = NEW.id FOR UPDATE;

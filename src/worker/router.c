@@ -240,14 +240,14 @@ omni_router_main(Datum arg)
 		 * (the agent cache keeps the changed ids).
 		 */
 		now = GetCurrentTimestamp();
-		if (woken && pg_atomic_exchange_u32(&my_slot->route_work, 0) != 0)
+		if (woken && pg_atomic_read_u32(&my_slot->route_work) != 0)
 			waiting = true;
 		if ((woken && waiting) || more || now >= next_route)
 		{
 			int			rounds = 0;
 
 			/*
-			 * Before the cycle's snapshot: later work sets route_work again,
+			 * Cleared before the cycle's snapshot: later work sets it again,
 			 * and agents that change during the cycle wake us as if
 			 * conversations waited (the cycle may leave some); after it,
 			 * they wake us only if it did.
@@ -272,7 +272,8 @@ omni_router_main(Datum arg)
 					next_tick = min_expiry;
 				CHECK_FOR_INTERRUPTS();
 			} while (more && ++rounds < ROUTE_MAX_ROUNDS && !omni_worker_should_leave(my_slot));
-			pg_atomic_write_u32(&my_slot->router_waiting, (waiting || more || failed) ? 1 : 0);
+			/* a failed cycle left waiting set (route_once) */
+			pg_atomic_write_u32(&my_slot->router_waiting, (waiting || more) ? 1 : 0);
 		}
 		if (gone)
 		{
