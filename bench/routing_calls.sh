@@ -93,7 +93,7 @@ if [ -n "${TOP:-}" ]; then
 	P -c "SELECT round(sum(calls) / $N.0, 2) AS per_conv, round((sum(total_exec_time) / $N)::numeric, 4) AS ms_per_conv,
 	             left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS statement
 	        FROM pg_stat_statements WHERE NOT toplevel
-	       GROUP BY query ORDER BY sum(total_exec_time) DESC LIMIT ${TOP}"
+	       GROUP BY query ORDER BY ${TOP_ORDER:-sum(total_exec_time)} DESC LIMIT ${TOP}"
 fi
 stop_cluster
 trap - EXIT

@@ -16,13 +16,17 @@
  * frees the capacity again.  Prints the achieved enqueue rate and
  * p50/p90/p99/p99.9/max over the conversations offered.
  *
- * usage: [TIMELINE=1] [WARMUP=s] [AS_AGENTS=1] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
+ * The calls are prepared once per connection unless PREPARED=0 (then sent
+ * as text, simple query protocol).
+ *
+ * usage: [TIMELINE=1] [WARMUP=s] [AS_AGENTS=1] [PREPARED=0] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
  *                        [enqueuers=4] [acceptors=4] [finishers=4]
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/select.h>
 #include <time.h>
 #include <libpq-fe.h>
@@ -36,6 +40,7 @@ static const char *conninfo;
 static int	rate, seconds;
 static double warmup = 0;		/* WARMUP: first seconds, reported apart */
 static int	as_agents = 0;		/* AS_AGENTS: accept, end and close as the agent's role */
+static int	prepared = 0;		/* PREPARED=1: calls prepared once per connection */
 
 static double hold = 2.0;
 static double start;
@@ -52,6 +57,7 @@ static double fin_due[FINISH_RING];
 static long fin_head = 0, fin_tail = 0;
 static long finished = 0, accepted = 0, failed = 0;
 static pthread_mutex_t fin_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t fin_cond;	/* on CLOCK_MONOTONIC (main) */
 
 /* Offers to accept, handed from the listener to the acceptor threads. */
 #define OFFER_RING (1 << 21)
@@ -73,28 +79,28 @@ now(void)
 static void
 sleep_until(double t)
 {
-	double		d;
+	struct timespec ts;
 
-	while ((d = t - now()) > 0)
-	{
-		struct timespec ts;
-
-		/* one long sleep, then short ones: a tight loop of short sleeps in
-		 * every enqueuer would take CPU from the server being measured */
-		if (d > 0.0015)
-			d -= 0.001;
-		else if (d > 0.0002)
-			d = 0.0002;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long) (d * 1e9);
-		nanosleep(&ts, NULL);
-	}
+	/* one absolute sleep per due time: polling in short sleeps took CPU
+	 * from the server being measured */
+	if (t <= now())
+		return;
+	ts.tv_sec = (time_t) t;
+	ts.tv_nsec = (long) ((t - (double) ts.tv_sec) * 1e9);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
 }
 
+/* connect_or_die connects as application_name bench_ROLE: the CPU split of
+ * bench/routing_latency.sh tells the connections' backends apart by it. */
 static PGconn *
-connect_or_die(void)
+connect_or_die(const char *role)
 {
-	PGconn	   *c = PQconnectdb(conninfo);
+	char		info[1024];
+	PGconn	   *c;
+
+	snprintf(info, sizeof(info), "%s application_name=bench_%s", conninfo, role);
+	c = PQconnectdb(info);
 
 	if (PQstatus(c) != CONNECTION_OK)
 	{
@@ -108,9 +114,23 @@ connect_or_die(void)
 static void *
 enqueuer(void *arg)
 {
-	PGconn	   *c = connect_or_die();
+	PGconn	   *c = connect_or_die("enqueuer");
 	double		run = seconds + warmup;
 	long		total = (long) (rate * run);
+
+	if (prepared)
+	{
+		PGresult   *r = PQprepare(c, "enqueue",
+								  "SELECT omni.enqueue('bench_chat', $1, jsonb_build_object('q', $2::int, 'skilled', $3::bool))",
+								  0, NULL);
+
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		{
+			fprintf(stderr, "prepare enqueue failed: %s", PQerrorMessage(c));
+			exit(1);
+		}
+		PQclear(r);
+	}
 
 	for (;;)
 	{
@@ -126,10 +146,23 @@ enqueuer(void *arg)
 		sleep_until(due);
 		if (now() - due > 0.010)
 			__atomic_add_fetch(&enq_behind, 1, __ATOMIC_RELAXED);
-		snprintf(sql, sizeof(sql),
-				 "SELECT omni.enqueue('bench_chat', 'lat%ld', jsonb_build_object('q', %ld, 'skilled', %s))",
-				 k, 1 + k % 50, k % 2 ? "true" : "false");
-		r = PQexec(c, sql);
+		if (prepared)
+		{
+			char		cust[32],
+						q[16];
+			const char *values[3] = {cust, q, k % 2 ? "true" : "false"};
+
+			snprintf(cust, sizeof(cust), "lat%ld", k);
+			snprintf(q, sizeof(q), "%ld", 1 + k % 50);
+			r = PQexecPrepared(c, "enqueue", 3, values, NULL, NULL, 0);
+		}
+		else
+		{
+			snprintf(sql, sizeof(sql),
+					 "SELECT omni.enqueue('bench_chat', 'lat%ld', jsonb_build_object('q', %ld, 'skilled', %s))",
+					 k, 1 + k % 50, k % 2 ? "true" : "false");
+			r = PQexec(c, sql);
+		}
 		if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		{
 			fprintf(stderr, "enqueue failed: %s", PQerrorMessage(c));
@@ -152,35 +185,138 @@ enqueuer(void *arg)
 }
 
 /*
- * agent_exec runs call on c, as the agent's own role (bench_agent_<id>,
- * bench/routing_setup.sql -v agent_roles=1) when AS_AGENTS is set, as an
- * agent desktop connected as its role would: one round trip, SET ROLE and
- * RESET ROLE around the call.  Returns the call's own result (its rows or
- * its error), never the SET's or RESET's.
+ * The calls, as text with their arguments filled in (simple query
+ * protocol, PREPARED=0) or as statements prepared once per connection
+ * (PREPARED=1, the default: what the drivers of agent desktops do for the
+ * statements they repeat, e.g. JDBC, pgx, psycopg 3).
+ */
+typedef struct BenchCall
+{
+	const char *name;
+	const char *text;			/* $1 ... $n: the bigint arguments */
+	int			nargs;
+} BenchCall;
+
+static const BenchCall accept_call = {"accept", "SELECT omni.accept($1::bigint)", 1};
+static const BenchCall finish_call = {"finish", "SELECT omni.end_conversation($1::bigint), omni.close_conversation($1::bigint)", 1};
+
+static void
+prepare_or_die(PGconn *c, const BenchCall *call)
+{
+	PGresult   *r;
+
+	if (!prepared)
+		return;
+	r = PQprepare(c, call->name, call->text, 0, NULL);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+	{
+		fprintf(stderr, "prepare %s failed: %s", call->name, PQerrorMessage(c));
+		exit(1);
+	}
+	PQclear(r);
+}
+
+/* call_text fills call's arguments into its text (PREPARED=0). */
+static void
+call_text(char *buf, size_t size, const BenchCall *call, const long *args)
+{
+	char	   *o = buf;
+	const char *p = call->text;
+
+	while (*p && o < buf + size - 24)
+	{
+		if (*p == '$' && p[1] >= '1' && p[1] <= '9')
+		{
+			o += sprintf(o, "%ld", args[p[1] - '1']);
+			p += 2;
+		}
+		else
+			*o++ = *p++;
+	}
+	*o = '\0';
+}
+
+/* keep_result keeps the call's own result: its rows or its error. */
+static void
+keep_result(PGresult **r, PGresult *x)
+{
+	ExecStatusType st = PQresultStatus(x);
+
+	if (st == PGRES_TUPLES_OK || st == PGRES_FATAL_ERROR)
+	{
+		if (*r)
+			PQclear(*r);
+		*r = x;
+	}
+	else
+		PQclear(x);
+}
+
+/*
+ * agent_exec runs call with args on c, as the agent's own role
+ * (bench_agent_<id>, bench/routing_setup.sql -v agent_roles=1) when
+ * AS_AGENTS is set, as an agent desktop connected as its role would: one
+ * round trip, SET ROLE and RESET ROLE around the call in one transaction
+ * (one simple query, or a pipeline of three statements and one Sync).
+ * Returns the call's own result (its rows or its error), never the SET's
+ * or RESET's.
  */
 static PGresult *
-agent_exec(PGconn *c, long agent, const char *call)
+agent_exec(PGconn *c, long agent, const BenchCall *call, const long *args)
 {
-	char		sql[256];
+	char		sql[320];
+	char		role[64];
 	PGresult   *r = NULL;
 	PGresult   *x;
 
-	if (as_agents)
-		snprintf(sql, sizeof(sql), "SET ROLE bench_agent_%ld; %s; RESET ROLE", agent, call);
-	else
-		snprintf(sql, sizeof(sql), "%s", call);
-	if (!PQsendQuery(c, sql))
-		return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
-	while ((x = PQgetResult(c)) != NULL)
+	snprintf(role, sizeof(role), "SET ROLE bench_agent_%ld", agent);
+	if (!prepared)
 	{
-		if (PQresultStatus(x) == PGRES_TUPLES_OK || PQresultStatus(x) == PGRES_FATAL_ERROR)
-		{
-			if (r)
-				PQclear(r);
-			r = x;
-		}
+		char		text[192];
+
+		call_text(text, sizeof(text), call, args);
+		if (as_agents)
+			snprintf(sql, sizeof(sql), "%s; %s; RESET ROLE", role, text);
 		else
+			snprintf(sql, sizeof(sql), "%s", text);
+		if (!PQsendQuery(c, sql))
+			return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+		while ((x = PQgetResult(c)) != NULL)
+			keep_result(&r, x);
+	}
+	else
+	{
+		char		vals[4][24];
+		const char *values[4];
+		int			sent = 0;
+
+		for (int i = 0; i < call->nargs; i++)
+		{
+			snprintf(vals[i], sizeof(vals[i]), "%ld", args[i]);
+			values[i] = vals[i];
+		}
+		if (!PQenterPipelineMode(c))
+			return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+		if (as_agents && PQsendQueryParams(c, role, 0, NULL, NULL, NULL, NULL, 0))
+			sent++;
+		if (PQsendQueryPrepared(c, call->name, call->nargs, values, NULL, NULL, 0))
+			sent++;
+		if (as_agents && PQsendQueryParams(c, "RESET ROLE", 0, NULL, NULL, NULL, NULL, 0))
+			sent++;
+		PQpipelineSync(c);
+		/* each statement's results end with a NULL; then the Sync's */
+		for (int i = 0; i < sent; i++)
+			while ((x = PQgetResult(c)) != NULL)
+				keep_result(&r, x);
+		while ((x = PQgetResult(c)) != NULL)
+		{
+			ExecStatusType st = PQresultStatus(x);
+
 			PQclear(x);
+			if (st == PGRES_PIPELINE_SYNC)
+				break;
+		}
+		PQexitPipelineMode(c);
 	}
 	return r ? r : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
 }
@@ -189,13 +325,14 @@ agent_exec(PGconn *c, long agent, const char *call)
 static void *
 acceptor(void *arg)
 {
-	PGconn	   *acc = connect_or_die();
+	PGconn	   *acc = connect_or_die("acceptor");
+
+	prepare_or_die(acc, &accept_call);
 
 	for (;;)
 	{
 		long		offer;
 		long		agent;
-		char		call[96];
 		PGresult   *r;
 
 		pthread_mutex_lock(&ring_lock);
@@ -210,8 +347,7 @@ acceptor(void *arg)
 		agent = ring_agent[ring_tail % OFFER_RING];
 		offer = ring[ring_tail++ % OFFER_RING];
 		pthread_mutex_unlock(&ring_lock);
-		snprintf(call, sizeof(call), "SELECT omni.accept(%ld)", offer);
-		r = agent_exec(acc, agent, call);
+		r = agent_exec(acc, agent, &accept_call, &offer);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK)
 		{
 			long		conv = atol(PQgetvalue(r, 0, 0));
@@ -222,6 +358,7 @@ acceptor(void *arg)
 			fin_due[fin_head % FINISH_RING] = now() + hold;
 			fin_head++;
 			accepted++;
+			pthread_cond_signal(&fin_cond);
 			pthread_mutex_unlock(&fin_lock);
 		}
 		else
@@ -239,44 +376,49 @@ acceptor(void *arg)
 static void *
 finisher(void *arg)
 {
-	PGconn	   *fc = connect_or_die();
+	PGconn	   *fc = connect_or_die("finisher");
+
+	prepare_or_die(fc, &finish_call);
 
 	for (;;)
 	{
-		long		conv = -1;
-		long		agent = -1;
-		double		due = 0;
-		int			take = 0;
+		long		conv;
+		long		agent;
 
+		/* sleep until the oldest accepted conversation is due (or one is
+		 * added, or the run ends): polling took CPU from the server */
 		pthread_mutex_lock(&fin_lock);
-		if (fin_tail != fin_head)
+		for (;;)
 		{
-			due = fin_due[fin_tail % FINISH_RING];
-			if (now() >= due)
-			{
-				conv = fin_conv[fin_tail % FINISH_RING];
-				agent = fin_agent[fin_tail % FINISH_RING];
-				fin_tail++;
-				take = 1;
-			}
-		}
-		pthread_mutex_unlock(&fin_lock);
-		if (!take)
-		{
-			struct timespec ts = {0, 1000000};
+			double		due;
+			struct timespec ts;
 
+			if (fin_tail != fin_head && now() >= fin_due[fin_tail % FINISH_RING])
+				break;
 			if (done)
 				break;			/* the rest stay active: the run is over */
-			nanosleep(&ts, NULL);
-			continue;
+			if (fin_tail == fin_head)
+			{
+				pthread_cond_wait(&fin_cond, &fin_lock);
+				continue;
+			}
+			due = fin_due[fin_tail % FINISH_RING];
+			ts.tv_sec = (time_t) due;
+			ts.tv_nsec = (long) ((due - (double) ts.tv_sec) * 1e9);
+			pthread_cond_timedwait(&fin_cond, &fin_lock, &ts);
 		}
+		if (fin_tail == fin_head || now() < fin_due[fin_tail % FINISH_RING])
 		{
-			char		call[128];
-			PGresult   *r;
+			pthread_mutex_unlock(&fin_lock);
+			break;				/* done, nothing due */
+		}
+		conv = fin_conv[fin_tail % FINISH_RING];
+		agent = fin_agent[fin_tail % FINISH_RING];
+		fin_tail++;
+		pthread_mutex_unlock(&fin_lock);
+		{
+			PGresult   *r = agent_exec(fc, agent, &finish_call, &conv);
 
-			snprintf(call, sizeof(call),
-					 "SELECT omni.end_conversation(%ld), omni.close_conversation(%ld)", conv, conv);
-			r = agent_exec(fc, agent, call);
 			if (PQresultStatus(r) == PGRES_TUPLES_OK)
 				__atomic_add_fetch(&finished, 1, __ATOMIC_RELAXED);
 			else if (__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED) <= 3)
@@ -305,7 +447,7 @@ field(const char *json, const char *key)
 static void *
 listener(void *arg)
 {
-	PGconn	   *c = connect_or_die();
+	PGconn	   *c = connect_or_die("listener");
 	PGresult   *r = PQexec(c, "LISTEN omni_offer");
 
 	PQclear(r);
@@ -375,6 +517,7 @@ main(int argc, char **argv)
 	if (getenv("WARMUP"))
 		warmup = atof(getenv("WARMUP"));
 	as_agents = getenv("AS_AGENTS") != NULL && strcmp(getenv("AS_AGENTS"), "0") != 0;
+	prepared = getenv("PREPARED") != NULL && strcmp(getenv("PREPARED"), "0") != 0;
 	if (argc > 4)
 		hold = atof(argv[4]);
 	if (argc > 5)
@@ -387,6 +530,13 @@ main(int argc, char **argv)
 	{
 		fprintf(stderr, "bad arguments\n");
 		return 2;
+	}
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&fin_cond, &ca);
 	}
 	t_commit = calloc(MAXC, sizeof(double));
 	t_offer = calloc(MAXC, sizeof(double));
@@ -413,6 +563,9 @@ main(int argc, char **argv)
 		nanosleep(&ts, NULL);	/* let the last offers arrive */
 	}
 	done = 1;
+	pthread_mutex_lock(&fin_lock);
+	pthread_cond_broadcast(&fin_cond);
+	pthread_mutex_unlock(&fin_lock);
 	pthread_join(lt, NULL);
 	for (int i = 0; i < na; i++)
 		pthread_join(at[i], NULL);

@@ -13,6 +13,8 @@
 #                                    DURABLE=1: fsync and synchronous_commit on, as in production;
 #                                    EXTRA_CONF="...": more postgresql.conf lines;
 #                                    WARMUP=s: run s seconds more first, reported apart;
+#                                    PREPARED=0: send the calls as text (simple query protocol)
+#                                    instead of prepared once per connection as drivers do;
 #                                    AS_AGENTS=0: accept, end and close as postgres instead of
 #                                    as each agent's own role, as an app with a service login would;
 #                                    CPU_SPLIT=0: do not print the CPU per conversation by process
@@ -60,6 +62,11 @@ def stat(pid):
 r = subprocess.run(['psql', '-X', '-At', '-d', 'bench', '-c', 'SELECT coalesce(max(id), 0) FROM omni.conversation'],
                    capture_output=True, text=True)
 out = [f"time|{time.monotonic()}|clock", f"time|{r.stdout.strip() or 0}|conversations"]
+# the client's connections by role (application_name bench_enqueuer, ...)
+r = subprocess.run(['psql', '-X', '-At', '-F', '|', '-d', 'bench', '-c',
+                    "SELECT pid, application_name FROM pg_stat_activity WHERE application_name LIKE 'bench\\_%'"],
+                   capture_output=True, text=True)
+apps = dict(line.split('|', 1) for line in r.stdout.split('\n') if '|' in line)
 pids = [p for p in os.listdir('/proc') if p.isdigit()]
 for p in pids:
     try:
@@ -72,7 +79,10 @@ for p in pids:
         continue    # ended between the listing and the reads
     if not title:
         continue
-    out.append(f"{p}|{int(f[11]) + int(f[12])}|{title}")
+    if p in apps:
+        title += ' ' + apps[p]
+    # user and system ticks apart: "pid|user+system|user|title"
+    out.append(f"{p}|{int(f[11]) + int(f[12])}|{int(f[11])}|{title}")
     # the postmaster's children that ended (connections closed, autovacuum
     # workers): their CPU is added to its cutime and cstime when they are
     # reaped.  This cluster's postmaster only (another may run on the machine).
@@ -99,8 +109,8 @@ def read(f):
     for line in open(f):
         if line.startswith(('machine|', 'ended|', 'time|')):
             continue
-        pid, ticks, title = line.rstrip('\n').split('|', 2)
-        d[pid] = (int(ticks), title)
+        pid, ticks, user, title = line.rstrip('\n').split('|', 3)
+        d[pid] = (int(ticks), title, int(user))
     return d
 def read_machine(f):
     return {line.split('|')[2].strip(): float(line.split('|')[1]) for line in open(f)
@@ -110,7 +120,8 @@ ma, mb = read_machine(before), read_machine(after)
 secs = mb['clock'] - ma['clock']
 a, b = read(before), read(after)
 kinds = collections.Counter()
-for pid, (ticks, title) in b.items():
+user = collections.Counter()
+for pid, (ticks, title, uticks) in b.items():
     if pid == 'machine':
         continue
     if 'routing_latency' in title:
@@ -120,23 +131,26 @@ for pid, (ticks, title) in b.items():
     elif 'kpi for' in title:
         kind = 'KPI worker'
     elif re.match(r'postgres: \S+ bench ', title):
-        kind = 'client backends'
+        role = re.search(r' bench_(\w+)$', title)
+        kind = f'backends: {role.group(1)}s' if role else 'client backends'
     elif 'walwriter' in title:
         kind = 'WAL writer'
     else:
         kind = 'other server processes'
-    kinds[kind] += (ticks - a.get(pid, (0, ''))[0]) / hz
+    kinds[kind] += (ticks - a.get(pid, (0, '', 0))[0]) / hz
+    user[kind] += (uticks - a.get(pid, (0, '', 0))[2]) / hz
 # connections that closed inside the window: what they used in it, as client
 # backends (the postmaster reaped their whole CPU; their part before the
 # window was in the first snapshot)
-ended_before = sum(ticks for pid, (ticks, title) in a.items() if pid not in b)
-kinds['client backends'] += (mb.get('ended children', 0) - ma.get('ended children', 0) - ended_before) / hz
+ended_before = sum(v[0] for pid, v in a.items() if pid not in b)
+kinds['backends that ended'] += (mb.get('ended children', 0) - ma.get('ended children', 0) - ended_before) / hz
 n = mb['conversations'] - ma['conversations']
 if n <= 0:
     n = rate * secs
 print(f"CPU over {secs:.1f} s ({n:.0f} conversations enqueued in it, {n / secs:.0f}/s; asked {rate:.0f}/s):")
 for kind, cpu in kinds.most_common():
-    print(f"  {kind:26s} {cpu:7.2f} s  {1000 * cpu / n:6.2f} ms per conversation")
+    sys_share = f" ({100 * (cpu - user[kind]) / cpu:.0f} % in the kernel)" if cpu > 0 and kind in user else ""
+    print(f"  {kind:26s} {cpu:7.2f} s  {1000 * cpu / n:6.2f} ms per conversation{sys_share}")
 total = sum(kinds.values())
 server = total - kinds['load generator (client)']
 print(f"  {'all':26s} {total:7.2f} s  {1000 * total / n:6.2f} ms per conversation "
@@ -150,19 +164,21 @@ for rate in $RATES; do
 	P -v agents="$AGENTS" -v queues="$QUEUES" ${AS_AGENTS_SETUP} -f bench/routing_setup.sql >/dev/null || exit 1
 	[ -n "${CALLS:-}" ] && P -c 'CREATE EXTENSION pg_stat_statements' -c 'SELECT pg_stat_reset(), pg_stat_statements_reset()' >/dev/null
 	sleep 2		# the launcher starts the database's worker
-	log "latency at $rate/s for ${SECONDS_LAT}s, hold ${HOLD}s"
+	log "latency at $rate/s for ${SECONDS_LAT}s, hold ${HOLD}s, calls $([ "${PREPARED:-0}" != 0 ] && echo prepared || echo "sent as text")"
 	log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 	"$RUN/routing_latency" "host=$PGHOST port=$PGPORT dbname=bench user=postgres" "$rate" "$SECONDS_LAT" "$HOLD" \
 		"${ENQUEUERS:-4}" "${ACCEPTORS:-4}" "${FINISHERS:-4}" &
 	client=$!
 	if [ "${CPU_SPLIT:-1}" != 0 ] && [ "$SECONDS_LAT" -ge 10 ]; then
 		# CPU per conversation by process kind, over the middle of the
-		# measured part (from 2 s after the warm-up to 2 s before the end)
+		# measured part (from 2 s after the warm-up to 3 s before the end)
 		sleep "$(awk -v w="${WARMUP:-0}" 'BEGIN { print w + 2 }')"
 		cpu_snapshot "$client" >"$RUN/cpu0"
-		sleep $((SECONDS_LAT - 4))
+		# (the snapshots take a moment on a saturated machine: end 3 s early,
+		# while the enqueuers' connections are still open)
+		sleep $((SECONDS_LAT - 5))
 		cpu_snapshot "$client" >"$RUN/cpu1"
-		cpu_split "$RUN/cpu0" "$RUN/cpu1" "$rate"
+		cpu_split "$RUN/cpu0" "$RUN/cpu1" "$rate"; [ -n "${KEEP_SNAPSHOTS:-}" ] && cp "$RUN/cpu0" "$RUN/cpu1" "$KEEP_SNAPSHOTS"
 	fi
 	wait "$client"
 	log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
