@@ -4,13 +4,16 @@
 # perform STEPS random API calls (bench/routing_chaos.sql) while the worker
 # routes; then the routing invariants are checked.
 #   SESSIONS=16 STEPS=2000 AGENTS=200 STRESS_PORT=54426 NO_BUILD=1
+#   STRESS_EXTRA_CONF="log_lock_waits = on": more postgresql.conf lines;
+#   KEEP_LOG=file: keep the server log (test/cluster.sh)
 cd "$(dirname "$0")/.."
 . test/cluster.sh
 set +e
 SESSIONS=${SESSIONS:-16}; STEPS=${STEPS:-2000}; AGENTS=${AGENTS:-200}
 bench_build || exit 1
 log "cluster"
-CLUSTER_EXTRA_CONF="omnichannel.enable_workers = on" start_cluster "${STRESS_PORT:-54426}"
+CLUSTER_EXTRA_CONF="omnichannel.enable_workers = on
+${STRESS_EXTRA_CONF:-}" start_cluster "${STRESS_PORT:-54426}"
 psql -X -q -d postgres -c 'CREATE DATABASE stress'
 P() { psql -X -q -v ON_ERROR_STOP=1 -d stress "$@"; }
 P -c "CREATE EXTENSION omnichannel" -f bench/routing_chaos.sql -c "SELECT public.routing_chaos_world($AGENTS)" >/dev/null
