@@ -8,7 +8,9 @@
 CREATE TABLE IF NOT EXISTS public.routing_chaos_error (
     sqlstate  text,
     message   text,
-    op        text
+    op        text,
+    detail    text,     -- a deadlock's: which lock each process waited for
+    context   text      -- where the call was when it failed
 );
 
 CREATE OR REPLACE PROCEDURE public.routing_chaos(seed double precision, steps integer)
@@ -19,6 +21,8 @@ DECLARE
     c bigint;
     o bigint;
     name text;
+    err_detail text;
+    err_context text;
 BEGIN
     PERFORM setseed(seed);
     FOR i IN 1 .. steps LOOP
@@ -84,9 +88,11 @@ BEGIN
             WHEN object_not_in_prerequisite_state OR invalid_parameter_value THEN
                 NULL;           -- another session got there first: by design
             WHEN deadlock_detected THEN
-                INSERT INTO public.routing_chaos_error VALUES (SQLSTATE, SQLERRM, name || ' (deadlock)');
+                GET STACKED DIAGNOSTICS err_detail = PG_EXCEPTION_DETAIL, err_context = PG_EXCEPTION_CONTEXT;
+                INSERT INTO public.routing_chaos_error VALUES (SQLSTATE, SQLERRM, name || ' (deadlock)', err_detail, err_context);
             WHEN OTHERS THEN
-                INSERT INTO public.routing_chaos_error VALUES (SQLSTATE, SQLERRM, name);
+                GET STACKED DIAGNOSTICS err_detail = PG_EXCEPTION_DETAIL, err_context = PG_EXCEPTION_CONTEXT;
+                INSERT INTO public.routing_chaos_error VALUES (SQLSTATE, SQLERRM, name, err_detail, err_context);
         END;
         COMMIT;
     END LOOP;

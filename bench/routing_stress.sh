@@ -27,7 +27,10 @@ P -At -F ' ' -c "SELECT 'offers=' || count(*) || ' accepted=' || count(*) FILTER
   -c "SELECT 'conversations=' || count(*) || ' closed=' || count(*) FILTER (WHERE state = 'closed') FROM omni.conversation" \
   -c "SELECT 'worker: cycles=' || cycles || ' offers=' || offers || ' errors=' || errors FROM omni.worker_status" \
   -c "SELECT 'unexpected errors: ' || count(*) FILTER (WHERE op NOT LIKE '%(deadlock)') || ', deadlocks between API calls: ' || count(*) FILTER (WHERE op LIKE '%(deadlock)') FROM public.routing_chaos_error" \
-  -c "SELECT op, sqlstate, left(message, 100), count(*) FROM public.routing_chaos_error GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 10"
+  -c "SELECT op, sqlstate, left(message, 100), count(*) FROM public.routing_chaos_error GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 10" \
+  -c "SELECT op, count(*), regexp_replace(split_part(context, E'\n', 1), '\s+', ' ', 'g') AS waited_in,
+             regexp_replace(split_part(context, E'\n', 2), '\s+', ' ', 'g') AS called_from
+        FROM public.routing_chaos_error WHERE op LIKE '%(deadlock)' GROUP BY 1, 3, 4 ORDER BY 2 DESC LIMIT 10"
 psql -X -q -d postgres -c "ALTER SYSTEM SET omnichannel.enable_workers = off" -c "SELECT pg_reload_conf()" >/dev/null
 sleep 2
 P -At -F ' ' <<'SQL'

@@ -47,6 +47,9 @@ extern void omni_install_plan_floor(void);
 /* clock.c: "now" as omnichannel sees it (a mock clock in tests) */
 extern TimestampTz omni_now(void);
 
+/* row_rules.c: the label of an enum value (NAMEDATALEN bytes) */
+extern void omni_enum_label(Oid value, char *label);
+
 /* probe.c: index probes of omni tables from C (one key, under the statement's snapshot) */
 typedef struct OmniProbe
 {

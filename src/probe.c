@@ -154,7 +154,7 @@ omni_probe_att(OmniProbe *p, const char *column)
 
 /*
  * Start a scan of the probe's index for the rows whose columns atts (the
- * index's leading columns, each bigint, text or date) equal values.
+ * index's leading columns, each bigint, text, date or an enum) equal values.
  */
 SysScanDesc
 omni_probe_begin_n(OmniProbe *p, int n, const AttrNumber *atts, const Datum *values, ScanKey keys)
@@ -176,7 +176,12 @@ omni_probe_begin_n(OmniProbe *p, int n, const AttrNumber *atts, const Datum *val
 				eq = F_DATE_EQ;
 				break;
 			default:
-				elog(ERROR, "omnichannel probes bigint, text and date columns only, not %s.%s",
+				if (type_is_enum(attr->atttypid))
+				{
+					eq = F_ENUM_EQ;
+					break;
+				}
+				elog(ERROR, "omnichannel probes bigint, text, date and enum columns only, not %s.%s",
 					 RelationGetRelationName(p->rel), NameStr(attr->attname));
 		}
 		ScanKeyInit(&keys[i], atts[i], BTEqualStrategyNumber, eq, values[i]);

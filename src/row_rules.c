@@ -23,9 +23,9 @@
 
 #include "omnichannel.h"
 
-/* enum_label copies the label of an enum value into label (NAMEDATALEN). */
-static void
-enum_label(Oid value, char *label)
+/* omni_enum_label copies the label of an enum value into label (NAMEDATALEN). */
+void
+omni_enum_label(Oid value, char *label)
 {
 	HeapTuple	tup = SearchSysCache1(ENUMOID, ObjectIdGetDatum(value));
 
@@ -61,7 +61,7 @@ omni_conversation_consistent(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	enum_label(PG_GETARG_OID(0), label);
+	omni_enum_label(PG_GETARG_OID(0), label);
 
 	if ((strcmp(label, "closed") == 0) != has_closed_at)
 		PG_RETURN_BOOL(false);
@@ -99,7 +99,7 @@ omni_offer_consistent(PG_FUNCTION_ARGS)
 	{
 		char		label[NAMEDATALEN];
 
-		enum_label(PG_GETARG_OID(0), label);
+		omni_enum_label(PG_GETARG_OID(0), label);
 		if ((strcmp(label, "pending") == 0) != PG_ARGISNULL(1))
 			PG_RETURN_BOOL(false);
 	}

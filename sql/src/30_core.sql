@@ -274,18 +274,11 @@ INSERT INTO omni.conversation_transition (operation, from_state, served_by, to_s
     ('overflow_close',    'open',    'any',   'closed'),
     ('overflow_transfer', 'open',    'any',   'open');
 
--- Lock a conversation for a state change; unknown ids are an error.
+-- Lock a conversation for a state change: its row, locked as SELECT ... FOR
+-- UPDATE locks it; unknown ids are an error (22023).  In C (src/row_lock.c):
+-- accept, end and close each start with it.
 CREATE FUNCTION omni._lock_conversation(conv bigint) RETURNS omni.conversation
-    LANGUAGE plpgsql AS $$
-DECLARE
-    c omni.conversation;
-BEGIN
-    SELECT * INTO c FROM omni.conversation WHERE id = conv FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'conversation % does not exist', conv USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    RETURN c;
-END $$;
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_lock_conversation';
 
 -- Who serves an active conversation ('agent' or 'bot'); 'any' otherwise.
 CREATE FUNCTION omni._served_by(c omni.conversation) RETURNS text
@@ -294,48 +287,46 @@ CREATE FUNCTION omni._served_by(c omni.conversation) RETURNS text
 $$;
 
 -- The state an operation leads to from the conversation's current state, or
--- an error naming the conversation, its state and the operation.
+-- an error naming the conversation, its state and the operation.  In C
+-- (src/transitions.c): one probe of omni.conversation_transition's key,
+-- with the conversation served as omni._served_by says; the error is
+-- omni._transition_refused's.
 CREATE FUNCTION omni._next_state(c omni.conversation, op text) RETURNS omni.conversation_state
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_next_state';
+
+-- The error of an operation no transition allows from the conversation's
+-- state (omni._next_state found none): worded for the caller, with the
+-- states the operation is allowed from.
+CREATE FUNCTION omni._transition_refused(c omni.conversation, op text) RETURNS void
     LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    s omni.conversation_state;
     by_whom text := omni._served_by(c);
 BEGIN
-    SELECT to_state INTO s FROM omni.conversation_transition
-     WHERE operation = op AND from_state = c.state AND served_by IN ('any', by_whom);
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'conversation % is %; cannot %', c.id,
-            CASE by_whom WHEN 'bot' THEN 'active with a bot'
-                         -- connectors are not told which agent (they do not see the staff)
-                         WHEN 'agent' THEN 'active with ' || CASE WHEN omni._is_service() AND NOT omni._is_admin()
-                                                                  THEN 'an agent' ELSE 'agent ' || c.agent_id END
-                         ELSE c.state::text END,
-            replace(op, '_', ' ')
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = format('Operation %s is allowed from: %s.', op,
-                                  coalesce((SELECT string_agg(from_state::text
-                                                   || CASE served_by WHEN 'any' THEN '' ELSE ' (' || served_by || ')' END,
-                                                   ', ' ORDER BY from_state, served_by)
-                                              FROM omni.conversation_transition WHERE operation = op), 'nowhere'));
-    END IF;
-    RETURN s;
+    RAISE EXCEPTION 'conversation % is %; cannot %', c.id,
+        CASE by_whom WHEN 'bot' THEN 'active with a bot'
+                     -- connectors are not told which agent (they do not see the staff)
+                     WHEN 'agent' THEN 'active with ' || CASE WHEN omni._is_service() AND NOT omni._is_admin()
+                                                              THEN 'an agent' ELSE 'agent ' || c.agent_id END
+                     ELSE c.state::text END,
+        replace(op, '_', ' ')
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              DETAIL = format('Operation %s is allowed from: %s.', op,
+                              coalesce((SELECT string_agg(from_state::text
+                                               || CASE served_by WHEN 'any' THEN '' ELSE ' (' || served_by || ')' END,
+                                               ', ' ORDER BY from_state, served_by)
+                                          FROM omni.conversation_transition WHERE operation = op), 'nowhere'));
 END $$;
+COMMENT ON FUNCTION omni._transition_refused(omni.conversation, text) IS
+    'Raises the error of an operation that no transition allows from the conversation''s state (55000), worded for the caller.';
 
 -- Agents: locking, capacity, presence -------------------------------------------
 
 -- Lock an agent's runtime row: every change to its load or presence goes
--- through this lock, so two sessions can never push it over capacity.
+-- through this lock, so two sessions can never push it over capacity.  As
+-- SELECT ... FOR UPDATE locks it; unknown agents are an error (22023).  In C
+-- (src/row_lock.c), as omni._lock_conversation.
 CREATE FUNCTION omni._lock_agent(a bigint) RETURNS omni.agent_state
-    LANGUAGE plpgsql AS $$
-DECLARE
-    s omni.agent_state;
-BEGIN
-    SELECT * INTO s FROM omni.agent_state WHERE agent_id = a FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'agent % does not exist', a USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    RETURN s;
-END $$;
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_lock_agent';
 
 -- Units an agent holds now.
 CREATE FUNCTION omni._used_units(a bigint) RETURNS integer

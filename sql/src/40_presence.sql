@@ -42,8 +42,18 @@ DECLARE
     o record;
 BEGIN
     PERFORM omni._authorize_agent(agent_id, 'log out agent ' || agent_id, true);
-    -- Pending offers go back to the queue (conversation locks before the agent lock).
-    FOR o IN SELECT f.id, f.conversation_id FROM omni.offer f
+    -- Pending offers go back to the queue.  Conversation locks come before the
+    -- agent lock, and ending an offer takes the agent's (its capacity is
+    -- released): so every conversation is locked first, in id order, then the
+    -- offers still pending end.  Ending them one conversation at a time held
+    -- the agent while locking the next conversation, which an accept of that
+    -- offer, holding the conversation and waiting for the agent, deadlocked.
+    FOR o IN SELECT f.conversation_id FROM omni.offer f
+              WHERE f.agent_id = logout.agent_id AND f.state = 'pending' ORDER BY f.conversation_id
+    LOOP
+        PERFORM omni._lock_conversation(o.conversation_id);
+    END LOOP;
+    FOR o IN SELECT f.id FROM omni.offer f
               WHERE f.agent_id = logout.agent_id AND f.state = 'pending' ORDER BY f.conversation_id
     LOOP
         PERFORM omni._end_offer(o.id, 'rescinded', 'agent logged out');

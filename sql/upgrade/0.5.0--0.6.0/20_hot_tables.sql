@@ -94,3 +94,29 @@ CREATE CONSTRAINT TRIGGER prequeue_overflow_on_move AFTER UPDATE OF queue, queue
     WHEN (NEW.state = 'open' AND (OLD.state <> 'open' OR OLD.queue IS DISTINCT FROM NEW.queue)
           AND omni._has_prequeue_overflow(NEW.queue))
     EXECUTE FUNCTION omni._prequeue_overflow();
+
+-- omni._next_state and the row locks of omni._lock_conversation and
+-- omni._lock_agent are C probes now (99_sync replaces them); the error of a
+-- refused transition stays in PL/pgSQL, in a function of its own.
+CREATE FUNCTION omni._transition_refused(c omni.conversation, op text) RETURNS void
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    by_whom text := omni._served_by(c);
+BEGIN
+    RAISE EXCEPTION 'conversation % is %; cannot %', c.id,
+        CASE by_whom WHEN 'bot' THEN 'active with a bot'
+                     -- connectors are not told which agent (they do not see the staff)
+                     WHEN 'agent' THEN 'active with ' || CASE WHEN omni._is_service() AND NOT omni._is_admin()
+                                                              THEN 'an agent' ELSE 'agent ' || c.agent_id END
+                     ELSE c.state::text END,
+        replace(op, '_', ' ')
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              DETAIL = format('Operation %s is allowed from: %s.', op,
+                              coalesce((SELECT string_agg(from_state::text
+                                               || CASE served_by WHEN 'any' THEN '' ELSE ' (' || served_by || ')' END,
+                                               ', ' ORDER BY from_state, served_by)
+                                          FROM omni.conversation_transition WHERE operation = op), 'nowhere'));
+END $$;
+COMMENT ON FUNCTION omni._transition_refused(omni.conversation, text) IS
+    'Raises the error of an operation that no transition allows from the conversation''s state (55000), worded for the caller.';
+REVOKE ALL ON FUNCTION omni._transition_refused(omni.conversation, text) FROM PUBLIC;

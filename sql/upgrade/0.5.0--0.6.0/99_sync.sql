@@ -63,6 +63,19 @@ CREATE OR REPLACE FUNCTION omni._follow_load(agents bigint[])
  RETURNS void
  LANGUAGE c
 AS '$libdir/omnichannel', $function$omni_follow_load$function$;
+CREATE OR REPLACE FUNCTION omni._lock_agent(a bigint)
+ RETURNS omni.agent_state
+ LANGUAGE c
+AS '$libdir/omnichannel', $function$omni_lock_agent$function$;
+CREATE OR REPLACE FUNCTION omni._lock_conversation(conv bigint)
+ RETURNS omni.conversation
+ LANGUAGE c
+AS '$libdir/omnichannel', $function$omni_lock_conversation$function$;
+CREATE OR REPLACE FUNCTION omni._next_state(c omni.conversation, op text)
+ RETURNS omni.conversation_state
+ LANGUAGE c
+ STABLE
+AS '$libdir/omnichannel', $function$omni_next_state$function$;
 CREATE OR REPLACE FUNCTION omni._notify_agent(agent bigint, kind text, ids jsonb DEFAULT '{}'::jsonb)
  RETURNS void
  LANGUAGE c
@@ -131,4 +144,36 @@ BEGIN
       FROM unnest(agents, presences) x(a, p) JOIN omni.presence pr ON pr.name = x.p
      ORDER BY x.a;
     -- the agent_state rows changed: the agent ring wakes the router
+END $function$;
+CREATE OR REPLACE FUNCTION omni.logout(agent_id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    o record;
+BEGIN
+    PERFORM omni._authorize_agent(agent_id, 'log out agent ' || agent_id, true);
+    -- Pending offers go back to the queue.  Conversation locks come before the
+    -- agent lock, and ending an offer takes the agent's (its capacity is
+    -- released): so every conversation is locked first, in id order, then the
+    -- offers still pending end.  Ending them one conversation at a time held
+    -- the agent while locking the next conversation, which an accept of that
+    -- offer, holding the conversation and waiting for the agent, deadlocked.
+    FOR o IN SELECT f.conversation_id FROM omni.offer f
+              WHERE f.agent_id = logout.agent_id AND f.state = 'pending' ORDER BY f.conversation_id
+    LOOP
+        PERFORM omni._lock_conversation(o.conversation_id);
+    END LOOP;
+    FOR o IN SELECT f.id FROM omni.offer f
+              WHERE f.agent_id = logout.agent_id AND f.state = 'pending' ORDER BY f.conversation_id
+    LOOP
+        PERFORM omni._end_offer(o.id, 'rescinded', 'agent logged out');
+    END LOOP;
+    PERFORM omni._lock_agent(agent_id);
+    UPDATE omni.agent_state s SET logged_in = false WHERE s.agent_id = logout.agent_id;
+    PERFORM omni._set_presence(agent_id, 'Offline', 'logout', true);
+    PERFORM omni._log_agent('logout', agent_id);
+    PERFORM omni._notify_agent(agent_id, 'logged_out');   -- not when it logs itself out
 END $function$;
