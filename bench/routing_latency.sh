@@ -12,6 +12,7 @@
 #                                    TIMELINE=1: p50 and max per second of the run;
 #                                    DURABLE=1: fsync and synchronous_commit on, as in production;
 #                                    EXTRA_CONF="...": more postgresql.conf lines;
+#                                    EXTRA_SQL=file: run after the set-up (what-ifs);
 #                                    WARMUP=s: run s seconds more first, reported apart;
 #                                    PREPARED=0: send the calls as text (simple query protocol)
 #                                    instead of prepared once per connection as drivers do;
@@ -162,6 +163,8 @@ PY
 for rate in $RATES; do
 	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS bench' -c 'CREATE DATABASE bench'
 	P -v agents="$AGENTS" -v queues="$QUEUES" ${AS_AGENTS_SETUP} -f bench/routing_setup.sql >/dev/null || exit 1
+	# EXTRA_SQL=file: run after the set-up (what-if experiments on a benchmark copy)
+	[ -n "${EXTRA_SQL:-}" ] && { P -f "$EXTRA_SQL" >/dev/null || exit 1; }
 	[ -n "${CALLS:-}" ] && P -c 'CREATE EXTENSION pg_stat_statements' -c 'SELECT pg_stat_reset(), pg_stat_statements_reset()' >/dev/null
 	sleep 2		# the launcher starts the database's worker
 	log "latency at $rate/s for ${SECONDS_LAT}s, hold ${HOLD}s, calls $([ "${PREPARED:-0}" != 0 ] && echo prepared || echo "sent as text")"

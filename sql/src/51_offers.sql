@@ -185,7 +185,8 @@ DECLARE
 BEGIN
     o := omni._pending_offer_for_caller(offer_id, 'accept');
     -- _pending_offer_for_caller locked the conversation: read it as it is now
-    SELECT * INTO c FROM omni.conversation WHERE id = o.conversation_id;
+    -- (locking it again costs a probe, less than a statement)
+    c := omni._lock_conversation(o.conversation_id);
     ns := omni._next_state(c, 'accept');
     PERFORM omni._lock_agent(o.agent_id);
     UPDATE omni.offer SET state = 'accepted', decided_at = t WHERE id = o.id;

@@ -145,6 +145,43 @@ BEGIN
      ORDER BY x.a;
     -- the agent_state rows changed: the agent ring wakes the router
 END $function$;
+CREATE OR REPLACE FUNCTION omni.accept(offer_id bigint)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    o omni.offer;
+    c omni.conversation;
+    ns omni.conversation_state;
+    p text;
+    t timestamptz := omni.now();
+BEGIN
+    o := omni._pending_offer_for_caller(offer_id, 'accept');
+    -- _pending_offer_for_caller locked the conversation: read it as it is now
+    -- (locking it again costs a probe, less than a statement)
+    c := omni._lock_conversation(o.conversation_id);
+    ns := omni._next_state(c, 'accept');
+    PERFORM omni._lock_agent(o.agent_id);
+    UPDATE omni.offer SET state = 'accepted', decided_at = t WHERE id = o.id;
+    UPDATE omni.capacity_hold SET kind = 'work', since = t WHERE conversation_id = c.id RETURNING profile INTO p;
+    -- the item is taken now: it counts against an end_of_day profile
+    IF p IS NOT NULL THEN
+        PERFORM omni._count_profile_item(o.agent_id, p);
+    END IF;
+    UPDATE omni.conversation
+       SET state = ns, agent_id = o.agent_id, last_agent_id = o.agent_id, accepted_at = t, last_activity_at = t
+     WHERE id = c.id RETURNING * INTO c;
+    PERFORM omni._log('accepted', c, offer => o.id, from_state => 'open',
+                      detail => jsonb_build_object('wait_s', extract(epoch FROM t - c.queued_at)));
+    PERFORM omni._notify_agent(o.agent_id, 'offer_accepted',
+                               jsonb_build_object('offer_id', o.id, 'conversation_id', c.id));
+    -- No presence to follow: the offer's hold already counted this
+    -- conversation's units and profile item (omni._write_offers followed the
+    -- load then); accepting changes the hold's kind, not the agent's load.
+    RETURN c.id;
+END $function$;
 CREATE OR REPLACE FUNCTION omni.logout(agent_id bigint)
  RETURNS void
  LANGUAGE plpgsql
