@@ -9,14 +9,14 @@
  * agent too.  As PL/pgSQL functions with a SELECT ... FOR UPDATE these
  * started a plan (an index scan under a LockRows node) at every call; here
  * each is one probe of the primary key and table_tuple_lock, with the
- * semantics of SELECT ... FOR
- * UPDATE (ExecLockRows, whose flags it passes): a table lock in ROW SHARE mode held to the end of
- * the transaction; under READ COMMITTED a row updated concurrently is
- * followed to its latest version once its updater commits (the key never
- * changes, so the condition holds for it too); under REPEATABLE READ and
- * SERIALIZABLE such a row is a serialization failure (40001); a row
- * deleted concurrently, or changed by a later command of this transaction,
- * is not there.
+ * semantics of SELECT ... FOR UPDATE (ExecLockRows, whose flags it passes):
+ * a table lock in ROW SHARE mode held to the end of the transaction
+ * (test/specs/row_lock.spec); under READ COMMITTED a row updated
+ * concurrently is followed to its latest version once its updater commits
+ * (the key never changes, so the condition holds for it too); under
+ * REPEATABLE READ and SERIALIZABLE such a row is a serialization failure
+ * (40001); a row deleted concurrently, or changed by a later command of
+ * this transaction, is not there.
  *
  *-------------------------------------------------------------------------
  */

@@ -281,6 +281,7 @@ CREATE FUNCTION omni._lock_conversation(conv bigint) RETURNS omni.conversation
     LANGUAGE c AS 'MODULE_PATHNAME', 'omni_lock_conversation';
 
 -- Who serves an active conversation ('agent' or 'bot'); 'any' otherwise.
+-- omni._next_state (C, src/transitions.c) applies the same rule.
 CREATE FUNCTION omni._served_by(c omni.conversation) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN c.state <> 'active' THEN 'any' WHEN c.agent_id IS NULL THEN 'bot' ELSE 'agent' END
