@@ -18,7 +18,8 @@ bench_build || exit 1
 CLUSTER_EXTRA_CONF="omnichannel.enable_workers = off
 track_functions = all
 shared_preload_libraries = 'omnichannel, pg_stat_statements'
-pg_stat_statements.track = all" start_cluster "${BENCH_PORT:-54342}"
+pg_stat_statements.track = all
+pg_stat_statements.track_planning = on" start_cluster "${BENCH_PORT:-54342}"
 P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
 psql -X -q -d postgres -c 'CREATE DATABASE bench'
 P -c 'CREATE EXTENSION pg_stat_statements'
@@ -58,6 +59,12 @@ echo "loop wall time: $(( (t1 - t0) / N / 1000 )) us per conversation ($N conver
 # SPI): a count that does not depend on the machine's speed
 P -At -c "SELECT 'statements inside the calls: ' || round(sum(calls) / $N.0, 1) || ' per conversation'
             FROM pg_stat_statements WHERE NOT toplevel"
+# statements inside the calls planned again and again (a custom plan at
+# most calls): each plan costs about as much as running the statement
+P -c "SELECT round(plans / $N.0, 2) AS plans_per_conv, round(calls / $N.0, 2) AS calls_per_conv,
+             round((total_plan_time / $N)::numeric, 4) AS plan_ms_per_conv, left(query, 100) AS statement
+        FROM pg_stat_statements WHERE NOT toplevel AND plans > calls / 10 AND calls >= $N / 2
+       ORDER BY total_plan_time DESC LIMIT 10"
 # rows read by whole-table scans inside the calls, per conversation: a
 # number that grows with the tables is a cost that grows with history
 P -c "SELECT relname AS table, round(seq_scan / $N.0, 2) AS seq_scans_per_conv,

@@ -166,6 +166,22 @@ SELECT count(*) AS insight_before_close FROM omni.call_insight WHERE conversatio
 SELECT omni.close_conversation(:i1);
 SELECT count(*) AS insight_after_close FROM omni.call_insight WHERE conversation_id = :i1;
 
+-- case: insight_on_close_runs_only_with_agent_or_customer_messages
+-- the WHEN clause asks omni._has_transcript_messages: bot and system
+-- messages alone make no transcript, so the trigger is not started; a
+-- message inserted directly (not through post_message) still counts
+SELECT omni.enqueue('chat', 'i2') AS i2 \gset
+SELECT omni.enqueue('chat', 'i3') AS i3 \gset
+INSERT INTO omni.message (conversation_id, sender, body, created_at)
+VALUES (:i2, 'system', 'conversation started', omni.now()), (:i2, 'bot', 'hello, how can I help?', omni.now()),
+       (:i3, 'system', 'conversation started', omni.now()), (:i3, 'customer', 'my parcel is lost', omni.now());
+SELECT omni._has_transcript_messages(:i2) AS bot_and_system_only, omni._has_transcript_messages(:i3) AS with_customer,
+       omni._has_transcript_messages(-1) AS no_such_conversation, omni._has_transcript_messages(NULL) AS null_id;
+SELECT omni.force_close(:i2), omni.force_close(:i3);
+SELECT c.customer, count(ci.conversation_id) AS insight FROM omni.conversation c
+  LEFT JOIN omni.call_insight ci ON ci.conversation_id = c.id
+ WHERE c.id IN (:i2, :i3) GROUP BY c.customer ORDER BY c.customer;
+
 -- case: the_four_rules_are_one_check_and_the_triggers_fire_on_their_columns
 SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint
  WHERE conrelid IN ('omni.conversation'::regclass, 'omni.offer'::regclass, 'omni.capacity_hold'::regclass)
@@ -174,3 +190,69 @@ SELECT tgname, pg_get_triggerdef(oid) ~ 'UPDATE OF closed_at ' AS of_closed_at,
        pg_get_triggerdef(oid) ~ 'UPDATE OF queue, queued_at ' AS of_queue_and_queued_at
   FROM pg_trigger WHERE tgrelid = 'omni.conversation'::regclass AND tgname IN ('insight_on_close', 'prequeue_overflow_on_move')
  ORDER BY tgname;
+
+-- case: the_c_classifier_agrees_with_its_sql_form_on_every_context
+-- omni._classify is C (src/classify.c); classify_sql is the PL/pgSQL it
+-- replaced.  Rules that overlap in skills (the highest level wins, 2.0
+-- rounds as numeric::integer), priorities set and left, conditions that
+-- are not a boolean for some contexts (a string compared with a number, a
+-- missing key, an array); every combination of the contexts below must
+-- classify the same in both forms.
+CREATE FUNCTION classify_sql(ws omni.workstream, ctx jsonb,
+                             OUT priority integer, OUT required_skills jsonb, OUT queue text)
+    LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    r omni.classify_rule;
+BEGIN
+    priority := 100;
+    required_skills := '{}';
+    FOR r IN SELECT * FROM omni.classify_rule WHERE workstream = ws.name ORDER BY position LOOP
+        IF jsonb_path_match(ctx, r.condition, silent => true) THEN
+            priority := coalesce(r.priority, priority);
+            SELECT coalesce(jsonb_object_agg(k, m), '{}') INTO required_skills
+              FROM (SELECT k, max(v::numeric)::integer AS m
+                      FROM (SELECT * FROM jsonb_each_text(required_skills)
+                            UNION ALL SELECT * FROM jsonb_each_text(r.required_skills)) s(k, v)
+                     GROUP BY k) t;
+        END IF;
+    END LOOP;
+    SELECT rr.queue INTO queue FROM omni.route_rule rr
+     WHERE rr.workstream = ws.name AND jsonb_path_match(ctx, rr.condition, silent => true)
+     ORDER BY rr.position LIMIT 1;
+    queue := coalesce(queue, ws.default_queue);
+END $$;
+INSERT INTO omni.workstream (name, channel, default_queue) VALUES ('sorted', 'chat', 'q');
+INSERT INTO omni.skill (name) VALUES ('billing'), ('french'), ('vip'), ('never'), ('other');
+INSERT INTO omni.classify_rule (workstream, position, condition, priority, required_skills) VALUES
+    ('sorted', 1, '$.tier == "gold"', 10, '{"billing": 3}'),
+    ('sorted', 2, '$.lang == "fr"', NULL, '{"french": 2.0, "billing": 5}'),
+    ('sorted', 3, '$.n > 3', 50, '{}'),
+    ('sorted', 4, 'exists($.tags[*] ? (@ == "vip"))', 5, '{"vip": 7, "french": 4}'),
+    ('sorted', 5, '$.missing == 1', 1, '{"never": 1}');
+-- a rule of another workstream never applies
+INSERT INTO omni.classify_rule (workstream, position, condition, priority, required_skills) VALUES
+    ('chat', 1, '$.tier == "gold"', 99, '{"other": 1}');
+INSERT INTO omni.route_rule (workstream, position, condition, queue) VALUES
+    ('sorted', 1, '$.n > 10', 'spill'),
+    ('sorted', 2, '$.lang == "fr" && $.tier == "gold"', 'full'),
+    ('sorted', 3, '$.tier == "silver"', 'spill');
+SELECT count(*) AS contexts,
+       count(*) FILTER (WHERE c IS DISTINCT FROM s) AS disagreements,
+       count(DISTINCT c::text) AS distinct_classifications
+  FROM (SELECT omni._classify(w, ctx) AS c, classify_sql(w, ctx) AS s
+          FROM omni.workstream w,
+               (SELECT jsonb_strip_nulls(jsonb_build_object('tier', tier, 'lang', lang, 'n', n, 'tags', tags)) AS ctx
+                  FROM unnest(ARRAY[NULL, 'gold', 'silver']) tier,
+                       unnest(ARRAY[NULL, 'fr', 'en']) lang,
+                       unnest(ARRAY[NULL, '1', '5', '"five"', '20']::jsonb[]) n,
+                       unnest(ARRAY[NULL, '[]', '["vip"]', '["new", "vip"]', '"vip"']::jsonb[]) tags) x
+         WHERE w.name = 'sorted') y;
+-- a few, as the enqueue stores them
+SELECT ctx, (omni._classify(w, ctx)).*
+  FROM omni.workstream w,
+       unnest(ARRAY['{}', '{"tier": "gold", "lang": "fr"}', '{"lang": "fr", "tags": ["vip"], "n": 5}',
+                    '{"tier": "silver", "n": 20}', '{"n": "five"}']::jsonb[]) ctx
+ WHERE w.name = 'sorted';
+SELECT omni._classify(NULL, '{}');
+DELETE FROM omni.classify_rule;
+DELETE FROM omni.route_rule;

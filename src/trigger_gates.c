@@ -11,7 +11,9 @@
  * index probe from the WHEN clause costs a fraction of the call
  * (docs/design.md, "Hot tables"); the trigger functions ask the same
  * question through these functions (the escalation's trigger has no such
- * WHEN clause).  Read under the statement's snapshot.
+ * WHEN clause).  The close of a chat runs its transcript trigger only
+ * when the conversation has agent or customer messages.  Read under the
+ * statement's snapshot.
  *
  *-------------------------------------------------------------------------
  */
@@ -24,6 +26,7 @@
 
 PG_FUNCTION_INFO_V1(omni_has_route_split);
 PG_FUNCTION_INFO_V1(omni_has_prequeue_overflow);
+PG_FUNCTION_INFO_V1(omni_has_transcript_messages);
 
 /* omni._has_route_split(workstream): whether any route rule of it is split. */
 Datum
@@ -66,6 +69,41 @@ omni_has_prequeue_overflow(PG_FUNCTION_ARGS)
 		char	   *c = TextDatumGetCString(omni_probe_get(&p, tup, condition, &isnull));
 
 		found = !isnull && (strcmp(c, "queue_length") == 0 || strcmp(c, "outside_hours") == 0);
+	}
+	systable_endscan(scan);
+	omni_probe_close(&p);
+	PG_RETURN_BOOL(found);
+}
+
+/*
+ * omni._has_transcript_messages(conversation): whether the conversation has
+ * a message an agent or the customer wrote, the messages that become its
+ * transcript (omni._transcript_from_messages); bot and system messages do
+ * not.  Stops at the first such message.
+ */
+Datum
+omni_has_transcript_messages(PG_FUNCTION_ARGS)
+{
+	OmniProbe	p;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	AttrNumber	sender;
+	bool		found = false;
+
+	omni_probe_open(&p, "message", "message_conversation_idx");	/* (conversation_id, id) */
+	sender = omni_probe_att(&p, "sender");
+	scan = omni_probe_begin(&p, omni_probe_att(&p, "conversation_id"), PG_GETARG_DATUM(0), &key);
+	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		Datum		value = omni_probe_get(&p, tup, sender, &isnull);
+		char		label[NAMEDATALEN];
+
+		if (isnull)
+			continue;
+		omni_enum_label(DatumGetObjectId(value), label);
+		found = (strcmp(label, "agent") == 0 || strcmp(label, "customer") == 0);
 	}
 	systable_endscan(scan);
 	omni_probe_close(&p);

@@ -47,8 +47,9 @@ build_and_install() {
 bench_build() {
 	[ -n "${NO_BUILD:-}" ] && return 0
 	log "build + install${1:+ $1}"
-	make -s clean >/dev/null 2>&1 || true
-	make -s -j2 >/dev/null && make -s install >/dev/null
+	# PGXS reads PROFILE as compiler flags; the benchmarks use it otherwise
+	make -s clean PROFILE= >/dev/null 2>&1 || true
+	make -s -j2 PROFILE= >/dev/null && make -s install PROFILE= >/dev/null
 }
 
 as_pg() { (cd /tmp && runuser -u postgres -- "$@"); }

@@ -186,25 +186,22 @@ COMMENT ON FUNCTION omni._check_address(text) IS
 -- Event log -------------------------------------------------------------------
 
 -- The one way to append one event of a conversation (omni._log_agent: of an
--- agent).  The set-based writers, omni._write_offers and omni._write_presence,
+-- agent).  In C (src/event_log.c): the row goes into omni.event without a
+-- statement of its own, as logical replication applies one; a table with
+-- triggers, extra columns or policies for the caller gets a prepared INSERT.
+-- The set-based writers, omni._write_offers and omni._write_presence,
 -- append the same rows in their own statement.
 CREATE FUNCTION omni._log(kind text, c omni.conversation, agent bigint DEFAULT NULL,
                           offer bigint DEFAULT NULL, from_state omni.conversation_state DEFAULT NULL,
                           detail jsonb DEFAULT '{}') RETURNS void
-    LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO omni.event (at, kind, conversation_id, agent_id, offer_id, queue, channel,
-                            from_state, to_state, actor, detail)
-    VALUES (omni.now(), kind, c.id, coalesce(agent, c.agent_id), offer, c.queue, c.channel,
-            from_state, c.state, omni._caller_name(), coalesce(detail, '{}'));
-END $$;
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_log';
+COMMENT ON FUNCTION omni._log(text, omni.conversation, bigint, bigint, omni.conversation_state, jsonb) IS
+    'Appends an event of conversation c (its queue, channel and state now; its agent unless agent is given), at omni.now(), by the caller.';
 
 CREATE FUNCTION omni._log_agent(kind text, agent bigint, detail jsonb DEFAULT '{}') RETURNS void
-    LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO omni.event (at, kind, agent_id, actor, detail)
-    VALUES (omni.now(), kind, agent, omni._caller_name(), coalesce(detail, '{}'));
-END $$;
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_log_agent';
+COMMENT ON FUNCTION omni._log_agent(text, bigint, jsonb) IS
+    'Appends an event of an agent (no conversation), at omni.now(), by the caller.';
 
 -- Agent desktop push -----------------------------------------------------------
 

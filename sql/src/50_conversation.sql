@@ -79,30 +79,14 @@ COMMENT ON FUNCTION omni.link_customer(bigint, text, text) IS
 
 -- Classify a context on a workstream: every matching classify rule sets the
 -- priority and adds required skills; the first matching route rule picks the
--- queue, else the workstream's default queue.
+-- queue, else the workstream's default queue.  In C (src/classify.c): two
+-- index probes of the rules in position order, one jsonb_path_match (silent)
+-- per rule.
 CREATE FUNCTION omni._classify(ws omni.workstream, ctx jsonb,
                                OUT priority integer, OUT required_skills jsonb, OUT queue text)
-    LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    r omni.classify_rule;
-BEGIN
-    priority := 100;
-    required_skills := '{}';
-    FOR r IN SELECT * FROM omni.classify_rule WHERE workstream = ws.name ORDER BY position LOOP
-        IF jsonb_path_match(ctx, r.condition, silent => true) THEN
-            priority := coalesce(r.priority, priority);
-            SELECT coalesce(jsonb_object_agg(k, m), '{}') INTO required_skills
-              FROM (SELECT k, max(v::numeric)::integer AS m
-                      FROM (SELECT * FROM jsonb_each_text(required_skills)
-                            UNION ALL SELECT * FROM jsonb_each_text(r.required_skills)) s(k, v)
-                     GROUP BY k) t;
-        END IF;
-    END LOOP;
-    SELECT rr.queue INTO queue FROM omni.route_rule rr
-     WHERE rr.workstream = ws.name AND jsonb_path_match(ctx, rr.condition, silent => true)
-     ORDER BY rr.position LIMIT 1;
-    queue := coalesce(queue, ws.default_queue);
-END $$;
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_classify';
+COMMENT ON FUNCTION omni._classify(omni.workstream, jsonb) IS
+    'Classifies a context on a workstream: priority (100 unless a matching classify rule sets it), required skills (highest level of each over the matching rules), queue (first matching route rule, else the default queue).';
 
 CREATE FUNCTION omni._workstream(name text) RETURNS omni.workstream
     LANGUAGE plpgsql STABLE AS $$

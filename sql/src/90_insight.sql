@@ -541,9 +541,18 @@ COMMENT ON FUNCTION omni._transcript_from_messages() IS
 -- accept and the end, which change the state, then do not read and plan
 -- this WHEN clause (docs/design.md, "Hot tables").  (Not gated on
 -- message_count: messages loaded by other means than omni.post_message, a
--- migration say, still become the transcript.)
+-- migration say, still become the transcript.)  A conversation without an
+-- agent or customer message has no transcript: the WHEN clause asks the
+-- message index (a C probe), so such a close does not start the trigger's
+-- SECURITY DEFINER function.
+CREATE FUNCTION omni._has_transcript_messages(conversation_id bigint) RETURNS boolean
+    LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'omni_has_transcript_messages';
+COMMENT ON FUNCTION omni._has_transcript_messages(bigint) IS
+    'Whether the conversation has an agent or customer message (what becomes its transcript): the WHEN clause of trigger insight_on_close.';
+REVOKE ALL ON FUNCTION omni._has_transcript_messages(bigint) FROM PUBLIC;   -- created after 70_security.sql
 CREATE TRIGGER insight_on_close AFTER UPDATE OF closed_at ON omni.conversation
-    FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state <> 'closed' AND NEW.channel <> 'voice')
+    FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state <> 'closed' AND NEW.channel <> 'voice'
+                       AND omni._has_transcript_messages(NEW.id))
     EXECUTE FUNCTION omni._transcript_from_messages();
 
 --- Privileges and row-level security -------------------------------------------------------

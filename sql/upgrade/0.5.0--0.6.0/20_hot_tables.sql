@@ -7,7 +7,8 @@
 --   * omni.offer's two CHECKs and omni.capacity_hold's two become one each
 --     (omni._offer_consistent, omni._hold_consistent; each table read once);
 --   * the triggers insight_on_close and prequeue_overflow_on_move fire on
---     the columns only their events set (closed_at; queue and queued_at);
+--     the columns only their events set (closed_at; queue and queued_at),
+--     and insight_on_close only when there are messages to transcribe;
 --   * the enqueue's configuration triggers (route split, before-queueing
 --     overflow) are called only when such rules exist (C probes in their
 --     WHEN clauses).
@@ -62,9 +63,15 @@ ALTER TABLE omni.presence_history
     DROP CONSTRAINT presence_history_set_by_check,
     ALTER COLUMN set_by TYPE omni.presence_set_by;
 
+CREATE FUNCTION omni._has_transcript_messages(conversation_id bigint) RETURNS boolean
+    LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'omni_has_transcript_messages';
+COMMENT ON FUNCTION omni._has_transcript_messages(bigint) IS
+    'Whether the conversation has an agent or customer message (what becomes its transcript): the WHEN clause of trigger insight_on_close.';
+REVOKE ALL ON FUNCTION omni._has_transcript_messages(bigint) FROM PUBLIC;
 DROP TRIGGER insight_on_close ON omni.conversation;
 CREATE TRIGGER insight_on_close AFTER UPDATE OF closed_at ON omni.conversation
-    FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state <> 'closed' AND NEW.channel <> 'voice')
+    FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state <> 'closed' AND NEW.channel <> 'voice'
+                       AND omni._has_transcript_messages(NEW.id))
     EXECUTE FUNCTION omni._transcript_from_messages();
 
 CREATE FUNCTION omni._has_route_split(workstream text) RETURNS boolean

@@ -34,6 +34,12 @@ BEGIN
     END LOOP;
     RETURN NEW;
 END $function$;
+CREATE OR REPLACE FUNCTION omni._classify(ws omni.workstream, ctx jsonb, OUT priority integer, OUT required_skills jsonb, OUT queue text)
+ RETURNS record
+ LANGUAGE c
+ STABLE
+AS '$libdir/omnichannel', $function$omni_classify$function$;
+COMMENT ON FUNCTION omni._classify(omni.workstream,jsonb) IS 'Classifies a context on a workstream: priority (100 unless a matching classify rule sets it), required skills (highest level of each over the matching rules), queue (first matching route rule, else the default queue).';
 CREATE OR REPLACE FUNCTION omni._close(c omni.conversation, op text, kind text, reason text, detail jsonb DEFAULT '{}'::jsonb)
  RETURNS omni.conversation
  LANGUAGE plpgsql
@@ -71,6 +77,16 @@ CREATE OR REPLACE FUNCTION omni._lock_conversation(conv bigint)
  RETURNS omni.conversation
  LANGUAGE c
 AS '$libdir/omnichannel', $function$omni_lock_conversation$function$;
+CREATE OR REPLACE FUNCTION omni._log(kind text, c omni.conversation, agent bigint DEFAULT NULL::bigint, offer bigint DEFAULT NULL::bigint, from_state omni.conversation_state DEFAULT NULL::omni.conversation_state, detail jsonb DEFAULT '{}'::jsonb)
+ RETURNS void
+ LANGUAGE c
+AS '$libdir/omnichannel', $function$omni_log$function$;
+COMMENT ON FUNCTION omni._log(text,omni.conversation,bigint,bigint,omni.conversation_state,jsonb) IS 'Appends an event of conversation c (its queue, channel and state now; its agent unless agent is given), at omni.now(), by the caller.';
+CREATE OR REPLACE FUNCTION omni._log_agent(kind text, agent bigint, detail jsonb DEFAULT '{}'::jsonb)
+ RETURNS void
+ LANGUAGE c
+AS '$libdir/omnichannel', $function$omni_log_agent$function$;
+COMMENT ON FUNCTION omni._log_agent(text,bigint,jsonb) IS 'Appends an event of an agent (no conversation), at omni.now(), by the caller.';
 CREATE OR REPLACE FUNCTION omni._next_state(c omni.conversation, op text)
  RETURNS omni.conversation_state
  LANGUAGE c
