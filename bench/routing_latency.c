@@ -587,20 +587,24 @@ main(int argc, char **argv)
 	}
 	if (getenv("TIMELINE"))
 	{
-		/* per second of the run (by enqueue commit): count, p50, max */
-		int			nsec = (int) (end - start) + 1;
+		/*
+		 * per slice of the run (by enqueue commit): count, p50, max; a
+		 * second, or TIMELINE milliseconds when that is above 1
+		 */
+		double		slice = atof(getenv("TIMELINE")) > 1 ? atof(getenv("TIMELINE")) / 1000.0 : 1.0;
+		int			nslices = (int) ((end - start) / slice) + 1;
 
-		for (int sec = 0; sec < nsec; sec++)
+		for (int sl = 0; sl < nslices; sl++)
 		{
 			double	   *v = malloc(sizeof(double) * (last_id - first_id + 1));
 			long		m = 0;
 
 			for (long id = first_id; first_id >= 0 && id <= last_id; id++)
-				if (t_offer[id] != 0 && t_commit[id] != 0 && (int) (t_commit[id] - start) == sec)
+				if (t_offer[id] != 0 && t_commit[id] != 0 && (int) ((t_commit[id] - start) / slice) == sl)
 					v[m++] = (t_offer[id] - t_commit[id]) * 1000.0;
 			qsort(v, m, sizeof(double), cmp);
 			if (m > 0)
-				printf("second %3d: %4ld offered, p50 %8.2f ms, max %8.2f ms\n", sec, m, v[m / 2], v[m - 1]);
+				printf("second %7.2f: %4ld offered, p50 %8.2f ms, max %8.2f ms\n", sl * slice, m, v[m / 2], v[m - 1]);
 			free(v);
 		}
 	}

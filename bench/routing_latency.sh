@@ -9,7 +9,7 @@
 #   bash bench/routing_latency.sh   (RATES="200 1000" SECONDS_LAT=60 HOLD=2 BENCH_PORT=54341 NO_BUILD=1
 #                                    KPI_INTERVAL=15s: omnichannel.kpi_refresh_interval
 #                                    ENQUEUERS=4 ACCEPTORS=4 FINISHERS=4: client connections;
-#                                    TIMELINE=1: p50 and max per second of the run;
+#                                    TIMELINE=1: p50 and max per second of the run (TIMELINE=50: per 50 ms);
 #                                    DURABLE=1: fsync and synchronous_commit on, as in production;
 #                                    EXTRA_CONF="...": more postgresql.conf lines;
 #                                    EXTRA_SQL=file: run after the set-up (what-ifs);

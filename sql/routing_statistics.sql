@@ -87,3 +87,14 @@ SELECT relname, seq_scan AS full_scans,
  ORDER BY relname;
 COMMIT;
 SELECT count(*) AS violations FROM omni.routing_invariant_violations();
+
+-- case: the_cycle_settings_are_its_own
+-- A cycle plans with index paths only and generic plans (plan_cache_mode,
+-- so the writers it calls keep one plan from their first call); the
+-- session's own settings are back when the cycle ends.
+SET plan_cache_mode = force_custom_plan;
+SET enable_seqscan = on;
+SELECT omni.route() >= 0 AS routed;
+SELECT current_setting('plan_cache_mode') AS plan_cache_mode, current_setting('enable_seqscan') AS enable_seqscan;
+RESET plan_cache_mode;
+RESET enable_seqscan;

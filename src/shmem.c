@@ -232,17 +232,24 @@ omni_register_xact_callback(void)
 	}
 }
 
-PG_FUNCTION_INFO_V1(omni_wake_router);
-
-/* omni._wake_router(): wake this database's worker when we commit. */
-Datum
-omni_wake_router(PG_FUNCTION_ARGS)
+/* omni_wake_router_at_commit: wake this database's worker when we commit. */
+void
+omni_wake_router_at_commit(void)
 {
 	if (omni_shared != NULL)
 	{
 		omni_register_xact_callback();
 		wake_router_pending = true;
 	}
+}
+
+PG_FUNCTION_INFO_V1(omni_wake_router);
+
+/* omni._wake_router(): wake this database's worker when we commit. */
+Datum
+omni_wake_router(PG_FUNCTION_ARGS)
+{
+	omni_wake_router_at_commit();
 	PG_RETURN_VOID();
 }
 

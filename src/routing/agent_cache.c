@@ -621,59 +621,20 @@ read_up_to(uint64 gen, uint64 seq, int64 day)
 }
 
 /*
- * rt_warm_agent_cache reads every agent into the cache when it must be read
- * whole, in a cycle that has no conversation to offer.  A configuration
- * change, a new day or a router that just started would otherwise make the
- * next conversation wait for that read (15-25 ms for 1,000 agents).  Costs
- * a spinlock and a few comparisons when the cache is current.
+ * sync_cache brings the cache up to the ring: every agent read again when it
+ * must be, else the agents changed since its last read (and those this
+ * transaction changed).  Returns whether it read every agent; a cycle that
+ * has conversations to offer (offering) logs why at DEBUG1.
  */
-void
-rt_warm_agent_cache(RCycle *rc)
+static bool
+sync_cache(RCycle *rc, AgentRing *ring, bool offering)
 {
-	AgentRing  *ring;
 	uint64		gen;
 	uint64		seq;
-	int64		day;
-
-	if (rc->legacy_sql || !rt_config_agents_cacheable())
-		return;
-	ring = my_ring(NULL, NULL);
-	if (ring == NULL)
-		return;
-	day = rt_utc_day(rc->now);
-	SpinLockAcquire(&ring->mutex);
-	gen = ring->gen;
-	seq = ring->seq;
-	SpinLockRelease(&ring->mutex);
-	if (!must_read_whole(rc, gen, seq, day))
-		return;
-	register_callbacks();
-	full_read(rc);
-	read_up_to(gen, seq, day);
-}
-
-/*
- * rt_agents_from_cache gives the cycle its agents from the cache, reading
- * again what changed; false when the cache cannot serve this database.
- */
-bool
-rt_agents_from_cache(RCycle *rc, const bool *inplay)
-{
-	AgentRing  *ring;
-	uint64		gen;
-	uint64		seq;
-	int64		day;
+	int64		day = rt_utc_day(rc->now);
 	int64	   *ids = NULL;
 	int			n = 0;
 	bool		whole;
-
-	if (rc->legacy_sql || !rt_config_agents_cacheable())
-		return false;
-	ring = my_ring(NULL, NULL);
-	if (ring == NULL)
-		return false;
-	register_callbacks();
-	day = rt_utc_day(rc->now);
 
 	/* the ids changed since the last cycle, while the ring still has them */
 	SpinLockAcquire(&ring->mutex);
@@ -693,11 +654,12 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 		compact();
 	if (whole)
 	{
-		elog(DEBUG1, "omnichannel routing: reading every agent again (%s)",
-			 ring_behind(gen, seq) ? "none cached, or the changes are no longer listed: a bulk change or a ring that wrapped" :
-			 pending_all ? "this transaction changed too many agents to list" :
-			 cache.config_loads != rt_config_loads() ? "configuration changed" :
-			 cache.day != day ? "a new day" : "custom rules appeared or went");
+		if (offering)
+			elog(DEBUG1, "omnichannel routing: reading every agent again (%s)",
+				 ring_behind(gen, seq) ? "none cached, or the changes are no longer listed: a bulk change or a ring that wrapped" :
+				 pending_all ? "this transaction changed too many agents to list" :
+				 cache.config_loads != rt_config_loads() ? "configuration changed" :
+				 cache.day != day ? "a new day" : "custom rules appeared or went");
 		full_read(rc);
 	}
 	else
@@ -722,6 +684,51 @@ rt_agents_from_cache(RCycle *rc, const bool *inplay)
 		}
 	}
 	read_up_to(gen, seq, day);
+	return whole;
+}
+
+/*
+ * rt_warm_agent_cache brings the cache up to date in a cycle that has no
+ * conversation to offer: every agent when it must be read whole, else the
+ * agents changed since.  A configuration change, a new day or a router that
+ * just started would otherwise make the next conversation wait for that
+ * read (15-25 ms for 1,000 agents), and so would the agents that changed
+ * while nothing waited (a shift logging in, agents working on their
+ * conversations in a quiet hour: 15 ms for 1,000 agents read by id, or a
+ * whole read once the ring wrapped).  Costs a spinlock and a few
+ * comparisons when the cache is current.  Returns whether it read every
+ * agent.
+ */
+bool
+rt_warm_agent_cache(RCycle *rc)
+{
+	AgentRing  *ring;
+
+	if (rc->legacy_sql || !rt_config_agents_cacheable())
+		return false;
+	ring = my_ring(NULL, NULL);
+	if (ring == NULL)
+		return false;
+	register_callbacks();
+	return sync_cache(rc, ring, false);
+}
+
+/*
+ * rt_agents_from_cache gives the cycle its agents from the cache, reading
+ * again what changed; false when the cache cannot serve this database.
+ */
+bool
+rt_agents_from_cache(RCycle *rc, const bool *inplay)
+{
+	AgentRing  *ring;
+
+	if (rc->legacy_sql || !rt_config_agents_cacheable())
+		return false;
+	ring = my_ring(NULL, NULL);
+	if (ring == NULL)
+		return false;
+	register_callbacks();
+	(void) sync_cache(rc, ring, true);
 	build_cycle(rc, inplay);
 	return true;
 }

@@ -49,6 +49,7 @@
 #include "utils/timestamp.h"
 
 #include "omnichannel.h"
+#include "omni_shmem.h"
 #include "routing/routing.h"
 
 
@@ -417,7 +418,9 @@ PG_FUNCTION_INFO_V1(omni_routing_config_changed);
 /*
  * omni._routing_config_changed(): statement trigger on the configuration
  * tables; every backend drops its cached routing configuration when the
- * change commits.
+ * change commits, and the router is woken then: its cycle reads the new
+ * configuration and, with nothing to offer, the agents and its plans, so
+ * the next offer does not wait for them (cycle.c).
  */
 Datum
 omni_routing_config_changed(PG_FUNCTION_ARGS)
@@ -429,6 +432,7 @@ omni_routing_config_changed(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("omni._routing_config_changed() must be called as a trigger")));
 	CacheInvalidateRelcache(trigdata->tg_relation);
+	omni_wake_router_at_commit();
 	return PointerGetDatum(NULL);
 }
 

@@ -331,6 +331,7 @@ extern long routing_plan_us[P_COUNT];
 
 /* statements.c */
 extern void rt_run(int which, Datum *values, const char *nulls);
+extern void rt_warm_statements(void);
 extern Datum rt_col(int row, int c, bool *isnull);
 extern int64 rt_col_int8(int row, int c);
 extern int rt_col_int4(int row, int c);
@@ -357,7 +358,7 @@ extern bool rt_config_agents_cacheable(void);
 
 /* agent_cache.c */
 extern bool rt_agents_from_cache(RCycle *rc, const bool *inplay);
-extern void rt_warm_agent_cache(RCycle *rc);
+extern bool rt_warm_agent_cache(RCycle *rc);
 
 /* load.c */
 extern bool rt_lock_and_load_conversations(RCycle *rc, bool *skipped);

@@ -27,6 +27,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/plancache.h"
 #include "utils/timestamp.h"
 
 #include "omnichannel.h"
@@ -266,6 +267,36 @@ get_plan(int which)
 		plans[which] = p;
 	}
 	return plans[which];
+}
+
+/*
+ * rt_warm_statements plans the statements a cycle that offers runs, and runs
+ * the offer writer with no offers (which compiles omni._write_offers and
+ * plans its statement, writing nothing), in a cycle that has nothing to
+ * offer.  The first offers after a router start otherwise waited 10-15 ms
+ * for that (bench/routing_latency.sh, TIMELINE=50).  Plans that stay valid
+ * cost a lookup each.
+ */
+void
+rt_warm_statements(void)
+{
+	static const int offering[] = {
+		P_LOCK_CONVS, P_LOAD_CONVS, P_LOCK_AGENTS, P_LOAD_AGENTS, P_LOAD_AGENTS_BY_ID,
+		P_MEMBERS, P_MEMBERS_BY_AGENT, P_AGENT_SKILLS, P_PROFILES, P_DECLINES, P_WRITE_PRESENCE
+	};
+	const PlanDef *w = &plan_defs[P_WRITE];
+	Datum		none[lengthof(w->argtypes)];
+
+	for (int i = 0; i < lengthof(offering); i++)
+	{
+		CachedPlan *plan = SPI_plan_get_cached_plan(get_plan(offering[i]));
+
+		if (plan != NULL)
+			ReleaseCachedPlan(plan, CurrentResourceOwner);
+	}
+	for (int i = 0; i < w->nargs; i++)
+		none[i] = PointerGetDatum(construct_empty_array(get_element_type(w->argtypes[i])));
+	rt_run(P_WRITE, none, NULL);
 }
 
 /* rt_run executes a prepared statement; read_only is never used (fresh snapshots). */

@@ -2,7 +2,7 @@
 # test/tap/run.sh — the TAP tests (test/tap/t/*.pl) with PostgreSQL's own
 # PostgreSQL::Test::Cluster (from postgresql-server-dev-15), e.g. standby and
 # failover.  Uses the server of $PG_CONFIG (binaries through PATH, as the
-# framework expects) and ports OMNI_TAP_PORT .. +4 (unset: free ones the
+# framework expects) and ports OMNI_TAP_PORT .. +5 (unset: free ones the
 # framework picks).  The
 # server refuses to run as root: as root the tests run as the postgres user in
 # a temp dir it owns.  Output: prove's, ending "Result: PASS" or "FAIL".
