@@ -51,7 +51,9 @@ def ms(pattern):
 print(label,
       ms(r"\n  all +[\d.]+ s +([\d.]+) ms"),
       ms(r"\(server ([\d.]+) ms"),
-      ms(r"client backends +[\d.]+ s +([\d.]+) ms"),
+      # the client backends: one line per role (application_name), those that ended, the rest
+      "%.2f" % sum(float(v) for v in re.findall(
+          r"\n  (?:backends: \w+|backends that ended|client backends) +[\d.]+ s +([\d.]+) ms", text)),
       ms(r"router +[\d.]+ s +([\d.]+) ms"),
       ms(r"after the warm-up\): p50 ([\d.]+) ms"),
       ms(r"after the warm-up\):.* p99 ([\d.]+) ms"),
