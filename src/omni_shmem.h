@@ -93,6 +93,7 @@ extern void omni_proc_slot_reset(OmniProcSlot *p);
 extern bool omni_stop_db_workers(Oid dboid, bool hold);
 extern void omni_wake_launcher_latch(void);
 extern void omni_wake_router_at_commit(void);
+extern void omni_config_changed_at_commit(void);
 extern int	omni_slot_router_procno(const OmniDbSlot *s);
 
 /* routing/agent_cache.c: the per-database rings of agents that changed */

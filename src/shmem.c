@@ -27,6 +27,7 @@
 #include "storage/proc.h"
 #include "storage/shmem.h"
 #include "utils/builtins.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
 #include "omnichannel.h"
@@ -38,6 +39,7 @@ static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
 static bool wake_router_pending = false;
+static bool config_wake_pending = false;
 static bool wake_launcher_pending = false;
 static bool xact_callback_registered = false;
 
@@ -215,7 +217,9 @@ omni_xact_callback(XactEvent event, void *arg)
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
-			wake_router_pending = wake_launcher_pending = false;
+		case XACT_EVENT_PREPARE:
+			/* a prepared transaction commits in another session */
+			wake_router_pending = wake_launcher_pending = config_wake_pending = false;
 			break;
 		default:
 			break;
@@ -241,6 +245,44 @@ omni_wake_router_at_commit(void)
 		omni_register_xact_callback();
 		wake_router_pending = true;
 	}
+}
+
+/*
+ * The wake-up of a configuration change comes after the commit has sent its
+ * invalidations (AtEOXact_Inval runs after the commit callbacks, before the
+ * locks are released): the woken router's cycle must see the relcache
+ * invalidation that tells it to read the configuration again, or it would
+ * find nothing new and leave that read to the next offer.
+ */
+static void
+config_wake_callback(ResourceReleasePhase phase, bool isCommit, bool isTopLevel, void *arg)
+{
+	if (!config_wake_pending || !isTopLevel || phase != RESOURCE_RELEASE_AFTER_LOCKS)
+		return;
+	config_wake_pending = false;
+	if (isCommit)
+		wake_router_now();
+}
+
+/*
+ * omni_config_changed_at_commit: this transaction changed the routing
+ * configuration; wake this database's router once the commit's
+ * invalidations are sent.
+ */
+void
+omni_config_changed_at_commit(void)
+{
+	static bool registered = false;
+
+	if (omni_shared == NULL)
+		return;
+	if (!registered)
+	{
+		RegisterResourceReleaseCallback(config_wake_callback, NULL);
+		registered = true;
+	}
+	omni_register_xact_callback();	/* clears the flag at abort and PREPARE */
+	config_wake_pending = true;
 }
 
 PG_FUNCTION_INFO_V1(omni_wake_router);

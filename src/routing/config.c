@@ -420,7 +420,8 @@ PG_FUNCTION_INFO_V1(omni_routing_config_changed);
  * tables; every backend drops its cached routing configuration when the
  * change commits, and the router is woken then: its cycle reads the new
  * configuration and, with nothing to offer, the agents and its plans, so
- * the next offer does not wait for them (cycle.c).
+ * the next offer does not wait for them (cycle.c), once the invalidation
+ * is sent (shmem.c).
  */
 Datum
 omni_routing_config_changed(PG_FUNCTION_ARGS)
@@ -432,7 +433,7 @@ omni_routing_config_changed(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("omni._routing_config_changed() must be called as a trigger")));
 	CacheInvalidateRelcache(trigdata->tg_relation);
-	omni_wake_router_at_commit();
+	omni_config_changed_at_commit();
 	return PointerGetDatum(NULL);
 }
 
