@@ -30,7 +30,6 @@
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "utils/acl.h"
@@ -40,7 +39,6 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
-#include "utils/typcache.h"
 
 #include "omnichannel.h"
 
@@ -98,6 +96,7 @@ event_table_open(void)
 {
 	Relation	rel;
 	TupleDesc	desc;
+	Oid			relid;
 	int			extra = 0;
 
 	if (!event_callback)
@@ -121,13 +120,15 @@ event_table_open(void)
 		SPI_freeplan(event_insert_plan);
 		event_insert_plan = NULL;
 	}
-	event_table.relid = get_relname_relid("event", get_namespace_oid("omni", false));
-	if (!OidIsValid(event_table.relid))
+	/* known again only once complete: an error below leaves it unknown */
+	event_table.relid = InvalidOid;
+	relid = get_relname_relid("event", get_namespace_oid("omni", false));
+	if (!OidIsValid(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("table omni.event does not exist"),
 				 errhint("The omnichannel extension is not installed in this database.")));
-	rel = table_open(event_table.relid, RowExclusiveLock);
+	rel = table_open(relid, RowExclusiveLock);
 	desc = RelationGetDescr(rel);
 	for (int c = 0; c < EV_NCOLUMNS; c++)
 		event_table.att[c] = InvalidAttrNumber;
@@ -151,10 +152,11 @@ event_table_open(void)
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" of omni.event is missing", event_columns[c]),
 					 errhint("Reinstall the extension: DROP EXTENSION omnichannel; CREATE EXTENSION omnichannel.")));
-	event_table.id_sequence = getIdentitySequence(event_table.relid, event_table.att[EV_ID], true);
+	event_table.id_sequence = getIdentitySequence(relid, event_table.att[EV_ID], true);
 	event_table.direct = (extra == 0 && rel->trigdesc == NULL &&
 						  rel->rd_rel->relkind == RELKIND_RELATION &&
 						  OidIsValid(event_table.id_sequence));
+	event_table.relid = relid;
 	return rel;
 }
 
@@ -298,43 +300,15 @@ omni_log(PG_FUNCTION_ARGS)
 	set_arg(fcinfo, 5, values, nulls, EV_DETAIL);
 	if (!PG_ARGISNULL(1))
 	{
-		HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
-		TupleDesc	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(row),
-												  HeapTupleHeaderGetTypMod(row));
-		HeapTupleData tuple;
-		static const struct
-		{
-			const char *column;
-			EventColumn to;
-		}			from_conversation[] = {
-			{"id", EV_CONVERSATION}, {"agent_id", EV_AGENT}, {"queue", EV_QUEUE},
-			{"channel", EV_CHANNEL}, {"state", EV_TO_STATE}
-		};
+		HeapTupleHeader c = PG_GETARG_HEAPTUPLEHEADER(1);
 
-		tuple.t_len = HeapTupleHeaderGetDatumLength(row);
-		ItemPointerSetInvalid(&tuple.t_self);
-		tuple.t_tableOid = InvalidOid;
-		tuple.t_data = row;
-		for (int i = 0; i < desc->natts; i++)
-		{
-			Form_pg_attribute a = TupleDescAttr(desc, i);
-
-			if (a->attisdropped)
-				continue;
-			for (int k = 0; k < lengthof(from_conversation); k++)
-			{
-				EventColumn to = from_conversation[k].to;
-
-				if (strcmp(NameStr(a->attname), from_conversation[k].column) != 0)
-					continue;
-				/* the agent given wins over the conversation's */
-				if (to == EV_AGENT && !nulls[EV_AGENT])
-					break;
-				values[to] = heap_getattr(&tuple, a->attnum, desc, &nulls[to]);
-				break;
-			}
-		}
-		ReleaseTupleDesc(desc);
+		values[EV_CONVERSATION] = GetAttributeByName(c, "id", &nulls[EV_CONVERSATION]);
+		values[EV_QUEUE] = GetAttributeByName(c, "queue", &nulls[EV_QUEUE]);
+		values[EV_CHANNEL] = GetAttributeByName(c, "channel", &nulls[EV_CHANNEL]);
+		values[EV_TO_STATE] = GetAttributeByName(c, "state", &nulls[EV_TO_STATE]);
+		/* the agent given wins over the conversation's */
+		if (nulls[EV_AGENT])
+			values[EV_AGENT] = GetAttributeByName(c, "agent_id", &nulls[EV_AGENT]);
 	}
 	append_event(values, nulls);
 	PG_RETURN_VOID();

@@ -602,12 +602,24 @@ ring_behind(uint64 gen, uint64 seq)
 	return cache.cxt == NULL || cache.gen != gen || seq - cache.seq > AGENT_RING_SIZE;
 }
 
-/* must_read_whole: whether a cycle of rc must read every agent again. */
-static bool
-must_read_whole(RCycle *rc, uint64 gen, uint64 seq, int64 day)
+/*
+ * read_whole_reason: why a cycle of rc must read every agent again, or NULL
+ * when the agents changed since can be read by id.
+ */
+static const char *
+read_whole_reason(RCycle *rc, uint64 gen, uint64 seq, int64 day)
 {
-	return ring_behind(gen, seq) || pending_all || cache.config_loads != rt_config_loads() ||
-		cache.day != day || cache.custom != rc->any_custom;
+	if (ring_behind(gen, seq))
+		return "none cached, or the changes are no longer listed: a bulk change or a ring that wrapped";
+	if (pending_all)
+		return "this transaction changed too many agents to list";
+	if (cache.config_loads != rt_config_loads())
+		return "configuration changed";
+	if (cache.day != day)
+		return "a new day";
+	if (cache.custom != rc->any_custom)
+		return "custom rules appeared or went";
+	return NULL;
 }
 
 /* read_up_to: the cache now holds the agents as of ring position gen/seq. */
@@ -634,7 +646,7 @@ sync_cache(RCycle *rc, AgentRing *ring, bool offering)
 	int64		day = rt_utc_day(rc->now);
 	int64	   *ids = NULL;
 	int			n = 0;
-	bool		whole;
+	const char *whole;
 
 	/* the ids changed since the last cycle, while the ring still has them */
 	SpinLockAcquire(&ring->mutex);
@@ -649,17 +661,13 @@ sync_cache(RCycle *rc, AgentRing *ring, bool offering)
 	}
 	SpinLockRelease(&ring->mutex);
 
-	whole = must_read_whole(rc, gen, seq, day);
+	whole = read_whole_reason(rc, gen, seq, day);
 	if (!whole && cache.reads > 4 * Max(cache.rc.nagents, 64))
 		compact();
 	if (whole)
 	{
 		if (offering)
-			elog(DEBUG1, "omnichannel routing: reading every agent again (%s)",
-				 ring_behind(gen, seq) ? "none cached, or the changes are no longer listed: a bulk change or a ring that wrapped" :
-				 pending_all ? "this transaction changed too many agents to list" :
-				 cache.config_loads != rt_config_loads() ? "configuration changed" :
-				 cache.day != day ? "a new day" : "custom rules appeared or went");
+			elog(DEBUG1, "omnichannel routing: reading every agent again (%s)", whole);
 		full_read(rc);
 	}
 	else
@@ -684,7 +692,25 @@ sync_cache(RCycle *rc, AgentRing *ring, bool offering)
 		}
 	}
 	read_up_to(gen, seq, day);
-	return whole;
+	return whole != NULL;
+}
+
+/*
+ * cache_ring: the ring of this database's changed agents, with the
+ * transaction callbacks registered, or NULL when the cache cannot serve
+ * this cycle (the 0.1.0 SQL, no change triggers, no shared memory).
+ */
+static AgentRing *
+cache_ring(RCycle *rc)
+{
+	AgentRing  *ring;
+
+	if (rc->legacy_sql || !rt_config_agents_cacheable())
+		return NULL;
+	ring = my_ring(NULL, NULL);
+	if (ring != NULL)
+		register_callbacks();
+	return ring;
 }
 
 /*
@@ -702,15 +728,9 @@ sync_cache(RCycle *rc, AgentRing *ring, bool offering)
 bool
 rt_warm_agent_cache(RCycle *rc)
 {
-	AgentRing  *ring;
+	AgentRing  *ring = cache_ring(rc);
 
-	if (rc->legacy_sql || !rt_config_agents_cacheable())
-		return false;
-	ring = my_ring(NULL, NULL);
-	if (ring == NULL)
-		return false;
-	register_callbacks();
-	return sync_cache(rc, ring, false);
+	return ring != NULL && sync_cache(rc, ring, false);
 }
 
 /*
@@ -720,14 +740,10 @@ rt_warm_agent_cache(RCycle *rc)
 bool
 rt_agents_from_cache(RCycle *rc, const bool *inplay)
 {
-	AgentRing  *ring;
+	AgentRing  *ring = cache_ring(rc);
 
-	if (rc->legacy_sql || !rt_config_agents_cacheable())
-		return false;
-	ring = my_ring(NULL, NULL);
 	if (ring == NULL)
 		return false;
-	register_callbacks();
 	(void) sync_cache(rc, ring, true);
 	build_cycle(rc, inplay);
 	return true;
