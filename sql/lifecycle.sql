@@ -101,6 +101,22 @@ SELECT omni.transfer((SELECT conv FROM fixture WHERE kind = 'active'), 'no-such-
 SELECT omni.enqueue('no-such-workstream', 'x');
 SELECT omni.enqueue('chat', 'x', '[1,2]');
 SELECT omni.enqueue('chat', '');
+-- the other refusals of an address and a context (src/limits.c), nothing enqueued by any
+SELECT count(*) AS conversations_before FROM omni.conversation \gset
+SELECT omni.enqueue('chat', '   ');
+SELECT omni.enqueue('chat', NULL);
+SELECT omni.enqueue('chat', repeat('x', 513));
+SELECT omni.enqueue('chat', 'x', NULL);
+SELECT omni.enqueue('chat', 'x', '"text"');
+SELECT omni.enqueue('chat', 'x', '7');
+SELECT omni.enqueue('chat', 'x', 'null');
+SELECT omni.enqueue('chat', 'x', jsonb_build_object('k', repeat('a', 65536)));
+SELECT omni.enqueue('chat', 'x', (repeat('{"a":', 33) || '1' || repeat('}', 33))::jsonb);
+SELECT count(*) - :conversations_before AS enqueued FROM omni.conversation;
+-- at the limits exactly: accepted (a 512-byte address; 65,536 bytes of JSON text; 32 levels)
+SELECT omni._check_address(repeat('x', 512)), omni._check_address(' x ');
+SELECT omni._check_context(jsonb_build_object('k', repeat('a', 65536 - 9))),
+       omni._check_context((repeat('{"a":', 32) || '1' || repeat('}', 32))::jsonb);
 SELECT omni.post_message((SELECT conv FROM fixture WHERE kind = 'active'), 'agent', 'hi');
 SELECT omni.post_message((SELECT conv FROM fixture WHERE kind = 'active'), 'customer', NULL);
 SELECT omni.post_message((SELECT conv FROM fixture WHERE kind = 'active'), 'customer', repeat('x', 1048577));

@@ -130,6 +130,17 @@ RESET ROLE;
 SELECT kind, actor, detail->>'set_by' AS set_by FROM omni.event WHERE agent_id = 4 ORDER BY id;
 -- the identity check is false for no id, an unknown id and someone else's agent
 SELECT omni._is_agent(NULL) AS null_id, omni._is_agent(-1) AS no_such_agent, omni._is_agent(4) AS not_mine;
+-- a transaction keeps the answer (src/caller.c), but forgets it when omni.agent
+-- changes, in that same transaction too: the role taken from agent 4 no longer
+-- acts as it
+BEGIN;
+SET ROLE "Regress Cy";
+SELECT omni.set_presence(4, 'Available');
+RESET ROLE;
+UPDATE omni.agent SET db_role = NULL WHERE id = 4;
+SET ROLE "Regress Cy";
+SELECT omni.set_presence(4, 'Away');
+ROLLBACK;
 
 -- every SECURITY DEFINER function pins its search_path; none is executable by PUBLIC unless harmless
 SELECT p.oid::regprocedure AS definer_without_search_path

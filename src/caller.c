@@ -21,11 +21,13 @@
 #include "catalog/pg_auth_members.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
+#include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/syscache.h"
 
@@ -143,11 +145,54 @@ role_is_person(Oid roleid)
  * primary key under the statement's snapshot, not through a query.  It
  * says something only about the caller itself, so row-level security on
  * omni.agent has nothing to hide here.
+ *
+ * A call asks it several times for the same agent (accept: the
+ * authorization, then the notification; end and close: two of each), so
+ * the last answers are kept for the rest of the transaction.  Any relcache
+ * invalidation of omni.agent forgets them: its configuration trigger sends
+ * one for every change, which reaches this backend at the next command for
+ * its own changes, and with its next lock for others' (as every catalog
+ * cache).  A role renamed or dropped (pg_authid) forgets them too.
  */
-bool
-omni_caller_is_agent(int64 agent_id)
+#define AGENT_ANSWERS 4
+
+typedef struct AgentAnswer
 {
-	Oid			caller = GetOuterUserId();
+	Oid			caller;
+	int64		agent_id;
+	bool		match;
+} AgentAnswer;
+
+static AgentAnswer agent_answers[AGENT_ANSWERS];
+static int	nagent_answers = 0;
+static int	next_agent_answer = 0;
+static LocalTransactionId agent_answers_xact = InvalidLocalTransactionId;
+static Oid	agent_relid = InvalidOid;
+static bool agent_callbacks_registered = false;
+
+static void
+forget_agent_answers(void)
+{
+	nagent_answers = 0;
+	next_agent_answer = 0;
+}
+
+static void
+forget_agent_answers_rel(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == agent_relid)
+		forget_agent_answers();
+}
+
+static void
+forget_agent_answers_role(Datum arg, int cacheid, uint32 hashvalue)
+{
+	forget_agent_answers();
+}
+
+static bool
+probe_caller_is_agent(Oid caller, int64 agent_id)
+{
 	OmniProbe	agent;
 	AttrNumber	id_att;
 	AttrNumber	role_att;
@@ -157,6 +202,7 @@ omni_caller_is_agent(int64 agent_id)
 	bool		match = false;
 
 	omni_probe_open(&agent, "agent", NULL);
+	agent_relid = RelationGetRelid(agent.rel);
 	id_att = omni_probe_att(&agent, "id");
 	role_att = omni_probe_att(&agent, "db_role");
 	scan = omni_probe_begin(&agent, id_att, Int64GetDatum(agent_id), &key);
@@ -171,6 +217,39 @@ omni_caller_is_agent(int64 agent_id)
 	}
 	systable_endscan(scan);
 	omni_probe_close(&agent);
+	return match;
+}
+
+bool
+omni_caller_is_agent(int64 agent_id)
+{
+	Oid			caller = GetOuterUserId();
+	bool		match;
+
+	if (!agent_callbacks_registered)
+	{
+		CacheRegisterRelcacheCallback(forget_agent_answers_rel, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHOID, forget_agent_answers_role, (Datum) 0);
+		agent_callbacks_registered = true;
+	}
+	if (agent_answers_xact != MyProc->lxid)
+	{
+		forget_agent_answers();
+		agent_answers_xact = MyProc->lxid;
+	}
+	for (int i = 0; i < nagent_answers; i++)
+		if (agent_answers[i].caller == caller && agent_answers[i].agent_id == agent_id)
+			return agent_answers[i].match && role_is_person(caller);
+
+	/* (opening omni.agent may forget the answers: this one is as of after) */
+	match = probe_caller_is_agent(caller, agent_id);
+	if (nagent_answers < AGENT_ANSWERS)
+		agent_answers[nagent_answers++] = (AgentAnswer) {caller, agent_id, match};
+	else
+	{
+		agent_answers[next_agent_answer] = (AgentAnswer) {caller, agent_id, match};
+		next_agent_answer = (next_agent_answer + 1) % AGENT_ANSWERS;
+	}
 	return match && role_is_person(caller);
 }
 

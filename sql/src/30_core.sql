@@ -169,17 +169,7 @@ COMMENT ON FUNCTION omni._jsonb_depth(jsonb) IS 'How deeply arrays and objects n
 
 -- A customer address must be non-empty and within omnichannel.max_address_bytes.
 CREATE FUNCTION omni._check_address(address text) RETURNS void
-    LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    IF address IS NULL OR btrim(address) = '' THEN
-        RAISE EXCEPTION 'customer address must not be empty' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF octet_length(address) > omni._limit('max_address_bytes') THEN
-        RAISE EXCEPTION 'customer address is % bytes; the limit is % bytes', octet_length(address),
-                        omni._limit('max_address_bytes')
-            USING ERRCODE = 'string_data_right_truncation', HINT = 'The limit is omnichannel.max_address_bytes.';
-    END IF;
-END $$;
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_check_address';
 COMMENT ON FUNCTION omni._check_address(text) IS
     'Refuses an empty customer address (22023) or one longer than omnichannel.max_address_bytes (22001).';
 
@@ -325,6 +315,20 @@ COMMENT ON FUNCTION omni._transition_refused(omni.conversation, text) IS
 -- (src/row_lock.c), as omni._lock_conversation.
 CREATE FUNCTION omni._lock_agent(a bigint) RETURNS omni.agent_state
     LANGUAGE c AS 'MODULE_PATHNAME', 'omni_lock_agent';
+
+-- An offer, locked FOR UPDATE after its conversation (the order every path
+-- keeps); unknown offers are an error (22023).  In C (src/row_lock.c).
+CREATE FUNCTION omni._lock_offer(offer_id bigint) RETURNS omni.offer
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_lock_offer';
+COMMENT ON FUNCTION omni._lock_offer(bigint) IS
+    'The offer, locked FOR UPDATE (its conversation is locked first); an unknown offer is an error (22023).';
+
+-- An offer as the statement sees it, unlocked, or NULL: what accept and
+-- reject read first to know which conversation to lock.  In C.
+CREATE FUNCTION omni._offer_row(offer_id bigint) RETURNS omni.offer
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_offer_row';
+COMMENT ON FUNCTION omni._offer_row(bigint) IS
+    'The offer as the statement sees it, unlocked, or NULL when there is none.';
 
 -- Units an agent holds now.
 CREATE FUNCTION omni._used_units(a bigint) RETURNS integer

@@ -88,42 +88,16 @@ CREATE FUNCTION omni._classify(ws omni.workstream, ctx jsonb,
 COMMENT ON FUNCTION omni._classify(omni.workstream, jsonb) IS
     'Classifies a context on a workstream: priority (100 unless a matching classify rule sets it), required skills (highest level of each over the matching rules), queue (first matching route rule, else the default queue).';
 
+-- A workstream's row; unknown names are an error (22023).  In C
+-- (src/row_lock.c): one probe of the primary key.
 CREATE FUNCTION omni._workstream(name text) RETURNS omni.workstream
-    LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    w omni.workstream;
-BEGIN
-    SELECT * INTO w FROM omni.workstream WHERE workstream.name = _workstream.name;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'workstream "%" does not exist', name USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    RETURN w;
-END $$;
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_workstream';
 
 -- A context must be a JSON object within omnichannel.max_context_bytes (as
 -- JSON text) and omnichannel.max_context_depth (docs/security.md, "Limits").
+-- In C (src/limits.c).
 CREATE FUNCTION omni._check_context(ctx jsonb) RETURNS void
-    LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    bytes integer;
-    depth integer;
-BEGIN
-    IF ctx IS NULL OR jsonb_typeof(ctx) <> 'object' THEN
-        RAISE EXCEPTION 'context must be a JSON object' USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = format('Got %s.', coalesce(jsonb_typeof(ctx), 'NULL'));
-    END IF;
-    bytes := octet_length(ctx::text);
-    IF bytes > omni._limit('max_context_bytes') THEN
-        RAISE EXCEPTION 'context is % bytes; the limit is % bytes', bytes, omni._limit('max_context_bytes')
-            USING ERRCODE = 'string_data_right_truncation',
-                  HINT = 'Send identifiers and routing facts, not documents; the limit is omnichannel.max_context_bytes.';
-    END IF;
-    depth := omni._jsonb_depth(ctx);
-    IF depth > omni._limit('max_context_depth') THEN
-        RAISE EXCEPTION 'context nests % levels deep; the limit is %', depth, omni._limit('max_context_depth')
-            USING ERRCODE = 'program_limit_exceeded', HINT = 'The limit is omnichannel.max_context_depth.';
-    END IF;
-END $$;
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_check_context';
 
 -- Arrival --------------------------------------------------------------------------
 

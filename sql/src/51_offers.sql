@@ -103,9 +103,9 @@ DECLARE
     c omni.conversation;
     w omni.workstream;
 BEGIN
-    SELECT * INTO o FROM omni.offer WHERE id = offer_id;
+    o := omni._offer_row(offer_id);
     c := omni._lock_conversation(o.conversation_id);
-    SELECT * INTO o FROM omni.offer WHERE id = offer_id FOR UPDATE;
+    o := omni._lock_offer(offer_id);
     IF o.state <> 'pending' THEN
         RAISE EXCEPTION 'offer % is %; cannot %', o.id, o.state,
             CASE outcome WHEN 'rejected' THEN 'reject' WHEN 'expired' THEN 'expire' ELSE 'rescind' END
@@ -154,15 +154,15 @@ CREATE FUNCTION omni._pending_offer_for_caller(offer_id bigint, verb text) RETUR
 DECLARE
     o omni.offer;
 BEGIN
-    SELECT * INTO o FROM omni.offer WHERE id = offer_id;
-    IF NOT FOUND THEN
+    o := omni._offer_row(offer_id);
+    IF o.id IS NULL THEN
         RAISE EXCEPTION 'offer % does not exist', offer_id USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF NOT (omni._is_agent(o.agent_id) OR omni._is_admin()) THEN
         PERFORM omni._deny(verb || ' offer ' || offer_id, 'Only the agent an offer is for may decide on it.');
     END IF;
     PERFORM omni._lock_conversation(o.conversation_id);
-    SELECT * INTO o FROM omni.offer WHERE id = offer_id FOR UPDATE;
+    o := omni._lock_offer(offer_id);
     IF o.state <> 'pending' THEN
         RAISE EXCEPTION 'offer % is %; cannot %', o.id, o.state, verb
             USING ERRCODE = 'object_not_in_prerequisite_state';

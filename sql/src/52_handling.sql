@@ -105,7 +105,7 @@ BEGIN
     ns := omni._next_state(c, 'end');
     UPDATE omni.conversation SET state = ns, wrap_up_at = t, last_activity_at = t
      WHERE conversation.id = c.id RETURNING * INTO c;
-    IF NOT (SELECT wrap_up_holds_capacity FROM omni.workstream WHERE name = c.workstream) THEN
+    IF NOT (omni._workstream(c.workstream)).wrap_up_holds_capacity THEN
         PERFORM omni._release_capacity(c.id);
     END IF;
     PERFORM omni._log('ended', c, from_state => 'active');
@@ -143,7 +143,7 @@ BEGIN
         UPDATE omni.conversation SET state = omni._next_state(c, 'customer_left'), wrap_up_at = t,
                last_activity_at = t
          WHERE conversation.id = c.id RETURNING * INTO c;
-        IF NOT (SELECT wrap_up_holds_capacity FROM omni.workstream WHERE name = c.workstream) THEN
+        IF NOT (omni._workstream(c.workstream)).wrap_up_holds_capacity THEN
             PERFORM omni._release_capacity(c.id);
         END IF;
         PERFORM omni._log('customer_left', c, from_state => 'active');

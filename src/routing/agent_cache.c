@@ -470,6 +470,31 @@ compact(void)
 	cache.reads = 0;
 }
 
+/*
+ * keep_skills gives the agents of fresh the skills the cache has for them,
+ * when it has every one: skills are configuration, and a change of
+ * configuration reads every agent again (read_whole_reason), so an agent
+ * read again by id has the skills it had.  False when some agent is new to
+ * the cache: the caller reads them all then.
+ */
+static bool
+keep_skills(RCycle *fresh)
+{
+	for (int j = 0; j < fresh->nagents; j++)
+		if (!bsearch(&fresh->agents[j].id, cache.rc.agents, cache.rc.nagents, sizeof(RAgent), rt_cmp_int64))
+			return false;
+	for (int j = 0; j < fresh->nagents; j++)
+	{
+		RAgent	   *a = &fresh->agents[j];
+		RAgent	   *was = bsearch(&a->id, cache.rc.agents, cache.rc.nagents, sizeof(RAgent), rt_cmp_int64);
+
+		a->nskills = was->nskills;
+		a->skill = was->skill;
+		a->prof = was->prof;
+	}
+	return true;
+}
+
 /* refresh reads the agents of ids (sorted, distinct) again. */
 static void
 refresh(RCycle *rc, int64 *ids, int n)
@@ -490,7 +515,7 @@ refresh(RCycle *rc, int64 *ids, int n)
 	args[1] = BoolGetDatum(rc->any_custom);
 	rt_run(P_LOAD_AGENTS_BY_ID, args, nulls);
 	rt_read_agents(&fresh);
-	rt_read_agent_details(&fresh, true);
+	rt_read_agent_details(&fresh, !keep_skills(&fresh));
 	MemoryContextSwitchTo(cache.cxt);	/* SPI left us in its procedure context */
 	if (fresh.config_stale)
 		rc->config_stale = true;

@@ -127,3 +127,16 @@ END $$;
 COMMENT ON FUNCTION omni._transition_refused(omni.conversation, text) IS
     'Raises the error of an operation that no transition allows from the conversation''s state (55000), worded for the caller.';
 REVOKE ALL ON FUNCTION omni._transition_refused(omni.conversation, text) FROM PUBLIC;
+
+-- Accept, reject and the offer's end read and lock the offer from C
+-- (src/row_lock.c) instead of two statements.
+CREATE FUNCTION omni._lock_offer(offer_id bigint) RETURNS omni.offer
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_lock_offer';
+COMMENT ON FUNCTION omni._lock_offer(bigint) IS
+    'The offer, locked FOR UPDATE (its conversation is locked first); an unknown offer is an error (22023).';
+REVOKE ALL ON FUNCTION omni._lock_offer(bigint) FROM PUBLIC;
+CREATE FUNCTION omni._offer_row(offer_id bigint) RETURNS omni.offer
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_offer_row';
+COMMENT ON FUNCTION omni._offer_row(bigint) IS
+    'The offer as the statement sees it, unlocked, or NULL when there is none.';
+REVOKE ALL ON FUNCTION omni._offer_row(bigint) FROM PUBLIC;

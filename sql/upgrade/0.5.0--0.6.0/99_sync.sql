@@ -34,6 +34,16 @@ BEGIN
     END LOOP;
     RETURN NEW;
 END $function$;
+CREATE OR REPLACE FUNCTION omni._check_address(address text)
+ RETURNS void
+ LANGUAGE c
+ STABLE
+AS '$libdir/omnichannel', $function$omni_check_address$function$;
+CREATE OR REPLACE FUNCTION omni._check_context(ctx jsonb)
+ RETURNS void
+ LANGUAGE c
+ STABLE
+AS '$libdir/omnichannel', $function$omni_check_context$function$;
 CREATE OR REPLACE FUNCTION omni._classify(ws omni.workstream, ctx jsonb, OUT priority integer, OUT required_skills jsonb, OUT queue text)
  RETURNS record
  LANGUAGE c
@@ -64,6 +74,40 @@ BEGIN
                                                      ELSE 'conversation_closed' END,
                                jsonb_build_object('conversation_id', c.id));
     RETURN c;
+END $function$;
+CREATE OR REPLACE FUNCTION omni._end_offer(offer_id bigint, outcome omni.offer_state, why text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    o omni.offer;
+    c omni.conversation;
+    w omni.workstream;
+BEGIN
+    o := omni._offer_row(offer_id);
+    c := omni._lock_conversation(o.conversation_id);
+    o := omni._lock_offer(offer_id);
+    IF o.state <> 'pending' THEN
+        RAISE EXCEPTION 'offer % is %; cannot %', o.id, o.state,
+            CASE outcome WHEN 'rejected' THEN 'reject' WHEN 'expired' THEN 'expire' ELSE 'rescind' END
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE omni.offer SET state = outcome, decided_at = omni.now(), reason = why WHERE id = o.id;
+    IF (SELECT agent_id FROM omni.capacity_hold WHERE conversation_id = c.id) = o.agent_id THEN
+        PERFORM omni._release_capacity(c.id);
+    END IF;
+    PERFORM omni._log('offer_' || outcome::text, c, agent => o.agent_id, offer => o.id, from_state => c.state,
+                      detail => CASE WHEN why IS NULL THEN '{}' ELSE jsonb_build_object('reason', why) END);
+    PERFORM omni._notify_agent(o.agent_id, 'offer_' || outcome::text,
+                               jsonb_build_object('offer_id', o.id, 'conversation_id', c.id));
+    IF outcome = 'expired' THEN
+        w := omni._workstream(c.workstream);
+        IF w.block_on_missed THEN
+            PERFORM omni._set_presence(o.agent_id, 'Inactive', 'system', true);
+            PERFORM omni._notify_agent(o.agent_id, 'presence_changed', jsonb_build_object('presence', 'Inactive'));
+        END IF;
+    END IF;
+    PERFORM omni._wake_router();
 END $function$;
 CREATE OR REPLACE FUNCTION omni._follow_load(agents bigint[])
  RETURNS void
@@ -96,6 +140,32 @@ CREATE OR REPLACE FUNCTION omni._notify_agent(agent bigint, kind text, ids jsonb
  RETURNS void
  LANGUAGE c
 AS '$libdir/omnichannel', $function$omni_notify_agent$function$;
+CREATE OR REPLACE FUNCTION omni._pending_offer_for_caller(offer_id bigint, verb text)
+ RETURNS omni.offer
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    o omni.offer;
+BEGIN
+    o := omni._offer_row(offer_id);
+    IF o.id IS NULL THEN
+        RAISE EXCEPTION 'offer % does not exist', offer_id USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT (omni._is_agent(o.agent_id) OR omni._is_admin()) THEN
+        PERFORM omni._deny(verb || ' offer ' || offer_id, 'Only the agent an offer is for may decide on it.');
+    END IF;
+    PERFORM omni._lock_conversation(o.conversation_id);
+    o := omni._lock_offer(offer_id);
+    IF o.state <> 'pending' THEN
+        RAISE EXCEPTION 'offer % is %; cannot %', o.id, o.state, verb
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF o.expires_at <= omni.now() THEN
+        RAISE EXCEPTION 'offer % expired at %; cannot %', o.id, o.expires_at, verb
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN o;
+END $function$;
 CREATE OR REPLACE FUNCTION omni._prequeue_overflow()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -138,6 +208,11 @@ BEGIN
     END IF;
     RETURN a;
 END $function$;
+CREATE OR REPLACE FUNCTION omni._workstream(name text)
+ RETURNS omni.workstream
+ LANGUAGE c
+ STABLE
+AS '$libdir/omnichannel', $function$omni_workstream$function$;
 CREATE OR REPLACE FUNCTION omni._write_presence(agents bigint[], old text[], presences text[], by_what text)
  RETURNS void
  LANGUAGE plpgsql
@@ -160,6 +235,36 @@ BEGIN
       FROM unnest(agents, presences) x(a, p) JOIN omni.presence pr ON pr.name = x.p
      ORDER BY x.a;
     -- the agent_state rows changed: the agent ring wakes the router
+END $function$;
+CREATE OR REPLACE FUNCTION omni.abandon(id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    c omni.conversation := omni._lock_conversation(id);
+    offered boolean;
+    t timestamptz := omni.now();
+BEGIN
+    PERFORM omni._authorize_service(c, 'abandon');
+    IF omni._served_by(c) = 'agent' THEN
+        -- The customer left while talking to an agent: the agent wraps up.
+        UPDATE omni.conversation SET state = omni._next_state(c, 'customer_left'), wrap_up_at = t,
+               last_activity_at = t
+         WHERE conversation.id = c.id RETURNING * INTO c;
+        IF NOT (omni._workstream(c.workstream)).wrap_up_holds_capacity THEN
+            PERFORM omni._release_capacity(c.id);
+        END IF;
+        PERFORM omni._log('customer_left', c, from_state => 'active');
+        PERFORM omni._notify_agent(c.agent_id, 'customer_left', jsonb_build_object('conversation_id', c.id));
+        RETURN;
+    END IF;
+    offered := EXISTS (SELECT 1 FROM omni.offer WHERE conversation_id = c.id AND created_at >= c.queued_at);
+    PERFORM omni._close(c, CASE omni._served_by(c) WHEN 'bot' THEN 'bot_abandon' ELSE 'abandon' END,
+                        'abandoned', 'abandoned',
+                        jsonb_build_object('offered', offered,
+                                           'wait_s', extract(epoch FROM t - coalesce(c.queued_at, c.created_at))));
 END $function$;
 CREATE OR REPLACE FUNCTION omni.accept(offer_id bigint)
  RETURNS bigint
@@ -197,6 +302,27 @@ BEGIN
     -- conversation's units and profile item (omni._write_offers followed the
     -- load then); accepting changes the hold's kind, not the agent's load.
     RETURN c.id;
+END $function$;
+CREATE OR REPLACE FUNCTION omni.end_conversation(id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    c omni.conversation := omni._lock_conversation(id);
+    ns omni.conversation_state;
+    t timestamptz := omni.now();
+BEGIN
+    PERFORM omni._authorize_handling(c, 'end');
+    ns := omni._next_state(c, 'end');
+    UPDATE omni.conversation SET state = ns, wrap_up_at = t, last_activity_at = t
+     WHERE conversation.id = c.id RETURNING * INTO c;
+    IF NOT (omni._workstream(c.workstream)).wrap_up_holds_capacity THEN
+        PERFORM omni._release_capacity(c.id);
+    END IF;
+    PERFORM omni._log('ended', c, from_state => 'active');
+    PERFORM omni._notify_agent(c.agent_id, 'conversation_ended', jsonb_build_object('conversation_id', c.id));
 END $function$;
 CREATE OR REPLACE FUNCTION omni.logout(agent_id bigint)
  RETURNS void
