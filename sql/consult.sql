@@ -106,9 +106,12 @@ SELECT * FROM participants;
 
 -- case: closing_the_conversation_ends_every_consult
 SELECT pg_temp.at('2040-01-02 09:05:00');
+SELECT omni._has_open_participants(:c1) AS someone_still_on;
 SELECT omni.end_conversation(:c1);
 SELECT omni.close_conversation(:c1);
 SELECT * FROM participants WHERE conversation_id = :c1;
+SELECT omni._has_open_participants(:c1) AS someone_still_on, omni._has_open_participants(-1) AS unknown,
+       omni._has_open_participants(NULL) AS null_id;
 SELECT omni.consult(:c1, 2);
 
 -- case: every_consult_is_in_the_event_log

@@ -14,6 +14,12 @@ INSERT INTO omni.workstream (name, channel, default_queue) VALUES ('voice', 'voi
 SELECT omni.enqueue('chat', 'visitor-7') AS c1, omni.enqueue('chat', 'visitor-7') AS c2,
        omni.enqueue('sms', '+4512345678') AS c3, omni.enqueue('voice', '+4512345678') AS c4;
 SELECT id, channel, customer, customer_id FROM omni.conversation ORDER BY id;
+-- the identity lookup (src/row_read.c): by channel and address, NULL when unknown
+SELECT omni._customer_of('chat', 'visitor-7') = (SELECT customer_id FROM omni.conversation WHERE id = 1) AS known,
+       omni._customer_of('chat', 'visitor-8') IS NULL AS unknown,
+       omni._customer_of('sms', 'visitor-7') IS NULL AS other_channel,
+       omni._customer_of(NULL, 'visitor-7') IS NULL AS null_channel,
+       omni._customer_of('chat', NULL) IS NULL AS null_address;
 
 -- link_customer_merges: the SMS number belongs to the chat visitor; the voice caller too
 SELECT omni.link_customer(1, 'sms', '+4512345678');

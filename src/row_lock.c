@@ -3,9 +3,8 @@
  * row_lock.c
  *	  omni._lock_conversation(id), omni._lock_agent(agent_id) and
  *	  omni._lock_offer(id): the row, locked FOR UPDATE, as every operation on
- *	  a conversation, an agent's state or an offer starts; and the rows
- *	  read unlocked by primary key on every call: omni._workstream(name),
- *	  omni._offer_row(id).
+ *	  a conversation, an agent's state or an offer starts (row_read.c reads
+ *	  rows without locking them).
  *
  * Accept, end and close each lock their conversation first, accept and
  * reject their offer and agent too.  As PL/pgSQL functions with a SELECT ... FOR UPDATE these
@@ -24,14 +23,11 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
-#include "access/htup_details.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
 #include "storage/lmgr.h"
-#include "utils/builtins.h"
 #include "utils/snapmgr.h"
 
 #include "omnichannel.h"
@@ -39,8 +35,6 @@
 PG_FUNCTION_INFO_V1(omni_lock_conversation);
 PG_FUNCTION_INFO_V1(omni_lock_agent);
 PG_FUNCTION_INFO_V1(omni_lock_offer);
-PG_FUNCTION_INFO_V1(omni_workstream);
-PG_FUNCTION_INFO_V1(omni_offer_row);
 
 static void
 row_missing(const char *what, const char *key)
@@ -131,69 +125,6 @@ omni_lock_offer(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		row_missing("offer", "<NULL>");
 	PG_RETURN_DATUM(lock_row("offer", "id", "offer", PG_GETARG_INT64(0)));
-}
-
-/*
- * fetch_row returns the row of omni.<table> whose primary key (column
- * keycol) is key, as the statement sees it, or (Datum) 0 when there is none.
- */
-static Datum
-fetch_row(const char *table, const char *keycol, Datum key)
-{
-	OmniProbe	p;
-	ScanKeyData skey;
-	SysScanDesc scan;
-	HeapTuple	found;
-	Datum		row = (Datum) 0;
-
-	omni_probe_open(&p, table, NULL);
-	scan = omni_probe_begin(&p, omni_probe_att(&p, keycol), key, &skey);
-	found = systable_getnext(scan);
-	if (HeapTupleIsValid(found))
-		row = heap_copy_tuple_as_datum(found, RelationGetDescr(p.rel));
-	systable_endscan(scan);
-	omni_probe_close(&p);
-	return row;
-}
-
-/*
- * omni._workstream(name text) RETURNS omni.workstream: the row (the enqueue
- * and the offer paths read it on every call); an unknown or NULL name is an
- * error (22023).
- */
-Datum
-omni_workstream(PG_FUNCTION_ARGS)
-{
-	Datum		row;
-
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("workstream \"<NULL>\" does not exist")));
-	row = fetch_row("workstream", "name", PG_GETARG_DATUM(0));
-	if (row == (Datum) 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("workstream \"%s\" does not exist", TextDatumGetCString(PG_GETARG_DATUM(0)))));
-	PG_RETURN_DATUM(row);
-}
-
-/*
- * omni._offer_row(offer_id bigint) RETURNS omni.offer: the offer, unlocked
- * (accept and reject read it to know which conversation to lock first), or
- * NULL when there is none.
- */
-Datum
-omni_offer_row(PG_FUNCTION_ARGS)
-{
-	Datum		row;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	row = fetch_row("offer", "id", PG_GETARG_DATUM(0));
-	if (row == (Datum) 0)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(row);
 }
 
 /* omni._lock_agent(a bigint) RETURNS omni.agent_state */

@@ -5,6 +5,13 @@
 
 -- Customers --------------------------------------------------------------------
 
+-- The customer known at an address on a channel, or NULL: one probe of
+-- customer_identity's primary key.  In C (src/row_read.c).
+CREATE FUNCTION omni._customer_of(channel text, address text) RETURNS bigint
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_customer_of';
+COMMENT ON FUNCTION omni._customer_of(text, text) IS
+    'The customer known at this address on this channel, or NULL.';
+
 -- The customer known at this address on this channel, created when new.
 CREATE FUNCTION omni._customer_for(ch text, address text) RETURNS bigint
     LANGUAGE plpgsql AS $$
@@ -12,7 +19,7 @@ DECLARE
     cid bigint;
 BEGIN
     PERFORM omni._check_address(address);
-    SELECT customer_id INTO cid FROM omni.customer_identity WHERE channel = ch AND customer_identity.address = _customer_for.address;
+    cid := omni._customer_of(ch, address);
     IF cid IS NULL THEN
         INSERT INTO omni.customer (name, created_at) VALUES (NULL, omni.now()) RETURNING id INTO cid;
         INSERT INTO omni.customer_identity (channel, address, customer_id, created_at)
@@ -20,8 +27,7 @@ BEGIN
         ON CONFLICT ON CONSTRAINT customer_identity_pkey DO NOTHING;
         IF NOT FOUND THEN   -- another session created it first: use theirs
             DELETE FROM omni.customer WHERE id = cid;
-            SELECT customer_id INTO cid FROM omni.customer_identity
-             WHERE channel = ch AND customer_identity.address = _customer_for.address;
+            cid := omni._customer_of(ch, address);
         END IF;
     END IF;
     RETURN cid;

@@ -67,6 +67,13 @@ BEGIN
     RETURN n;
 END $$;
 
+-- Whether a monitor or consultant is still on conversation c (one probe of
+-- the participants' primary key).  In C (src/row_read.c).
+CREATE FUNCTION omni._has_open_participants(conversation_id bigint) RETURNS boolean
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_has_open_participants';
+COMMENT ON FUNCTION omni._has_open_participants(bigint) IS
+    'Whether a monitor or consultant is still on the conversation (a participant row without left_at).';
+
 -- Close a conversation: capacity released, pending offer rescinded,
 -- monitors leave.  Every path to closed goes through here.
 CREATE FUNCTION omni._close(c omni.conversation, op text, kind text, reason text,
@@ -80,7 +87,7 @@ BEGIN
     PERFORM omni._rescind_pending_offer(c, reason);
     PERFORM omni._release_capacity(c.id);
     -- consultants and monitors leave (one probe when there are none, as usual)
-    IF EXISTS (SELECT 1 FROM omni.conversation_participant p WHERE p.conversation_id = c.id AND p.left_at IS NULL) THEN
+    IF omni._has_open_participants(c.id) THEN
         PERFORM omni._end_consults(c, why => 'closed');
         UPDATE omni.conversation_participant SET left_at = t WHERE conversation_id = c.id AND left_at IS NULL;
     END IF;

@@ -140,3 +140,15 @@ CREATE FUNCTION omni._offer_row(offer_id bigint) RETURNS omni.offer
 COMMENT ON FUNCTION omni._offer_row(bigint) IS
     'The offer as the statement sees it, unlocked, or NULL when there is none.';
 REVOKE ALL ON FUNCTION omni._offer_row(bigint) FROM PUBLIC;
+
+-- The customer's identity and the close's participants: probes, not statements.
+CREATE FUNCTION omni._customer_of(channel text, address text) RETURNS bigint
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_customer_of';
+COMMENT ON FUNCTION omni._customer_of(text, text) IS
+    'The customer known at this address on this channel, or NULL.';
+REVOKE ALL ON FUNCTION omni._customer_of(text, text) FROM PUBLIC;
+CREATE FUNCTION omni._has_open_participants(conversation_id bigint) RETURNS boolean
+    LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'omni_has_open_participants';
+COMMENT ON FUNCTION omni._has_open_participants(bigint) IS
+    'Whether a monitor or consultant is still on the conversation (a participant row without left_at).';
+REVOKE ALL ON FUNCTION omni._has_open_participants(bigint) FROM PUBLIC;

@@ -62,7 +62,7 @@ BEGIN
     PERFORM omni._rescind_pending_offer(c, reason);
     PERFORM omni._release_capacity(c.id);
     -- consultants and monitors leave (one probe when there are none, as usual)
-    IF EXISTS (SELECT 1 FROM omni.conversation_participant p WHERE p.conversation_id = c.id AND p.left_at IS NULL) THEN
+    IF omni._has_open_participants(c.id) THEN
         PERFORM omni._end_consults(c, why => 'closed');
         UPDATE omni.conversation_participant SET left_at = t WHERE conversation_id = c.id AND left_at IS NULL;
     END IF;
@@ -74,6 +74,27 @@ BEGIN
                                                      ELSE 'conversation_closed' END,
                                jsonb_build_object('conversation_id', c.id));
     RETURN c;
+END $function$;
+CREATE OR REPLACE FUNCTION omni._customer_for(ch text, address text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    cid bigint;
+BEGIN
+    PERFORM omni._check_address(address);
+    cid := omni._customer_of(ch, address);
+    IF cid IS NULL THEN
+        INSERT INTO omni.customer (name, created_at) VALUES (NULL, omni.now()) RETURNING id INTO cid;
+        INSERT INTO omni.customer_identity (channel, address, customer_id, created_at)
+        VALUES (ch, address, cid, omni.now())
+        ON CONFLICT ON CONSTRAINT customer_identity_pkey DO NOTHING;
+        IF NOT FOUND THEN   -- another session created it first: use theirs
+            DELETE FROM omni.customer WHERE id = cid;
+            cid := omni._customer_of(ch, address);
+        END IF;
+    END IF;
+    RETURN cid;
 END $function$;
 CREATE OR REPLACE FUNCTION omni._end_offer(offer_id bigint, outcome omni.offer_state, why text DEFAULT NULL::text)
  RETURNS void
