@@ -511,11 +511,22 @@ refresh(RCycle *rc, int64 *ids, int n)
 	RMembership *rows;
 
 	init_cache_cycle(&fresh, rc, cache.cxt);
-	args[0] = rt_int8_array(ids, n);
-	args[1] = BoolGetDatum(rc->any_custom);
-	rt_run(P_LOAD_AGENTS_BY_ID, args, nulls);
-	rt_read_agents(&fresh);
-	rt_read_agent_details(&fresh, !keep_skills(&fresh));
+	if (!rc->any_custom)
+	{
+		/* by probes (agent_probe.c); the statements for an agent new to the cache */
+		rt_probe_agents(&fresh, ids, n);
+		if (!keep_skills(&fresh))
+			rt_read_agent_details(&fresh, true);
+	}
+	else
+	{
+		/* custom rules evaluate the agent's document the statement builds */
+		args[0] = rt_int8_array(ids, n);
+		args[1] = BoolGetDatum(rc->any_custom);
+		rt_run(P_LOAD_AGENTS_BY_ID, args, nulls);
+		rt_read_agents(&fresh);
+		rt_read_agent_details(&fresh, !keep_skills(&fresh));
+	}
 	MemoryContextSwitchTo(cache.cxt);	/* SPI left us in its procedure context */
 	if (fresh.config_stale)
 		rc->config_stale = true;
@@ -551,9 +562,8 @@ refresh(RCycle *rc, int64 *ids, int n)
 	cache.rc.nagents = m;
 
 	/* their memberships and rotation clocks */
-	rt_run(P_MEMBERS_BY_AGENT, args, NULL);
 	MemoryContextSwitchTo(rc->cxt);
-	nrows = rt_read_members(rc, &rows);
+	nrows = rt_probe_members(rc, ids, n, &rows);
 	MemoryContextSwitchTo(cache.cxt);
 	{
 		RMembership *kept = palloc(sizeof(RMembership) * Max(cache.nrows + nrows, 1));

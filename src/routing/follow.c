@@ -93,6 +93,8 @@ rt_agent_reader_open(AgentReader *r)
 	r->state_presence = omni_probe_att(&r->state, "presence");
 	r->state_chosen = omni_probe_att(&r->state, "chosen_presence");
 	r->state_logged_in = omni_probe_att(&r->state, "logged_in");
+	r->state_last_assigned = omni_probe_att(&r->state, "last_assigned_at");
+	r->state_last_released = omni_probe_att(&r->state, "last_released_at");
 	r->presence_name = omni_probe_att(&r->presence, "name");
 	r->presence_base = omni_probe_att(&r->presence, "base_status");
 	r->presence_system = omni_probe_att(&r->presence, "system_only");
@@ -138,6 +140,16 @@ rt_utc_day(TimestampTz t)
 	return (int32) (t / USECS_PER_DAY - (t % USECS_PER_DAY < 0 ? 1 : 0));
 }
 
+/* A timestamptz column of a probed row, NULL_TIME when NULL (as rt_col_time). */
+static double
+probe_time(OmniProbe *p, HeapTuple tup, AttrNumber att)
+{
+	bool		isnull;
+	Datum		d = omni_probe_get(p, tup, att, &isnull);
+
+	return isnull ? NULL_TIME : (double) DatumGetTimestampTz(d);
+}
+
 /*
  * rt_read_agent_load reads agent id as the tables have it now into *a
  * (zeroed first; strings in the current memory context): presence, chosen
@@ -145,7 +157,8 @@ rt_utc_day(TimestampTz t)
  * units and units held, and its capacity profiles (limit, blocking, reset,
  * items held, and for end_of_day profiles the items of now's UTC day plus
  * its pending offers under the profile, as omni._profile_items counts
- * them).  False when the agent or its runtime row does not exist.  The rows
+ * them), and its last offer and release.  False when the agent or its
+ * runtime row does not exist.  The rows
  * are read under the active snapshot: a caller that has just locked the
  * agent must read under a snapshot taken after the lock.
  */
@@ -174,6 +187,8 @@ rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a)
 		a->presence = TextDatumGetCString(omni_probe_get(&r->state, tup, r->state_presence, &isnull));
 		a->chosen = TextDatumGetCString(omni_probe_get(&r->state, tup, r->state_chosen, &isnull));
 		a->logged_in = DatumGetBool(omni_probe_get(&r->state, tup, r->state_logged_in, &isnull));
+		a->last_assigned = probe_time(&r->state, tup, r->state_last_assigned);
+		a->last_released = probe_time(&r->state, tup, r->state_last_released);
 	}
 	systable_endscan(scan);
 	if (!HeapTupleIsValid(tup))

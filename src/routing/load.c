@@ -250,7 +250,7 @@ rt_read_profiles(RCycle *rc)
 }
 
 /*
- * rt_read_members reads membership rows (P_MEMBERS, P_MEMBERS_BY_AGENT) into
+ * rt_read_members reads membership rows (P_MEMBERS) into
  * an array made in the current memory context (after rt_run: switch to the
  * right one first); returns their number.
  */

@@ -310,7 +310,6 @@ enum
 	P_LOAD_AGENTS,
 	P_LOAD_AGENTS_BY_ID,
 	P_MEMBERS,
-	P_MEMBERS_BY_AGENT,
 	P_AGENT_SKILLS,
 	P_PROFILES,
 	P_DECLINES,
@@ -391,7 +390,9 @@ typedef struct AgentReader
 	AttrNumber	state_agent,
 				state_presence,
 				state_chosen,
-				state_logged_in;
+				state_logged_in,
+				state_last_assigned,
+				state_last_released;
 	AttrNumber	presence_name,
 				presence_base,
 				presence_system;
@@ -419,6 +420,10 @@ extern void rt_agent_reader_open(AgentReader *r);
 extern void rt_agent_reader_close(AgentReader *r);
 extern bool rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a);
 extern int32 rt_utc_day(TimestampTz t);
+
+/* agent_probe.c: the agent cache's refresh by index probes */
+extern void rt_probe_agents(RCycle *rc, const int64 *ids, int n);
+extern int	rt_probe_members(RCycle *rc, const int64 *ids, int n, RMembership **rows);
 
 /* keys.c */
 extern int rt_key_cmp(const RKey *x, int64 xid, const RKey *y, int64 yid);

@@ -149,10 +149,6 @@ static const PlanDef plan_defs[P_COUNT] = {
 		MEMBER_COLUMNS
 		" WHERE m.queue = ANY ($1)",
 	1, {TEXTARRAYOID}},
-	[P_MEMBERS_BY_AGENT] = {
-		MEMBER_COLUMNS
-		" WHERE m.agent_id = ANY ($1)",
-	1, {INT8ARRAYOID}},
 	[P_AGENT_SKILLS] = {
 		"SELECT agent_id, skill, proficiency FROM omni.agent_skill WHERE agent_id = ANY ($1)"
 		" ORDER BY agent_id, skill COLLATE \"C\"",
@@ -282,7 +278,7 @@ rt_warm_statements(void)
 {
 	static const int offering[] = {
 		P_LOCK_CONVS, P_LOAD_CONVS, P_LOCK_AGENTS, P_LOAD_AGENTS, P_LOAD_AGENTS_BY_ID,
-		P_MEMBERS, P_MEMBERS_BY_AGENT, P_AGENT_SKILLS, P_PROFILES, P_DECLINES, P_WRITE_PRESENCE
+		P_MEMBERS, P_AGENT_SKILLS, P_PROFILES, P_DECLINES, P_WRITE_PRESENCE
 	};
 	const PlanDef *w = &plan_defs[P_WRITE];
 	Datum		none[lengthof(w->argtypes)];
