@@ -16,10 +16,10 @@
  * frees the capacity again.  Prints the achieved enqueue rate and
  * p50/p90/p99/p99.9/max over the conversations offered.
  *
- * The calls are prepared once per connection unless PREPARED=0 (then sent
- * as text, simple query protocol).
+ * The calls are sent as text (simple query protocol) unless PREPARED=1
+ * (then prepared once per connection).
  *
- * usage: [TIMELINE=1] [WARMUP=s] [AS_AGENTS=1] [PREPARED=0] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
+ * usage: [TIMELINE=1] [WARMUP=s] [AS_AGENTS=1] [PREPARED=1] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
  *                        [enqueuers=4] [acceptors=4] [finishers=4]
  */
 #include <pthread.h>

@@ -14,8 +14,9 @@
 #                                    EXTRA_CONF="...": more postgresql.conf lines;
 #                                    EXTRA_SQL=file: run after the set-up (what-ifs);
 #                                    WARMUP=s: run s seconds more first, reported apart;
-#                                    PREPARED=0: send the calls as text (simple query protocol)
-#                                    instead of prepared once per connection as drivers do;
+#                                    PREPARED=1: prepare the calls once per connection, as drivers
+#                                    that cache statements do (default: sent as text, simple query
+#                                    protocol, as node-postgres sends an unnamed query);
 #                                    AS_AGENTS=0: accept, end and close as postgres instead of
 #                                    as each agent's own role, as an app with a service login would;
 #                                    CPU_SPLIT=0: do not print the CPU per conversation by process
