@@ -243,13 +243,10 @@ omni_caller_is_agent(int64 agent_id)
 
 	/* (opening omni.agent may forget the answers: this one is as of after) */
 	match = probe_caller_is_agent(caller, agent_id);
-	if (nagent_answers < AGENT_ANSWERS)
-		agent_answers[nagent_answers++] = (AgentAnswer) {caller, agent_id, match};
-	else
-	{
-		agent_answers[next_agent_answer] = (AgentAnswer) {caller, agent_id, match};
-		next_agent_answer = (next_agent_answer + 1) % AGENT_ANSWERS;
-	}
+	/* the oldest answer makes room once all are taken */
+	agent_answers[next_agent_answer] = (AgentAnswer) {caller, agent_id, match};
+	next_agent_answer = (next_agent_answer + 1) % AGENT_ANSWERS;
+	nagent_answers = Min(nagent_answers + 1, AGENT_ANSWERS);
 	return match && role_is_person(caller);
 }
 

@@ -411,6 +411,42 @@ copy_ints(const int *v, int n)
 }
 
 /*
+ * rt_copy_agent copies agent from, with everything it points to, into the
+ * current memory context (a read presence that is the presence stays one
+ * string).
+ */
+void
+rt_copy_agent(RAgent *to, const RAgent *from)
+{
+	*to = *from;
+	to->presence = from->presence ? pstrdup(from->presence) : NULL;
+	to->chosen = from->chosen ? pstrdup(from->chosen) : NULL;
+	to->read_presence = from->read_presence == from->presence ? to->presence :
+		from->read_presence ? pstrdup(from->read_presence) : NULL;
+	to->read_chosen = from->read_chosen == from->chosen ? to->chosen :
+		from->read_chosen ? pstrdup(from->read_chosen) : NULL;
+	to->skill = copy_ints(from->skill, from->nskills);
+	to->prof = copy_ints(from->prof, from->nskills);
+	to->read_held = copy_ints(from->read_held, from->nprofiles);
+	to->read_used_today = copy_ints(from->read_used_today, from->nprofiles);
+	to->profiles = NULL;
+	if (from->nprofiles > 0)
+	{
+		to->profiles = palloc(sizeof(AgentProfile) * from->nprofiles);
+		for (int k = 0; k < from->nprofiles; k++)
+		{
+			to->profiles[k] = from->profiles[k];
+			to->profiles[k].name = pstrdup(from->profiles[k].name);
+		}
+	}
+	if (from->doc != NULL)
+	{
+		to->doc = palloc(VARSIZE(from->doc));
+		memcpy(to->doc, from->doc, VARSIZE(from->doc));
+	}
+}
+
+/*
  * compact copies what the cache holds into a new memory context and frees
  * the old one.  refresh() replaces the agents it reads again but leaves what
  * the replaced ones pointed to (names, skills, profiles, documents) in the
@@ -428,36 +464,7 @@ compact(void)
 	RMembership *rows = palloc(sizeof(RMembership) * Max(cache.nrows, 1));
 
 	for (int i = 0; i < cache.rc.nagents; i++)
-	{
-		const RAgent *from = &cache.rc.agents[i];
-		RAgent	   *a = &agents[i];
-
-		*a = *from;
-		a->presence = from->presence ? pstrdup(from->presence) : NULL;
-		a->chosen = from->chosen ? pstrdup(from->chosen) : NULL;
-		a->read_presence = from->read_presence == from->presence ? a->presence :
-			from->read_presence ? pstrdup(from->read_presence) : NULL;
-		a->read_chosen = from->read_chosen == from->chosen ? a->chosen :
-			from->read_chosen ? pstrdup(from->read_chosen) : NULL;
-		a->skill = copy_ints(from->skill, from->nskills);
-		a->prof = copy_ints(from->prof, from->nskills);
-		a->read_held = copy_ints(from->read_held, from->nprofiles);
-		a->read_used_today = copy_ints(from->read_used_today, from->nprofiles);
-		if (from->nprofiles > 0)
-		{
-			a->profiles = palloc(sizeof(AgentProfile) * from->nprofiles);
-			for (int k = 0; k < from->nprofiles; k++)
-			{
-				a->profiles[k] = from->profiles[k];
-				a->profiles[k].name = pstrdup(from->profiles[k].name);
-			}
-		}
-		if (from->doc != NULL)
-		{
-			a->doc = palloc(VARSIZE(from->doc));
-			memcpy(a->doc, from->doc, VARSIZE(from->doc));
-		}
-	}
+		rt_copy_agent(&agents[i], &cache.rc.agents[i]);
 	if (cache.nrows > 0)
 		memcpy(rows, cache.rows, sizeof(RMembership) * cache.nrows);
 	MemoryContextSwitchTo(old);
@@ -471,28 +478,32 @@ compact(void)
 }
 
 /*
- * keep_skills gives the agents of fresh the skills the cache has for them,
- * when it has every one: skills are configuration, and a change of
- * configuration reads every agent again (read_whole_reason), so an agent
- * read again by id has the skills it had.  False when some agent is new to
- * the cache: the caller reads them all then.
+ * keep_skills gives the agents of fresh the skills the cache has for them:
+ * skills are configuration, and a change of configuration reads every agent
+ * again (read_whole_reason), so an agent read again by id has the skills it
+ * had.  False when some agent is new to the cache: the caller reads the
+ * skills of them all then.
  */
 static bool
 keep_skills(RCycle *fresh)
 {
-	for (int j = 0; j < fresh->nagents; j++)
-		if (!bsearch(&fresh->agents[j].id, cache.rc.agents, cache.rc.nagents, sizeof(RAgent), rt_cmp_int64))
-			return false;
+	bool		all = true;
+
 	for (int j = 0; j < fresh->nagents; j++)
 	{
 		RAgent	   *a = &fresh->agents[j];
 		RAgent	   *was = bsearch(&a->id, cache.rc.agents, cache.rc.nagents, sizeof(RAgent), rt_cmp_int64);
 
+		if (was == NULL)
+		{
+			all = false;
+			continue;
+		}
 		a->nskills = was->nskills;
 		a->skill = was->skill;
 		a->prof = was->prof;
 	}
-	return true;
+	return all;
 }
 
 /* refresh reads the agents of ids (sorted, distinct) again. */

@@ -31,14 +31,14 @@
 /*
  * rt_probe_agents reads agents ids (sorted, distinct) into rc->agents (in
  * rc->cxt), as rt_read_agents and rt_read_profiles would from the
- * statements: logged-in agents with a presence that is not offline, their
- * load and capacity profiles as read now.
+ * statements: the logged-in agents rt_admit_agent admits, their load and
+ * capacity profiles as read now.
  */
 void
 rt_probe_agents(RCycle *rc, const int64 *ids, int n)
 {
 	MemoryContext old = MemoryContextSwitchTo(rc->cxt);
-	/* the reader's scans and copies: rc->cxt may be the long-lived cache */
+	/* the reader's scans and garbage: rc->cxt may be the long-lived cache */
 	MemoryContext scratch = AllocSetContextCreate(CurrentMemoryContext, "omnichannel agent probe",
 												  ALLOCSET_SMALL_SIZES);
 	AgentReader r;
@@ -50,55 +50,17 @@ rt_probe_agents(RCycle *rc, const int64 *ids, int n)
 	for (int i = 0; i < n; i++)
 	{
 		RAgent		read;
-		RAgent	   *a = &rc->agents[kept];
-		const RPresence *p;
-		const RPresence *cp;
-		bool		found;
+		bool		admitted;
 
 		MemoryContextSwitchTo(scratch);
-		found = rt_read_agent_load(&r, ids[i], rc->now, &read);
+		admitted = rt_read_agent_load(&r, ids[i], rc->now, &read) && read.logged_in &&
+			rt_admit_agent(rc, &read);
+		if (admitted)
+			rt_note_read_profiles(&read);
 		MemoryContextSwitchTo(rc->cxt);
-		if (!found || !read.logged_in)
-			continue;
-		p = rt_find_presence(rc, read.presence);
-		cp = rt_find_presence(rc, read.chosen);
-		if (p == NULL || cp == NULL)
-		{
-			/* a presence newer than the configuration: the next cycle's */
-			rc->config_stale = true;
-			MemoryContextReset(scratch);
-			continue;
-		}
-		if (p->base == BASE_OFFLINE)
-		{
-			MemoryContextReset(scratch);
-			continue;
-		}
-		*a = read;
-		a->base = p->base;
-		a->chosen_base = cp->base;
-		a->chosen_system = cp->system_only;
-		a->presence = pstrdup(read.presence);
-		a->chosen = pstrdup(read.chosen);
-		a->read_used = a->used;
-		a->read_presence = a->presence;
-		a->read_chosen = a->chosen;
-		a->profiles = NULL;
-		if (a->nprofiles > 0)
-		{
-			a->profiles = palloc(sizeof(AgentProfile) * a->nprofiles);
-			a->read_held = palloc(sizeof(int) * a->nprofiles);
-			a->read_used_today = palloc(sizeof(int) * a->nprofiles);
-			for (int k = 0; k < a->nprofiles; k++)
-			{
-				a->profiles[k] = read.profiles[k];
-				a->profiles[k].name = pstrdup(read.profiles[k].name);
-				a->read_held[k] = a->profiles[k].held;
-				a->read_used_today[k] = a->profiles[k].used_today;
-			}
-		}
+		if (admitted)
+			rt_copy_agent(&rc->agents[kept++], &read);
 		MemoryContextReset(scratch);
-		kept++;
 	}
 	rt_agent_reader_close(&r);
 	PopActiveSnapshot();

@@ -128,9 +128,58 @@ rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
 }
 
 /*
+ * rt_admit_agent: whether agent a, as read from the tables, takes part in
+ * routing (its presence and chosen presence known to the configuration,
+ * the presence not offline).  If so, sets their bases and notes the load
+ * and presences read, to check again once the agent is locked.  A presence
+ * created after the configuration was read (its commit came between the
+ * two) leaves the agent to the next cycle, which reads the configuration
+ * again.
+ */
+bool
+rt_admit_agent(RCycle *rc, RAgent *a)
+{
+	const RPresence *p = rt_find_presence(rc, a->presence);
+	const RPresence *cp = rt_find_presence(rc, a->chosen);
+
+	if (p == NULL || cp == NULL)
+	{
+		rc->config_stale = true;
+		return false;
+	}
+	if (p->base == BASE_OFFLINE)
+		return false;
+	a->base = p->base;
+	a->chosen_base = cp->base;
+	a->chosen_system = cp->system_only;
+	a->read_used = a->used;
+	a->read_presence = a->presence;
+	a->read_chosen = a->chosen;
+	return true;
+}
+
+/*
+ * rt_note_read_profiles notes what a's capacity profiles held as read (in
+ * the current memory context), to check again once the agent is locked.
+ */
+void
+rt_note_read_profiles(RAgent *a)
+{
+	if (a->nprofiles == 0)
+		return;
+	a->read_held = palloc(sizeof(int) * a->nprofiles);
+	a->read_used_today = palloc(sizeof(int) * a->nprofiles);
+	for (int k = 0; k < a->nprofiles; k++)
+	{
+		a->read_held[k] = a->profiles[k].held;
+		a->read_used_today[k] = a->profiles[k].used_today;
+	}
+}
+
+/*
  * rt_read_agents reads the rows of P_LOAD_AGENTS (or P_LOAD_AGENTS_BY_ID)
- * into rc->agents, ordered by id: the logged-in agents with a presence that
- * is not offline.
+ * into rc->agents, ordered by id: the logged-in agents rt_admit_agent
+ * admits.
  */
 void
 rt_read_agents(RCycle *rc)
@@ -142,41 +191,21 @@ rt_read_agents(RCycle *rc)
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		RAgent	   *a = &rc->agents[n];
-		const RPresence *p;
-		const RPresence *cp;
 		bool		isnull;
 		Datum		d;
 
 		a->presence = rt_col_text(i, 3);
 		a->chosen = rt_col_text(i, 4);
-		p = rt_find_presence(rc, a->presence);
-		cp = rt_find_presence(rc, a->chosen);
-		if (p == NULL || cp == NULL)
-		{
-			/*
-			 * A presence created after the cache was read (its commit came
-			 * between the two): leave the agent to the next cycle, which
-			 * reads the configuration again.
-			 */
-			rc->config_stale = true;
+		a->used = rt_col_int4(i, 8);
+		if (!rt_admit_agent(rc, a))
 			continue;
-		}
-		if (p->base == BASE_OFFLINE)
-			continue;
-		a->base = p->base;
-		a->chosen_base = cp->base;
-		a->chosen_system = cp->system_only;
 		a->id = rt_col_int8(i, 1);
 		a->total = rt_col_int4(i, 2);
 		a->logged_in = rt_col_bool(i, 5);
 		a->last_assigned = rt_col_time(i, 6);
 		a->last_released = rt_col_time(i, 7);
-		a->used = rt_col_int4(i, 8);
 		d = rt_col(i, 9, &isnull);
 		a->doc = isnull ? NULL : DatumGetJsonbPCopy(d);
-		a->read_used = a->used;
-		a->read_presence = a->presence;
-		a->read_chosen = a->chosen;
 		n++;
 	}
 	rc->nagents = n;
@@ -237,13 +266,7 @@ rt_read_profiles(RCycle *rc)
 				p->held = rt_col_int4(k, 6);
 				p->used_today = rt_col_int4(k, 7);
 			}
-			a->read_held = palloc(sizeof(int) * a->nprofiles);
-			a->read_used_today = palloc(sizeof(int) * a->nprofiles);
-			for (int k = 0; k < a->nprofiles; k++)
-			{
-				a->read_held[k] = a->profiles[k].held;
-				a->read_used_today[k] = a->profiles[k].used_today;
-			}
+			rt_note_read_profiles(a);
 		}
 	}
 	MemoryContextSwitchTo(old);

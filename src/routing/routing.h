@@ -362,6 +362,8 @@ extern bool rt_warm_agent_cache(RCycle *rc);
 /* load.c */
 extern bool rt_lock_and_load_conversations(RCycle *rc, bool *skipped);
 extern void rt_load_agents(RCycle *rc);
+extern bool rt_admit_agent(RCycle *rc, RAgent *a);
+extern void rt_note_read_profiles(RAgent *a);
 extern void rt_read_agents(RCycle *rc);
 extern void rt_read_skills(RCycle *rc);
 extern void rt_read_profiles(RCycle *rc);
@@ -424,6 +426,9 @@ extern int32 rt_utc_day(TimestampTz t);
 /* agent_probe.c: the agent cache's refresh by index probes */
 extern void rt_probe_agents(RCycle *rc, const int64 *ids, int n);
 extern int	rt_probe_members(RCycle *rc, const int64 *ids, int n, RMembership **rows);
+
+/* agent_cache.c */
+extern void rt_copy_agent(RAgent *to, const RAgent *from);
 
 /* keys.c */
 extern int rt_key_cmp(const RKey *x, int64 xid, const RKey *y, int64 yid);
