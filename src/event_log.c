@@ -270,6 +270,24 @@ append_event(Datum *values, bool *nulls)
 	table_close(rel, NoLock);
 }
 
+/* An event of agent alone, from C (the presence writer). */
+void
+omni_log_agent_event(const char *kind, int64 agent, Jsonb *detail)
+{
+	Datum		values[EV_NCOLUMNS];
+	bool		nulls[EV_NCOLUMNS];
+
+	for (int c = 0; c < EV_NCOLUMNS; c++)
+		nulls[c] = true;
+	values[EV_KIND] = CStringGetTextDatum(kind);
+	nulls[EV_KIND] = false;
+	values[EV_AGENT] = Int64GetDatum(agent);
+	nulls[EV_AGENT] = false;
+	values[EV_DETAIL] = JsonbPGetDatum(detail);
+	nulls[EV_DETAIL] = false;
+	append_event(values, nulls);
+}
+
 static inline void
 set_arg(FunctionCallInfo fcinfo, int arg, Datum *values, bool *nulls, EventColumn c)
 {

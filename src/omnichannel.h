@@ -68,6 +68,16 @@ extern void omni_jb_string(JsonbParseState **st, JsonbIteratorToken tok, const c
 extern void omni_jb_int(JsonbParseState **st, JsonbIteratorToken tok, int64 x);
 extern void omni_jb_null(JsonbParseState **st, JsonbIteratorToken tok);
 
+/* event_log.c: the one way to append an event, from C */
+extern void omni_log_agent_event(const char *kind, int64 agent, Jsonb *detail);
+
+/* presence_write.c: the one path that writes presence changes */
+extern void omni_write_presence(int n, const int64 *agents, char *const *old,
+								char *const *presences, const char *set_by);
+
+/* routing/follow.c: presence follows load for agents the caller has locked */
+extern void omni_follow_load_agents(const int64 *agents, int n);
+
 /* caller.c: whether the caller is that agent's own database role (a person) */
 extern bool omni_caller_is_agent(int64 agent_id);
 

@@ -31,6 +31,7 @@
 #include "utils/snapmgr.h"
 
 #include "omnichannel.h"
+#include "row_write.h"
 
 PG_FUNCTION_INFO_V1(omni_lock_conversation);
 PG_FUNCTION_INFO_V1(omni_lock_agent);
@@ -42,6 +43,52 @@ row_missing(const char *what, const char *key)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s %s does not exist", what, key)));
+}
+
+/*
+ * omni_lock_tuple locks the row of rel at tid, found under snapshot, in
+ * mode, as ExecLockRows does (row_write.c locks the rows it
+ * updates the same way): under READ COMMITTED a row updated concurrently
+ * is followed to its latest version once its updater commits; under
+ * REPEATABLE READ and SERIALIZABLE that is a serialization failure.
+ * Returns false when the row is no longer there (deleted concurrently, or
+ * changed by this command or a later one of this transaction); else slot
+ * holds its latest version.
+ */
+bool
+omni_lock_tuple(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot *slot,
+				LockTupleMode mode)
+{
+	TM_FailureData tmfd;
+	TM_Result	result;
+
+	result = table_tuple_lock(rel, tid, snapshot, slot, GetCurrentCommandId(true),
+							  mode, LockWaitBlock,
+							  TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS |
+							  (IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION),
+							  &tmfd);
+	switch (result)
+	{
+		case TM_Ok:
+			return true;
+		case TM_SelfModified:
+			/* changed by this command or a later one of this transaction */
+			return false;
+		case TM_Updated:
+		case TM_Deleted:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+			if (result == TM_Deleted)
+				return false;
+			/* READ COMMITTED follows updates (FIND_LAST_VERSION) */
+			elog(ERROR, "unexpected table_tuple_lock status: %u", result);
+			break;
+		default:
+			elog(ERROR, "unexpected table_tuple_lock status: %u", result);
+	}
+	return false;
 }
 
 /*
@@ -59,8 +106,6 @@ lock_row(const char *table, const char *keycol, const char *what, int64 key)
 	ItemPointerData tid;
 	Snapshot	snapshot;
 	TupleTableSlot *slot;
-	TM_FailureData tmfd;
-	TM_Result	result;
 	Datum		row;
 
 	omni_probe_open(&p, table, NULL);
@@ -76,33 +121,8 @@ lock_row(const char *table, const char *keycol, const char *what, int64 key)
 		row_missing(what, psprintf(INT64_FORMAT, key));
 
 	slot = table_slot_create(p.rel, NULL);
-	result = table_tuple_lock(p.rel, &tid, snapshot, slot, GetCurrentCommandId(true),
-							  LockTupleExclusive, LockWaitBlock,
-							  TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS |
-							  (IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION),
-							  &tmfd);
-	switch (result)
-	{
-		case TM_Ok:
-			break;
-		case TM_SelfModified:
-			/* changed by this command or a later one of this transaction */
-			row_missing(what, psprintf(INT64_FORMAT, key));
-			break;
-		case TM_Updated:
-		case TM_Deleted:
-			if (IsolationUsesXactSnapshot())
-				ereport(ERROR,
-						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-						 errmsg("could not serialize access due to concurrent update")));
-			if (result == TM_Deleted)
-				row_missing(what, psprintf(INT64_FORMAT, key));
-			/* READ COMMITTED follows updates (FIND_LAST_VERSION) */
-			elog(ERROR, "unexpected table_tuple_lock status: %u", result);
-			break;
-		default:
-			elog(ERROR, "unexpected table_tuple_lock status: %u", result);
-	}
+	if (!omni_lock_tuple(p.rel, &tid, snapshot, slot, LockTupleExclusive))
+		row_missing(what, psprintf(INT64_FORMAT, key));
 	row = ExecFetchSlotHeapTupleDatum(slot);
 	ExecDropSingleTupleTableSlot(slot);
 	omni_probe_close(&p);

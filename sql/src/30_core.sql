@@ -442,55 +442,29 @@ BEGIN
     END IF;
 END $$;
 
--- Release whatever capacity conversation conv holds; returns the agent it was on.
+-- Release whatever capacity conversation conv holds; returns the agent it
+-- was on (NULL: none).  The hold is deleted, the agent's last_released_at
+-- set (the update locks the agent's row, as omni._lock_agent would), and
+-- presence follows the lighter load.  No omni._wake_router(): the agent's
+-- changed rows wake the router (agent ring), which routes then if
+-- conversations wait.  In C (src/capacity_release.c): the two rows are
+-- written without statements (src/row_write.c).
 CREATE FUNCTION omni._release_capacity(conv bigint) RETURNS bigint
-    LANGUAGE plpgsql AS $$
-DECLARE
-    a bigint;
-BEGIN
-    DELETE FROM omni.capacity_hold WHERE conversation_id = conv RETURNING agent_id INTO a;
-    IF a IS NOT NULL THEN
-        -- the update locks the agent's row, as omni._lock_agent would
-        UPDATE omni.agent_state SET last_released_at = omni.now() WHERE agent_id = a;
-        PERFORM omni._follow_load(ARRAY[a]);
-        -- no omni._wake_router(): the agent's changed rows wake the router
-        -- (agent ring), which routes then if conversations wait
-    END IF;
-    RETURN a;
-END $$;
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_release_capacity';
+COMMENT ON FUNCTION omni._release_capacity(bigint) IS
+    'Releases whatever capacity the conversation holds (its hold deleted, the agent''s last_released_at set, presence following the load); returns the agent it was on, or NULL.';
 
--- The one path that writes presence changes, for one agent or many: closes
--- each agent's open history row, opens a new one, logs a 'presence' event
--- (from, to, set_by) and sets agent_state.presence.  The caller has locked
--- the agents (in id order) and passes each agent once with its current
--- presence (old) and a different new one.  Per agent one statement sets
--- agent_state, closes the open history row and appends the event (the row
--- omni._log_agent would write); then one statement opens the new history
--- rows, after the old ones are closed (one open row per agent, a unique
--- index).  Rows are found by scalar keys: one index probe each, and a
--- generic plan that stays (an `= ANY (agents)` condition would be planned
--- again at every call, its generic estimate assuming ten agents).
+-- The one path that writes presence changes, for one agent or many: per
+-- agent, agent_state gets the new presence and its time, the open history
+-- row is closed, a new one opened and a 'presence' event (from, to,
+-- set_by) appended.  The caller has locked the agents (in id order) and
+-- passes each agent once with its current presence (old) and a different
+-- new one.  In C (src/presence_write.c), without statements
+-- (src/row_write.c): the statements run instead when a DBA has given
+-- agent_state or presence_history a statement trigger, a policy that
+-- binds the caller or a column the writer does not know.
 CREATE FUNCTION omni._write_presence(agents bigint[], old text[], presences text[], by_what text) RETURNS void
-    LANGUAGE plpgsql AS $$
-DECLARE
-    t timestamptz := omni.now();
-    i integer;
-BEGIN
-    FOR i IN 1 .. coalesce(array_length(agents, 1), 0) LOOP
-        WITH s AS (UPDATE omni.agent_state SET presence = presences[i], presence_since = t
-                    WHERE agent_id = agents[i]),
-             e AS (INSERT INTO omni.event (at, kind, agent_id, actor, detail)
-                   VALUES (t, 'presence', agents[i], omni._caller_name(),
-                           jsonb_build_object('from', old[i], 'to', presences[i], 'set_by', by_what)))
-        UPDATE omni.presence_history SET ended_at = greatest(t, started_at)
-         WHERE agent_id = agents[i] AND ended_at IS NULL;
-    END LOOP;
-    INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)
-    SELECT x.a, x.p, pr.base_status, t, by_what, omni._caller_name()
-      FROM unnest(agents, presences) x(a, p) JOIN omni.presence pr ON pr.name = x.p
-     ORDER BY x.a;
-    -- the agent_state rows changed: the agent ring wakes the router
-END $$;
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_write_presence_sql';
 COMMENT ON FUNCTION omni._write_presence(bigint[], text[], text[], text) IS
     'The one path that writes presence changes (history rows, presence events, agent_state) for one agent or many; the caller has locked the agents.';
 

@@ -146,7 +146,7 @@ omni_route_cycle(bool *more, TimestampTz *min_expiry, bool *waiting)
 	rc.scratch = AllocSetContextCreate(cxt, "omnichannel routing offer log", ALLOCSET_DEFAULT_SIZES);
 	rc.now = omni_now();
 	routing_cycle_no++;
-	/* this cycle's statements only (omni._follow_load runs P_WRITE_PRESENCE outside cycles too) */
+	/* this cycle's statements only */
 	memset(routing_plan_us, 0, sizeof(routing_plan_us));
 
 	if (SPI_connect() != SPI_OK_CONNECT)

@@ -11,14 +11,14 @@
  * its executor start alone cost more than the rows it read.  Here each
  * agent's rows are read by index probes under the statement's snapshot
  * (the caller has locked the agents), the level comes from rt_load_level,
- * and the changes go to omni._write_presence, the one writer.
+ * and the changes go to omni_write_presence (presence_write.c), the one
+ * writer.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -294,18 +294,15 @@ rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a)
 }
 
 /*
- * omni._follow_load(agents bigint[]): recompute each agent's presence from
- * its load (rt_presence_target) and write the changes, in agent id order,
- * through omni._write_presence(..., 'load').  The caller has locked the
- * agents, as every change of an agent's load does.
+ * omni_follow_load_agents: recompute the presence of agents ids[0..n-1]
+ * from their load (rt_presence_target), under the active snapshot, and
+ * write the changes, in agent id order, through the presence writer (set
+ * by 'load').  The caller has locked the agents, as every change of an
+ * agent's load does.
  */
-Datum
-omni_follow_load(PG_FUNCTION_ARGS)
+void
+omni_follow_load_agents(const int64 *agents, int n)
 {
-	ArrayType  *arr;
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
 	int64	   *ids;
 	int			nids = 0;
 	TimestampTz now = omni_now();
@@ -315,16 +312,11 @@ omni_follow_load(PG_FUNCTION_ARGS)
 	char	  **target;
 	int			nchanged = 0;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_VOID();
-	arr = PG_GETARG_ARRAYTYPE_P(0);
-	deconstruct_array(arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
-	ids = palloc(Max(n, 1) * sizeof(int64));
-	for (int i = 0; i < n; i++)
-		if (!nulls[i])
-			ids[nids++] = DatumGetInt64(elems[i]);
-	if (nids == 0)
-		PG_RETURN_VOID();
+	if (n <= 0)
+		return;
+	ids = palloc(n * sizeof(int64));
+	memcpy(ids, agents, n * sizeof(int64));
+	nids = n;
 	qsort(ids, nids, sizeof(int64), rt_cmp_int64);
 
 	changed = palloc(nids * sizeof(int64));
@@ -350,18 +342,28 @@ omni_follow_load(PG_FUNCTION_ARGS)
 		nchanged++;
 	}
 	rt_agent_reader_close(&r);
+	omni_write_presence(nchanged, changed, old, target, "load");
+}
 
-	if (nchanged > 0)
-	{
-		Datum		args[3];
+/* omni._follow_load(agents bigint[]): omni_follow_load_agents, from SQL. */
+Datum
+omni_follow_load(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int64	   *ids;
+	int			nids = 0;
 
-		args[0] = rt_int8_array(changed, nchanged);
-		args[1] = rt_text_array(old, nchanged);
-		args[2] = rt_text_array(target, nchanged);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "omni._follow_load: SPI_connect failed");
-		rt_run(P_WRITE_PRESENCE, args, NULL);
-		SPI_finish();
-	}
+	if (PG_ARGISNULL(0))
+		PG_RETURN_VOID();
+	arr = PG_GETARG_ARRAYTYPE_P(0);
+	deconstruct_array(arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+	ids = palloc(Max(n, 1) * sizeof(int64));
+	for (int i = 0; i < n; i++)
+		if (!nulls[i])
+			ids[nids++] = DatumGetInt64(elems[i]);
+	omni_follow_load_agents(ids, nids);
 	PG_RETURN_VOID();
 }

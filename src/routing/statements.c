@@ -233,9 +233,6 @@ static const PlanDef plan_defs[P_COUNT] = {
 		"   FROM o ORDER BY o.id",
 	10, {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
 		TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID}},
-	[P_WRITE_PRESENCE] = {
-		/* omni._follow_load's changes, through the one presence writer (30_core.sql) */
-		"SELECT omni._write_presence($1, $2, $3, 'load')", 3, {INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID}},
 	[P_FOLLOW_V1] = {"SELECT omni._follow_load(a) FROM unnest($1::bigint[]) a ORDER BY a", 1, {INT8ARRAYOID}},
 };
 
@@ -278,7 +275,7 @@ rt_warm_statements(void)
 {
 	static const int offering[] = {
 		P_LOCK_CONVS, P_LOAD_CONVS, P_LOCK_AGENTS, P_LOAD_AGENTS, P_LOAD_AGENTS_BY_ID,
-		P_MEMBERS, P_AGENT_SKILLS, P_PROFILES, P_DECLINES, P_WRITE_PRESENCE
+		P_MEMBERS, P_AGENT_SKILLS, P_PROFILES, P_DECLINES
 	};
 	const PlanDef *w = &plan_defs[P_WRITE];
 	Datum		none[lengthof(w->argtypes)];

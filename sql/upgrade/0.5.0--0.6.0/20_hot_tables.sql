@@ -152,3 +152,8 @@ CREATE FUNCTION omni._has_open_participants(conversation_id bigint) RETURNS bool
 COMMENT ON FUNCTION omni._has_open_participants(bigint) IS
     'Whether a monitor or consultant is still on the conversation (a participant row without left_at).';
 REVOKE ALL ON FUNCTION omni._has_open_participants(bigint) FROM PUBLIC;
+
+-- omni._release_capacity and omni._write_presence become C
+-- (src/capacity_release.c, src/presence_write.c): 99_sync.sql replaces them.
+COMMENT ON FUNCTION omni._release_capacity(bigint) IS
+    'Releases whatever capacity the conversation holds (its hold deleted, the agent''s last_released_at set, presence following the load); returns the agent it was on, or NULL.';

@@ -214,21 +214,8 @@ BEGIN
 END $function$;
 CREATE OR REPLACE FUNCTION omni._release_capacity(conv bigint)
  RETURNS bigint
- LANGUAGE plpgsql
-AS $function$
-DECLARE
-    a bigint;
-BEGIN
-    DELETE FROM omni.capacity_hold WHERE conversation_id = conv RETURNING agent_id INTO a;
-    IF a IS NOT NULL THEN
-        -- the update locks the agent's row, as omni._lock_agent would
-        UPDATE omni.agent_state SET last_released_at = omni.now() WHERE agent_id = a;
-        PERFORM omni._follow_load(ARRAY[a]);
-        -- no omni._wake_router(): the agent's changed rows wake the router
-        -- (agent ring), which routes then if conversations wait
-    END IF;
-    RETURN a;
-END $function$;
+ LANGUAGE c
+AS '$libdir/omnichannel', $function$omni_release_capacity$function$;
 CREATE OR REPLACE FUNCTION omni._workstream(name text)
  RETURNS omni.workstream
  LANGUAGE c
@@ -236,27 +223,8 @@ CREATE OR REPLACE FUNCTION omni._workstream(name text)
 AS '$libdir/omnichannel', $function$omni_workstream$function$;
 CREATE OR REPLACE FUNCTION omni._write_presence(agents bigint[], old text[], presences text[], by_what text)
  RETURNS void
- LANGUAGE plpgsql
-AS $function$
-DECLARE
-    t timestamptz := omni.now();
-    i integer;
-BEGIN
-    FOR i IN 1 .. coalesce(array_length(agents, 1), 0) LOOP
-        WITH s AS (UPDATE omni.agent_state SET presence = presences[i], presence_since = t
-                    WHERE agent_id = agents[i]),
-             e AS (INSERT INTO omni.event (at, kind, agent_id, actor, detail)
-                   VALUES (t, 'presence', agents[i], omni._caller_name(),
-                           jsonb_build_object('from', old[i], 'to', presences[i], 'set_by', by_what)))
-        UPDATE omni.presence_history SET ended_at = greatest(t, started_at)
-         WHERE agent_id = agents[i] AND ended_at IS NULL;
-    END LOOP;
-    INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)
-    SELECT x.a, x.p, pr.base_status, t, by_what, omni._caller_name()
-      FROM unnest(agents, presences) x(a, p) JOIN omni.presence pr ON pr.name = x.p
-     ORDER BY x.a;
-    -- the agent_state rows changed: the agent ring wakes the router
-END $function$;
+ LANGUAGE c
+AS '$libdir/omnichannel', $function$omni_write_presence_sql$function$;
 CREATE OR REPLACE FUNCTION omni.abandon(id bigint)
  RETURNS void
  LANGUAGE plpgsql
