@@ -167,5 +167,67 @@ COMMIT;
 SELECT agent_id, presence, count(*) OVER (PARTITION BY agent_id) AS open_rows
   FROM omni.presence_history WHERE ended_at IS NULL ORDER BY agent_id;
 
+-- offers_written_directly: omni._write_offers gives ids in rotation-stamp
+-- order, takes each conversation's hold, sets each agent's clock to its
+-- latest stamp and each (queue, agent) rotation row, logs 'offered' events
+-- and the decisions given, and presence follows load.
+SET omnichannel.mock_now = '2026-03-02 09:00:00+00';
+SELECT omni.set_presence(1, 'Available'), omni.set_presence(2, 'Available');
+SELECT omni.enqueue('chat', 'o' || g) AS conv FROM generate_series(1, 4) g;
+CREATE FUNCTION pg_temp.offer_trail(first_conv bigint) RETURNS TABLE (what text) LANGUAGE sql AS $$
+    SELECT 'offer ' || o.id || ' conv ' || o.conversation_id || ' agent ' || o.agent_id || ' ' || o.state
+           || ' expires ' || to_char(o.expires_at AT TIME ZONE 'UTC', 'HH24:MI:SS')
+      FROM omni.offer o WHERE o.conversation_id >= first_conv
+    UNION ALL
+    SELECT 'hold conv ' || h.conversation_id || ' agent ' || h.agent_id || ' ' || h.kind || ' ' || h.units
+      FROM omni.capacity_hold h WHERE h.conversation_id >= first_conv
+    UNION ALL
+    SELECT 'event ' || e.kind || ' offer ' || e.offer_id || ' conv ' || e.conversation_id || ' ' || e.queue || ' '
+           || e.channel || ' ' || e.from_state || '>' || e.to_state || ' ' || e.detail::text
+      FROM omni.event e WHERE e.kind = 'offered' AND e.conversation_id >= first_conv
+    UNION ALL
+    SELECT 'decision offer ' || d.offer_id || ' ' || d.detail::text FROM omni.offer_decision d WHERE d.conversation_id >= first_conv
+    UNION ALL
+    SELECT 'clock agent ' || s.agent_id || ' ' || to_char(s.last_assigned_at AT TIME ZONE 'UTC', 'HH24:MI:SS') || ' ' || s.presence
+      FROM omni.agent_state s
+    UNION ALL
+    SELECT 'rotation ' || r.queue || ' agent ' || r.agent_id || ' ' || to_char(r.last_assigned_at AT TIME ZONE 'UTC', 'HH24:MI:SS')
+      FROM omni.queue_rotation r
+    ORDER BY 1
+$$;
+SELECT * FROM omni._write_offers(ARRAY[3, 4, 5]::bigint[], ARRAY[1, 2, 1]::bigint[], ARRAY['q1', 'q1', 'q1'],
+    ARRAY['2026-03-02 09:00:30+00', '2026-03-02 09:00:30+00', '2026-03-02 09:00:30+00']::timestamptz[],
+    ARRAY[20, 20, 20], ARRAY[NULL, NULL, NULL]::text[], ARRAY['chat', 'chat', 'chat'],
+    ARRAY['2026-03-02 09:00:03+00', '2026-03-02 09:00:01+00', '2026-03-02 09:00:02+00']::timestamptz[],
+    ARRAY['{"method": "round_robin"}', NULL, NULL]::jsonb[], ARRAY[NULL, '{"why": "test"}', NULL]::jsonb[],
+    ARRAY[1, 2]::bigint[]) AS offer_id;
+SELECT * FROM pg_temp.offer_trail(3);
+
+-- offers_by_statement: with a statement trigger on omni.offer the statement
+-- runs (the trigger fires once); the rows are the same.
+CREATE TRIGGER dba_statement AFTER INSERT ON omni.offer FOR EACH STATEMENT EXECUTE FUNCTION public.note_row();
+SELECT * FROM omni._write_offers(ARRAY[6]::bigint[], ARRAY[2]::bigint[], ARRAY['q1'],
+    ARRAY['2026-03-02 09:00:40+00']::timestamptz[], ARRAY[20], ARRAY[NULL]::text[], ARRAY['chat'],
+    ARRAY['2026-03-02 09:00:04+00']::timestamptz[], ARRAY['{"method": "least_active"}']::jsonb[],
+    ARRAY['{"why": "statement"}']::jsonb[], ARRAY[2]::bigint[]) AS offer_id;
+SELECT what, count(*) FROM public.seen GROUP BY what ORDER BY what;
+SELECT * FROM pg_temp.offer_trail(6);
+DROP TRIGGER dba_statement ON omni.offer;
+
+-- refusals of the offer writer: nothing written
+SELECT count(*) AS offers_before FROM omni.offer \gset
+SELECT omni._write_offers(ARRAY[1, 2]::bigint[], ARRAY[1]::bigint[], ARRAY['q1'], ARRAY[now()], ARRAY[1],
+    ARRAY[NULL]::text[], ARRAY['chat'], ARRAY[now()], ARRAY[NULL]::jsonb[], ARRAY[NULL]::jsonb[], NULL);
+SELECT omni._write_offers(ARRAY[NULL]::bigint[], ARRAY[1]::bigint[], ARRAY['q1'], ARRAY[now()], ARRAY[1],
+    ARRAY[NULL]::text[], ARRAY['chat'], ARRAY[now()], ARRAY[NULL]::jsonb[], ARRAY[NULL]::jsonb[], NULL);
+SELECT omni._write_offers(NULL, ARRAY[1]::bigint[], ARRAY['q1'], ARRAY[now()], ARRAY[1],
+    ARRAY[NULL]::text[], ARRAY['chat'], ARRAY[now()], ARRAY[NULL]::jsonb[], ARRAY[NULL]::jsonb[], NULL);
+-- a second pending offer of a conversation is refused by its unique index
+SELECT omni._write_offers(ARRAY[3]::bigint[], ARRAY[2]::bigint[], ARRAY['q1'], ARRAY[now()], ARRAY[1],
+    ARRAY[NULL]::text[], ARRAY['chat'], ARRAY[now()], ARRAY[NULL]::jsonb[], ARRAY[NULL]::jsonb[], NULL);
+SELECT count(*) = :offers_before AS unchanged FROM omni.offer;
+SELECT omni._write_offers(ARRAY[]::bigint[], ARRAY[]::bigint[], ARRAY[]::text[], ARRAY[]::timestamptz[], ARRAY[]::int[],
+    ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::timestamptz[], ARRAY[]::jsonb[], ARRAY[]::jsonb[], NULL) AS none;
+
 DROP TABLE public.seen;
 DROP FUNCTION public.note_row(), public.tag_actor(), public.policy_seen(bigint);

@@ -228,7 +228,7 @@ omni_caller_is_agent(int64 agent_id)
 
 	if (!agent_callbacks_registered)
 	{
-		CacheRegisterRelcacheCallback(forget_agent_answers_rel, (Datum) 0);
+		omni_on_relcache_change(forget_agent_answers_rel, (Datum) 0);
 		CacheRegisterSyscacheCallback(AUTHOID, forget_agent_answers_role, (Datum) 0);
 		agent_callbacks_registered = true;
 	}

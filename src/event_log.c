@@ -101,7 +101,7 @@ event_table_open(void)
 
 	if (!event_callback)
 	{
-		CacheRegisterRelcacheCallback(event_table_invalidate, (Datum) 0);
+		omni_on_relcache_change(event_table_invalidate, (Datum) 0);
 		event_callback = true;
 	}
 	if (OidIsValid(event_table.relid))
@@ -268,6 +268,45 @@ append_event(Datum *values, bool *nulls)
 	else
 		insert_by_statement(rel, values, nulls);
 	table_close(rel, NoLock);
+}
+
+/*
+ * An event of a conversation from C (the offer writer): its fields given
+ * one by one (agent, offer: 0 for none; queue, channel, states: NULL for
+ * none; states as labels of omni.conversation_state).
+ */
+void
+omni_log_conversation_event(const char *kind, int64 conversation, int64 agent, int64 offer,
+							const char *queue, const char *channel,
+							const char *from_state, const char *to_state, Jsonb *detail)
+{
+	Datum		values[EV_NCOLUMNS];
+	bool		nulls[EV_NCOLUMNS];
+	Relation	rel = event_table_open();
+	Oid			state_type = TupleDescAttr(RelationGetDescr(rel), event_table.att[EV_FROM_STATE] - 1)->atttypid;
+
+	table_close(rel, NoLock);
+	for (int c = 0; c < EV_NCOLUMNS; c++)
+		nulls[c] = true;
+#define EV_SET(c, v) do { values[c] = (v); nulls[c] = false; } while (0)
+	EV_SET(EV_KIND, CStringGetTextDatum(kind));
+	EV_SET(EV_CONVERSATION, Int64GetDatum(conversation));
+	if (agent != 0)
+		EV_SET(EV_AGENT, Int64GetDatum(agent));
+	if (offer != 0)
+		EV_SET(EV_OFFER, Int64GetDatum(offer));
+	if (queue != NULL)
+		EV_SET(EV_QUEUE, CStringGetTextDatum(queue));
+	if (channel != NULL)
+		EV_SET(EV_CHANNEL, CStringGetTextDatum(channel));
+	if (from_state != NULL)
+		EV_SET(EV_FROM_STATE, DirectFunctionCall2(enum_in, CStringGetDatum(from_state), ObjectIdGetDatum(state_type)));
+	if (to_state != NULL)
+		EV_SET(EV_TO_STATE, DirectFunctionCall2(enum_in, CStringGetDatum(to_state), ObjectIdGetDatum(state_type)));
+	if (detail != NULL)
+		EV_SET(EV_DETAIL, JsonbPGetDatum(detail));
+#undef EV_SET
+	append_event(values, nulls);
 }
 
 /* An event of agent alone, from C (the presence writer). */

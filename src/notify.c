@@ -9,6 +9,7 @@
  */
 #include "postgres.h"
 
+#include "commands/async.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -17,6 +18,33 @@
 #include "omnichannel.h"
 
 PG_FUNCTION_INFO_V1(omni_notify_agent);
+
+/*
+ * The same notification from C, its ids given as keys[i] = ids[i] (what
+ * the jsonb argument would hold).
+ */
+void
+omni_notify_agent_ids(int64 agent, const char *kind, int n, const char *const *keys, const int64 *ids)
+{
+	JsonbParseState *st = NULL;
+	Jsonb	   *payload;
+
+	if (omni_caller_is_agent(agent))
+		return;
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	omni_jb_string(&st, WJB_KEY, "kind");
+	omni_jb_string(&st, WJB_VALUE, kind);
+	omni_jb_string(&st, WJB_KEY, "agent_id");
+	omni_jb_int(&st, WJB_VALUE, agent);
+	for (int i = 0; i < n; i++)
+	{
+		omni_jb_string(&st, WJB_KEY, keys[i]);
+		omni_jb_int(&st, WJB_VALUE, ids[i]);
+	}
+	payload = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+	Async_Notify(psprintf("omni_agent_" INT64_FORMAT, agent),
+				 JsonbToCString(NULL, &payload->root, VARSIZE(payload)));
+}
 
 /*
  * omni._notify_agent(agent bigint, kind text, ids jsonb): the payload is

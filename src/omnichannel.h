@@ -44,6 +44,9 @@ extern void omni_define_gucs(void);
 /* plan_floor.c: the planner never believes a runtime table is tiny */
 extern void omni_install_plan_floor(void);
 
+/* invalidation.c: the extension's one relcache callback, shared */
+extern void omni_on_relcache_change(void (*fn) (Datum arg, Oid relid), Datum arg);
+
 /* clock.c: "now" as omnichannel sees it (a mock clock in tests) */
 extern TimestampTz omni_now(void);
 
@@ -70,6 +73,13 @@ extern void omni_jb_null(JsonbParseState **st, JsonbIteratorToken tok);
 
 /* event_log.c: the one way to append an event, from C */
 extern void omni_log_agent_event(const char *kind, int64 agent, Jsonb *detail);
+extern void omni_log_conversation_event(const char *kind, int64 conversation, int64 agent, int64 offer,
+										const char *queue, const char *channel,
+										const char *from_state, const char *to_state, Jsonb *detail);
+
+/* notify.c: the one way to tell an agent's desktop (NOTIFY omni_agent_<id>) */
+extern void omni_notify_agent_ids(int64 agent, const char *kind, int n, const char *const *keys,
+								  const int64 *ids);
 
 /* presence_write.c: the one path that writes presence changes */
 extern void omni_write_presence(int n, const int64 *agents, char *const *old,

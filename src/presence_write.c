@@ -24,7 +24,6 @@
  */
 #include "postgres.h"
 
-#include "catalog/dependency.h"
 #include "catalog/pg_type.h"
 #include "commands/sequence.h"
 #include "executor/spi.h"
@@ -33,7 +32,6 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/typcache.h"
@@ -55,40 +53,12 @@ static const char *const history_columns[HISTORY_COLUMNS] = {
 	"id", "agent_id", "presence", "base_status", "started_at", "ended_at", "set_by", "actor"
 };
 
-/* presence_history's identity sequence, looked up once per backend */
-static Oid	history_relid = InvalidOid;
-static Oid	history_sequence = InvalidOid;
-static bool history_callback = false;
-
 /* domain_check's cache for presence_history.set_by (omni.presence_set_by) */
 static void *set_by_check = NULL;
 
 /* the statements, prepared once per backend (when they are needed) */
 static SPIPlanPtr close_plan = NULL;
 static SPIPlanPtr open_plan = NULL;
-
-static void
-history_invalidate(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid || relid == history_relid)
-		history_relid = InvalidOid;
-}
-
-static Oid
-history_identity_sequence(Relation rel, AttrNumber id_att)
-{
-	if (!history_callback)
-	{
-		CacheRegisterRelcacheCallback(history_invalidate, (Datum) 0);
-		history_callback = true;
-	}
-	if (history_relid != RelationGetRelid(rel))
-	{
-		history_sequence = getIdentitySequence(RelationGetRelid(rel), id_att, true);
-		history_relid = RelationGetRelid(rel);
-	}
-	return history_sequence;
-}
 
 /* The base status of presence name (an omni.base_status value). */
 static Datum
@@ -141,7 +111,7 @@ write_directly(int n, const int64 *agents, char *const *presences, const Datum *
 	desc = RelationGetDescr(history->rel);
 	for (int c = 0; c < HISTORY_COLUMNS; c++)
 		hist_att[c] = omni_probe_att(history, history_columns[c]);
-	sequence = history_identity_sequence(history->rel, hist_att[H_ID]);
+	sequence = omni_write_identity_sequence(history->rel, hist_att[H_ID]);
 	/* a column the insert does not know: its default must be computed */
 	if (omni_write_live_columns(history->rel) != HISTORY_COLUMNS || !OidIsValid(sequence) ||
 		desc->natts > lengthof(values))

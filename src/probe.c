@@ -74,7 +74,7 @@ omni_probe_open(OmniProbe *p, const char *table, const char *index)
 
 	if (!probe_callback)
 	{
-		CacheRegisterRelcacheCallback(probe_invalidate, (Datum) 0);
+		omni_on_relcache_change(probe_invalidate, (Datum) 0);
 		probe_callback = true;
 	}
 	for (int i = 0; i < nprobe_names && known == NULL; i++)

@@ -39,6 +39,7 @@
 
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
@@ -275,6 +276,55 @@ omni_write_end(OmniWriteStep *s)
 	for (int i = s->ntables - 1; i >= 0; i--)
 		omni_probe_close(&s->probe[i]);
 	s->begun = false;
+}
+
+/*
+ * The identity sequences of the tables the writers insert into (they take
+ * the next value themselves, as an INSERT's default would), looked up once
+ * per backend: a lookup is a scan of pg_depend.  Forgotten at any relcache
+ * invalidation of the table.
+ */
+typedef struct IdentitySequence
+{
+	Oid			relid;
+	AttrNumber	att;
+	Oid			sequence;
+} IdentitySequence;
+
+static IdentitySequence identities[8];
+static int	nidentities = 0;
+
+static void
+identities_invalidate(Datum arg, Oid relid)
+{
+	int			keep = 0;
+
+	for (int i = 0; i < nidentities; i++)
+		if (relid != InvalidOid && identities[i].relid != relid)
+			identities[keep++] = identities[i];
+	nidentities = keep;
+}
+
+/* The identity sequence of column att of rel; InvalidOid when it has none. */
+Oid
+omni_write_identity_sequence(Relation rel, AttrNumber att)
+{
+	Oid			relid = RelationGetRelid(rel);
+	Oid			sequence;
+
+	omni_on_relcache_change(identities_invalidate, (Datum) 0);
+	for (int i = 0; i < nidentities; i++)
+		if (identities[i].relid == relid && identities[i].att == att)
+			return identities[i].sequence;
+	sequence = getIdentitySequence(relid, att, true);
+	if (nidentities < lengthof(identities))
+	{
+		identities[nidentities].relid = relid;
+		identities[nidentities].att = att;
+		identities[nidentities].sequence = sequence;
+		nidentities++;
+	}
+	return sequence;
 }
 
 /*

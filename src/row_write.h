@@ -17,7 +17,7 @@
 #include "omnichannel.h"
 
 /* the most tables one step writes */
-#define OMNI_WRITE_TABLES 3
+#define OMNI_WRITE_TABLES 5
 
 typedef struct OmniWriteStep
 {
@@ -43,6 +43,7 @@ extern void omni_write_delete(OmniWriteStep *s, int t);
 extern void omni_write_insert(OmniWriteStep *s, int t, const Datum *values, const bool *nulls);
 extern void omni_write_end(OmniWriteStep *s);
 extern int	omni_write_live_columns(Relation rel);
+extern Oid	omni_write_identity_sequence(Relation rel, AttrNumber att);
 
 /* row_lock.c: lock a row found by a probe, following it to its latest version */
 extern bool omni_lock_tuple(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot *slot,

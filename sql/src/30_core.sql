@@ -179,8 +179,8 @@ COMMENT ON FUNCTION omni._check_address(text) IS
 -- agent).  In C (src/event_log.c): the row goes into omni.event without a
 -- statement of its own, as logical replication applies one; a table with
 -- triggers, extra columns or policies for the caller gets a prepared INSERT.
--- The set-based writers, omni._write_offers and omni._write_presence,
--- append the same rows in their own statement.
+-- The offer and presence writers (C too) append theirs through the same
+-- code (omni_log_conversation_event, omni_log_agent_event).
 CREATE FUNCTION omni._log(kind text, c omni.conversation, agent bigint DEFAULT NULL,
                           offer bigint DEFAULT NULL, from_state omni.conversation_state DEFAULT NULL,
                           detail jsonb DEFAULT '{}') RETURNS void

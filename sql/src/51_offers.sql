@@ -10,52 +10,17 @@
 -- to supervisors and admins: omni.offer_decision), NOTIFY omni_offer with ids
 -- and state only, the agent's own channel (omni._notify_agent 'offer_made'), and
 -- presence following load for the agents in follow.  The caller has locked
--- the conversations, then the agents, and checked eligibility.  Offer ids are
--- taken from the sequence first so that every write is driven by the input
--- rows alone (no join between the written rows: the cost is linear in the
--- number of offers whatever plan is chosen).  Returns the offer ids.
+-- the conversations, then the agents, and checked eligibility.  Offer ids
+-- follow the offers' rotation stamps (then conversation ids).  Returns the
+-- offer ids.  In C (src/routing/offer_write.c): the rows are written
+-- without statements (src/row_write.c), the events through the event log;
+-- one statement of writing CTEs runs instead when a DBA's change requires
+-- it (docs/design.md, "Writing rows from C").
 CREATE FUNCTION omni._write_offers(conversations bigint[], agents bigint[], queues text[],
                                    expires timestamptz[], units integer[], profiles text[],
                                    channels text[], stamps timestamptz[], events jsonb[],
                                    decisions jsonb[], follow bigint[]) RETURNS SETOF bigint
-    LANGUAGE plpgsql AS $$
-DECLARE
-    t timestamptz := omni.now();
-BEGIN
-    RETURN QUERY
-    WITH u AS MATERIALIZED (
-        SELECT nextval('omni.offer_id_seq'::regclass) AS id, i.*
-          FROM (SELECT * FROM unnest(conversations, agents, queues, expires, units, profiles, channels,
-                                     stamps, events, decisions) AS i(c, a, q, e, n, p, ch, st, ev, d)
-                 ORDER BY i.st, i.c) i),
-    o AS (INSERT INTO omni.offer (id, conversation_id, agent_id, queue, created_at, expires_at)
-          OVERRIDING SYSTEM VALUE
-          SELECT u.id, u.c, u.a, u.q, t, u.e FROM u),
-    h AS (INSERT INTO omni.capacity_hold (conversation_id, agent_id, units, profile, since, kind, override)
-          SELECT u.c, u.a, u.n, u.p, t, 'offer', false FROM u
-          ON CONFLICT (conversation_id) DO UPDATE
-             SET agent_id = EXCLUDED.agent_id, units = EXCLUDED.units, profile = EXCLUDED.profile,
-                 since = EXCLUDED.since, kind = EXCLUDED.kind, override = EXCLUDED.override),
-    s AS (UPDATE omni.agent_state s SET last_assigned_at = m.st
-            FROM (SELECT u.a, max(u.st) AS st FROM u GROUP BY u.a) m WHERE s.agent_id = m.a),
-    r AS (INSERT INTO omni.queue_rotation (queue, agent_id, last_assigned_at)
-          SELECT u.q, u.a, max(u.st) FROM u GROUP BY u.q, u.a
-          ON CONFLICT (queue, agent_id) DO UPDATE SET last_assigned_at = EXCLUDED.last_assigned_at),
-    ev AS (INSERT INTO omni.event (at, kind, conversation_id, agent_id, offer_id, queue, channel,
-                                   from_state, to_state, actor, detail)
-           SELECT t, 'offered', u.c, u.a, u.id, u.q, u.ch, 'open', 'open', omni._caller_name(),
-                  coalesce(u.ev, '{}') FROM u ORDER BY u.id),
-    d AS (INSERT INTO omni.offer_decision (offer_id, conversation_id, agent_id, queue, at, detail)
-          SELECT u.id, u.c, u.a, u.q, t, u.d FROM u WHERE u.d IS NOT NULL)
-    SELECT u.id FROM u
-     CROSS JOIN LATERAL (SELECT pg_notify('omni_offer', json_build_object('offer_id', u.id, 'agent_id', u.a,
-                                          'conversation_id', u.c, 'expires_at', u.e)::text),
-                                omni._notify_agent(u.a, 'offer_made',
-                                                   jsonb_build_object('offer_id', u.id, 'conversation_id', u.c))) n
-     ORDER BY u.id;
-    -- Presence follows load (after the holds above are visible).
-    PERFORM omni._follow_load(follow);
-END $$;
+    LANGUAGE c AS 'MODULE_PATHNAME', 'omni_write_offers';
 COMMENT ON FUNCTION omni._write_offers(bigint[], bigint[], text[], timestamptz[], integer[], text[], text[],
                                        timestamptz[], jsonb[], jsonb[], bigint[]) IS
     'The one path that writes offers (router and omni._make_offer): offers, capacity holds, rotation clocks, offered events, routing decisions, NOTIFY omni_offer (ids and state) and the agent channel, presence following load. Returns the offer ids.';

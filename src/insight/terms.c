@@ -36,6 +36,7 @@
 #include "utils/tuplestore.h"
 
 #include "insight/insight.h"
+#include "omnichannel.h"
 
 PG_FUNCTION_INFO_V1(omni_match_terms);
 
@@ -168,7 +169,7 @@ load_index(void)
 		return index_cache;
 	if (!callback_done)
 	{
-		CacheRegisterRelcacheCallback(terms_changed, (Datum) 0);
+		omni_on_relcache_change(terms_changed, (Datum) 0);
 		callback_done = true;
 	}
 	nsp = get_namespace_oid("omni", false);

@@ -21,6 +21,7 @@
 #include "utils/memutils.h"
 
 #include "insight/insight.h"
+#include "omnichannel.h"
 
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
@@ -91,7 +92,7 @@ insight_text(void)
 		return &state;
 	if (!callback_done)
 	{
-		CacheRegisterRelcacheCallback(rule_changed, (Datum) 0);
+		omni_on_relcache_change(rule_changed, (Datum) 0);
 		callback_done = true;
 	}
 	rule_relid = get_relname_relid("lexicon_rule", get_namespace_oid("omni", false));

@@ -289,7 +289,7 @@ reload_config(void)
 
 	if (!callback_registered)
 	{
-		CacheRegisterRelcacheCallback(config_relcache_callback, (Datum) 0);
+		omni_on_relcache_change(config_relcache_callback, (Datum) 0);
 		callback_registered = true;
 	}
 	for (int i = 0; i < NCONFIG_TABLES; i++)

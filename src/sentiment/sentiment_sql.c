@@ -41,6 +41,7 @@
 #include "utils/syscache.h"
 
 #include "sentiment.h"
+#include "omnichannel.h"
 
 PG_FUNCTION_INFO_V1(omni_sentiment);
 PG_FUNCTION_INFO_V1(omni_sentiment_evidence);
@@ -259,7 +260,7 @@ ensure_lexicon(void)
 	ensure_engine();
 	if (!callback_registered)
 	{
-		CacheRegisterRelcacheCallback(lexicon_relcache_callback, (Datum) 0);
+		omni_on_relcache_change(lexicon_relcache_callback, (Datum) 0);
 		callback_registered = true;
 	}
 	nsp = get_namespace_oid("omni", false);

@@ -221,6 +221,10 @@ CREATE OR REPLACE FUNCTION omni._workstream(name text)
  LANGUAGE c
  STABLE
 AS '$libdir/omnichannel', $function$omni_workstream$function$;
+CREATE OR REPLACE FUNCTION omni._write_offers(conversations bigint[], agents bigint[], queues text[], expires timestamp with time zone[], units integer[], profiles text[], channels text[], stamps timestamp with time zone[], events jsonb[], decisions jsonb[], follow bigint[])
+ RETURNS SETOF bigint
+ LANGUAGE c
+AS '$libdir/omnichannel', $function$omni_write_offers$function$;
 CREATE OR REPLACE FUNCTION omni._write_presence(agents bigint[], old text[], presences text[], by_what text)
  RETURNS void
  LANGUAGE c
