@@ -160,9 +160,12 @@ event_table_open(void)
 	return rel;
 }
 
-/* The row through ExecSimpleRelationInsert (the table has its shipped shape). */
+/*
+ * The rows through ExecSimpleRelationInsert (the table has its shipped
+ * shape), with one executor state and one opening of the indexes for all.
+ */
 static void
-insert_direct(Relation rel, Datum *values, bool *nulls)
+insert_direct(Relation rel, int n, Datum (*values)[EV_NCOLUMNS], bool (*nulls)[EV_NCOLUMNS])
 {
 	EState	   *estate = CreateExecutorState();
 	RangeTblEntry *rte = makeNode(RangeTblEntry);
@@ -180,18 +183,20 @@ insert_direct(Relation rel, Datum *values, bool *nulls)
 	estate->es_output_cid = GetCurrentCommandId(true);
 
 	slot = ExecInitExtraTupleSlot(estate, desc, &TTSOpsVirtual);
-	ExecClearTuple(slot);
-	for (int i = 0; i < desc->natts; i++)
-		slot->tts_isnull[i] = true;
-	for (int c = 0; c < EV_NCOLUMNS; c++)
-	{
-		slot->tts_values[event_table.att[c] - 1] = values[c];
-		slot->tts_isnull[event_table.att[c] - 1] = nulls[c];
-	}
-	ExecStoreVirtualTuple(slot);
-
 	ExecOpenIndices(rri, false);
-	ExecSimpleRelationInsert(rri, estate, slot);
+	for (int r = 0; r < n; r++)
+	{
+		ExecClearTuple(slot);
+		for (int i = 0; i < desc->natts; i++)
+			slot->tts_isnull[i] = true;
+		for (int c = 0; c < EV_NCOLUMNS; c++)
+		{
+			slot->tts_values[event_table.att[c] - 1] = values[r][c];
+			slot->tts_isnull[event_table.att[c] - 1] = nulls[r][c];
+		}
+		ExecStoreVirtualTuple(slot);
+		ExecSimpleRelationInsert(rri, estate, slot);
+	}
 	ExecCloseIndices(rri);
 
 	/* the relation is the caller's to close, as in the apply worker */
@@ -234,79 +239,112 @@ insert_by_statement(Relation rel, Datum *values, bool *nulls)
 }
 
 /*
- * Append one event; values and nulls are indexed by EventColumn, EV_ID
- * left to the table's identity.
+ * Append n events; values[r] and nulls[r] are indexed by EventColumn,
+ * EV_ID left to the table's identity, EV_AT and EV_ACTOR filled here.
  */
 static void
-append_event(Datum *values, bool *nulls)
+append_events(int n, Datum (*values)[EV_NCOLUMNS], bool (*nulls)[EV_NCOLUMNS])
 {
 	Relation	rel = event_table_open();
+	Datum		at = TimestampTzGetDatum(omni_now());
+	Datum		actor = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetOuterUserId(), false)));
+	Datum		empty = (Datum) 0;
+	bool		direct;
 
-	values[EV_AT] = TimestampTzGetDatum(omni_now());
-	nulls[EV_AT] = false;
-	values[EV_ACTOR] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetOuterUserId(), false)));
-	nulls[EV_ACTOR] = false;
-	if (nulls[EV_DETAIL])
+	for (int r = 0; r < n; r++)
 	{
-		values[EV_DETAIL] = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
-		nulls[EV_DETAIL] = false;
+		values[r][EV_AT] = at;
+		nulls[r][EV_AT] = false;
+		values[r][EV_ACTOR] = actor;
+		nulls[r][EV_ACTOR] = false;
+		if (nulls[r][EV_DETAIL])
+		{
+			if (empty == (Datum) 0)
+				empty = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
+			values[r][EV_DETAIL] = empty;
+			nulls[r][EV_DETAIL] = false;
+		}
 	}
+
 	/*
 	 * The direct insert for a caller with INSERT on the table and no
 	 * row-level security to obey (the extension's functions run as its
 	 * owner); any other caller gets the statement's own checks (column
 	 * privileges, policies) and errors.
 	 */
-	if (event_table.direct &&
+	direct = event_table.direct &&
 		pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_INSERT) == ACLCHECK_OK &&
-		check_enable_rls(RelationGetRelid(rel), InvalidOid, false) != RLS_ENABLED)
+		check_enable_rls(RelationGetRelid(rel), InvalidOid, false) != RLS_ENABLED;
+	if (direct)
 	{
-		values[EV_ID] = Int64GetDatum(nextval_internal(event_table.id_sequence, false));
-		nulls[EV_ID] = false;
-		insert_direct(rel, values, nulls);
+		for (int r = 0; r < n; r++)
+		{
+			values[r][EV_ID] = Int64GetDatum(nextval_internal(event_table.id_sequence, false));
+			nulls[r][EV_ID] = false;
+		}
+		insert_direct(rel, n, values, nulls);
 	}
 	else
-		insert_by_statement(rel, values, nulls);
+		for (int r = 0; r < n; r++)
+			insert_by_statement(rel, values[r], nulls[r]);
 	table_close(rel, NoLock);
 }
 
+static void
+append_event(Datum *values, bool *nulls)
+{
+	append_events(1, (Datum (*)[EV_NCOLUMNS]) values, (bool (*)[EV_NCOLUMNS]) nulls);
+}
+
 /*
- * An event of a conversation from C (the offer writer): its fields given
- * one by one (agent, offer: 0 for none; queue, channel, states: NULL for
- * none; states as labels of omni.conversation_state).
+ * Events of conversations from C (the offer writer), appended together:
+ * their fields given one by one (agent, offer: 0 for none; queue, channel,
+ * states: NULL for none; states as labels of omni.conversation_state;
+ * detail NULL for {}).
  */
 void
-omni_log_conversation_event(const char *kind, int64 conversation, int64 agent, int64 offer,
-							const char *queue, const char *channel,
-							const char *from_state, const char *to_state, Jsonb *detail)
+omni_log_conversation_events(int n, const OmniConversationEvent *events)
 {
-	Datum		values[EV_NCOLUMNS];
-	bool		nulls[EV_NCOLUMNS];
-	Relation	rel = event_table_open();
-	Oid			state_type = TupleDescAttr(RelationGetDescr(rel), event_table.att[EV_FROM_STATE] - 1)->atttypid;
+	Datum		(*values)[EV_NCOLUMNS];
+	bool		(*nulls)[EV_NCOLUMNS];
+	Relation	rel;
+	Oid			state_type;
 
+	if (n <= 0)
+		return;
+	rel = event_table_open();
+	state_type = TupleDescAttr(RelationGetDescr(rel), event_table.att[EV_FROM_STATE] - 1)->atttypid;
 	table_close(rel, NoLock);
-	for (int c = 0; c < EV_NCOLUMNS; c++)
-		nulls[c] = true;
-#define EV_SET(c, v) do { values[c] = (v); nulls[c] = false; } while (0)
-	EV_SET(EV_KIND, CStringGetTextDatum(kind));
-	EV_SET(EV_CONVERSATION, Int64GetDatum(conversation));
-	if (agent != 0)
-		EV_SET(EV_AGENT, Int64GetDatum(agent));
-	if (offer != 0)
-		EV_SET(EV_OFFER, Int64GetDatum(offer));
-	if (queue != NULL)
-		EV_SET(EV_QUEUE, CStringGetTextDatum(queue));
-	if (channel != NULL)
-		EV_SET(EV_CHANNEL, CStringGetTextDatum(channel));
-	if (from_state != NULL)
-		EV_SET(EV_FROM_STATE, DirectFunctionCall2(enum_in, CStringGetDatum(from_state), ObjectIdGetDatum(state_type)));
-	if (to_state != NULL)
-		EV_SET(EV_TO_STATE, DirectFunctionCall2(enum_in, CStringGetDatum(to_state), ObjectIdGetDatum(state_type)));
-	if (detail != NULL)
-		EV_SET(EV_DETAIL, JsonbPGetDatum(detail));
+	values = palloc(n * sizeof(*values));
+	nulls = palloc(n * sizeof(*nulls));
+	for (int r = 0; r < n; r++)
+	{
+		const OmniConversationEvent *e = &events[r];
+
+		for (int c = 0; c < EV_NCOLUMNS; c++)
+			nulls[r][c] = true;
+#define EV_SET(c, v) do { values[r][c] = (v); nulls[r][c] = false; } while (0)
+		EV_SET(EV_KIND, CStringGetTextDatum(e->kind));
+		EV_SET(EV_CONVERSATION, Int64GetDatum(e->conversation));
+		if (e->agent != 0)
+			EV_SET(EV_AGENT, Int64GetDatum(e->agent));
+		if (e->offer != 0)
+			EV_SET(EV_OFFER, Int64GetDatum(e->offer));
+		if (e->queue != NULL)
+			EV_SET(EV_QUEUE, CStringGetTextDatum(e->queue));
+		if (e->channel != NULL)
+			EV_SET(EV_CHANNEL, CStringGetTextDatum(e->channel));
+		if (e->from_state != NULL)
+			EV_SET(EV_FROM_STATE, DirectFunctionCall2(enum_in, CStringGetDatum(e->from_state),
+													  ObjectIdGetDatum(state_type)));
+		if (e->to_state != NULL)
+			EV_SET(EV_TO_STATE, DirectFunctionCall2(enum_in, CStringGetDatum(e->to_state),
+													ObjectIdGetDatum(state_type)));
+		if (e->detail != NULL)
+			EV_SET(EV_DETAIL, JsonbPGetDatum(e->detail));
 #undef EV_SET
-	append_event(values, nulls);
+	}
+	append_events(n, values, nulls);
 }
 
 /* An event of agent alone, from C (the presence writer). */

@@ -73,9 +73,19 @@ extern void omni_jb_null(JsonbParseState **st, JsonbIteratorToken tok);
 
 /* event_log.c: the one way to append an event, from C */
 extern void omni_log_agent_event(const char *kind, int64 agent, Jsonb *detail);
-extern void omni_log_conversation_event(const char *kind, int64 conversation, int64 agent, int64 offer,
-										const char *queue, const char *channel,
-										const char *from_state, const char *to_state, Jsonb *detail);
+typedef struct OmniConversationEvent
+{
+	const char *kind;
+	int64		conversation;
+	int64		agent;			/* 0: none */
+	int64		offer;			/* 0: none */
+	const char *queue;			/* NULL: none */
+	const char *channel;
+	const char *from_state;		/* labels of omni.conversation_state */
+	const char *to_state;
+	Jsonb	   *detail;			/* NULL: {} */
+} OmniConversationEvent;
+extern void omni_log_conversation_events(int n, const OmniConversationEvent *events);
 
 /* notify.c: the one way to tell an agent's desktop (NOTIFY omni_agent_<id>) */
 extern void omni_notify_agent_ids(int64 agent, const char *kind, int n, const char *const *keys,

@@ -341,6 +341,21 @@ write_offers(OfferIn *offers, int n, const Datum *arrays, const int64 *follow, i
 		if (!write_directly(offers, n, t))
 			write_by_statement(offers, n, arrays, t);
 	}
+	if (n > 0)
+	{
+		OmniConversationEvent *events = palloc(n * sizeof(OmniConversationEvent));
+
+		for (int i = 0; i < n; i++)
+		{
+			OfferIn    *o = &offers[i];
+
+			events[i] = (OmniConversationEvent)
+			{
+				"offered", o->conv, o->agent, o->id, o->queue, o->channel, "open", "open", o->event
+			};
+		}
+		omni_log_conversation_events(n, events);
+	}
 	for (int i = 0; i < n; i++)
 	{
 		OfferIn    *o = &offers[i];
@@ -348,8 +363,6 @@ write_offers(OfferIn *offers, int n, const Datum *arrays, const int64 *follow, i
 		static const char *const keys[2] = {"offer_id", "conversation_id"};
 		int64		ids[2] = {o->id, o->conv};
 
-		omni_log_conversation_event("offered", o->conv, o->agent, o->id, o->queue, o->channel,
-									"open", "open", o->event);
 		/* json_build_object's text, as the statement sent it */
 		JsonEncodeDateTime(expires, TimestampTzGetDatum(o->expires), TIMESTAMPTZOID, NULL);
 		Async_Notify("omni_offer",
