@@ -45,6 +45,8 @@
  * rt_lock_and_load_conversations locks the candidates and reads them again with
  * a fresh snapshot (a concurrent offer committed between our snapshot and our
  * lock would otherwise be missed).  Returns false when there is nothing to do.
+ * Since 0.2.0's SQL without statements (conv_lock.c); with 0.1.0's SQL
+ * (before ALTER EXTENSION UPDATE) through 0.1.0's two statements.
  */
 bool
 rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
@@ -55,6 +57,8 @@ rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
 	MemoryContext old;
 	char	  **names;
 
+	if (!rc->legacy_sql)
+		return rt_lock_conversations(rc, skipped);
 	old = MemoryContextSwitchTo(rc->cxt);
 	args[0] = Int32GetDatum(omni_route_batch_size);
 	names = palloc(sizeof(char *) * Max(rc->nqueues, 1));
@@ -66,7 +70,7 @@ rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
 		names[i] = rc->ws[i].name;
 	args[2] = rt_text_array(names, rc->nws);
 	MemoryContextSwitchTo(old);
-	rt_run(rc->legacy_sql ? P_LOCK_CONVS_V1 : P_LOCK_CONVS, args, NULL);
+	rt_run(P_LOCK_CONVS_V1, args, NULL);
 	n = SPI_processed;
 	if (n == 0)
 		return false;
@@ -78,7 +82,7 @@ rt_lock_and_load_conversations(RCycle *rc, bool *skipped)
 	args[1] = BoolGetDatum(rc->any_custom);
 	MemoryContextSwitchTo(old);
 
-	rt_run(rc->legacy_sql ? P_LOAD_CONVS_V1 : P_LOAD_CONVS, args, NULL);
+	rt_run(P_LOAD_CONVS_V1, args, NULL);
 	old = MemoryContextSwitchTo(rc->cxt);
 	rc->convs = palloc0(sizeof(RConv) * Max(SPI_processed, 1));
 	rc->nconvs = 0;
@@ -481,8 +485,8 @@ rt_load_declines(RCycle *rc)
  * offers)).  So the probe goes through the one index that answers it,
  * offer_one_pending_idx (conversation_id WHERE state = 'pending'), from C.
  */
-static bool
-pending_offer_exists(int64 conversation_id)
+bool
+rt_pending_offer_exists(int64 conversation_id)
 {
 	OmniProbe	offer;
 	ScanKeyData key;
@@ -505,5 +509,5 @@ PG_FUNCTION_INFO_V1(omni_has_pending_offer);
 Datum
 omni_has_pending_offer(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(pending_offer_exists(PG_GETARG_INT64(0)));
+	PG_RETURN_BOOL(rt_pending_offer_exists(PG_GETARG_INT64(0)));
 }

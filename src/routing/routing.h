@@ -304,8 +304,6 @@ enum
 	P_WORKSTREAMS,
 	P_RULES,
 	P_PRESENCES,
-	P_LOCK_CONVS,
-	P_LOAD_CONVS,
 	P_LOCK_AGENTS,
 	P_LOAD_AGENTS,
 	P_LOAD_AGENTS_BY_ID,
@@ -443,6 +441,10 @@ extern void rt_build_heap(RCycle *rc, RQueue *q);
 /* choose.c */
 extern void rt_choose_heap(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch);
 extern void rt_choose_scan(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch);
+
+/* conv_lock.c, load.c: the conversations of a cycle */
+extern bool rt_lock_conversations(RCycle *rc, bool *skipped);
+extern bool rt_pending_offer_exists(int64 conversation_id);
 
 /* write.c */
 extern void rt_record_offer(RCycle *rc, RQueue *q, RConv *c, RWorkstream *w, Choice *ch);

@@ -91,43 +91,9 @@ static const PlanDef plan_defs[P_COUNT] = {
 	 * ids of this cycle) into index lookups, and the cycle plans them with
 	 * sequential scans, bitmap scans, hash and merge joins disabled
 	 * (cycle.c).  "OFFSET 0" keeps a sub-select a per-row index probe instead
-	 * of letting the planner turn it into a join; the pending-offer probe,
-	 * where two indexes could serve, is made from C through the right one
-	 * (omni._has_pending_offer(), load.c).
+	 * of letting the planner turn it into a join.  The conversations of a
+	 * cycle are found and locked without statements (conv_lock.c).
 	 */
-	[P_LOCK_CONVS] = {
-		/*
-		 * $2: the queues, $3: the push workstreams (configuration cache).
-		 * The queues with open work come from the partial index of open
-		 * conversations (nothing open: one empty index probe).
-		 */
-		"SELECT c.id"
-		"  FROM (SELECT q.queue FROM (SELECT DISTINCT cv.queue FROM omni.conversation cv"
-		"                              WHERE cv.state = 'open' OFFSET 0) q"
-		"         WHERE q.queue = ANY ($2::text[]) AND EXISTS (SELECT 1 FROM omni.queue_member m JOIN omni.agent_state s ON s.agent_id = m.agent_id"
-		"                        WHERE m.queue = q.queue AND s.logged_in OFFSET 0)"
-		"        OFFSET 0) q"
-		" CROSS JOIN LATERAL ("
-		"   SELECT c.id FROM omni.conversation c"
-		"    WHERE c.state = 'open' AND c.queue = q.queue AND c.workstream = ANY ($3::text[])"
-		"      AND NOT omni._has_pending_offer(c.id)"
-		"    ORDER BY c.priority, c.queued_at, c.id LIMIT $1"
-		"    FOR NO KEY UPDATE OF c SKIP LOCKED) c",
-	3, {INT4OID, TEXTARRAYOID, TEXTARRAYOID}},
-	[P_LOAD_CONVS] = {
-		"SELECT c.id, c.queue, c.workstream, c.channel,"
-		"       ARRAY(SELECT k FROM jsonb_each_text(c.required_skills) r(k, v) ORDER BY k COLLATE \"C\"),"
-		"       ARRAY(SELECT v::numeric::integer FROM jsonb_each_text(c.required_skills) r(k, v) ORDER BY k COLLATE \"C\"),"
-		"       CASE WHEN $2 THEN jsonb_build_object('conversation', jsonb_build_object("
-		"            'id', c.id, 'priority', c.priority, 'required_skills', c.required_skills,"
-		"            'context', c.context, 'queue', c.queue, 'workstream', c.workstream, 'channel', c.channel)) END"
-		"  FROM unnest($1::bigint[]) i(id)"
-		" CROSS JOIN LATERAL (SELECT * FROM omni.conversation c WHERE c.id = i.id OFFSET 0) c"
-		" JOIN omni.queue q ON q.name = c.queue"
-		" WHERE c.state = 'open'"
-		"   AND NOT omni._has_pending_offer(c.id)"
-		" ORDER BY q.priority, c.priority, c.queued_at, c.id",
-	2, {INT8ARRAYOID, BOOLOID}},
 	[P_LOCK_AGENTS] = {
 		"SELECT s.agent_id FROM omni.agent_state s WHERE s.agent_id = ANY ($1)"
 		" ORDER BY s.agent_id FOR NO KEY UPDATE OF s SKIP LOCKED",
@@ -274,7 +240,7 @@ void
 rt_warm_statements(void)
 {
 	static const int offering[] = {
-		P_LOCK_CONVS, P_LOAD_CONVS, P_LOCK_AGENTS, P_LOAD_AGENTS, P_LOAD_AGENTS_BY_ID,
+		P_LOCK_AGENTS, P_LOAD_AGENTS, P_LOAD_AGENTS_BY_ID,
 		P_MEMBERS, P_AGENT_SKILLS, P_PROFILES, P_DECLINES
 	};
 	const PlanDef *w = &plan_defs[P_WRITE];
