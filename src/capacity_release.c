@@ -78,27 +78,17 @@ release_by_statements(int64 conv, TimestampTz now, bool *held, int64 *agent)
 
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
-	if (delete_plan == NULL)
 	{
-		Oid			types[1] = {INT8OID};
-		SPIPlanPtr	plan = SPI_prepare("DELETE FROM omni.capacity_hold WHERE conversation_id = $1 RETURNING agent_id",
-									   1, types);
+		static const Oid types[1] = {INT8OID};
 
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		delete_plan = plan;
+		omni_write_statement(&delete_plan, "DELETE FROM omni.capacity_hold WHERE conversation_id = $1 RETURNING agent_id",
+							 1, types);
 	}
-	if (released_plan == NULL)
 	{
-		Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
-		SPIPlanPtr	plan = SPI_prepare("UPDATE omni.agent_state SET last_released_at = $2 WHERE agent_id = $1",
-									   2, types);
+		static const Oid types[2] = {INT8OID, TIMESTAMPTZOID};
 
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		released_plan = plan;
+		omni_write_statement(&released_plan, "UPDATE omni.agent_state SET last_released_at = $2 WHERE agent_id = $1",
+							 2, types);
 	}
 	{
 		Datum		args[1] = {Int64GetDatum(conv)};

@@ -181,30 +181,22 @@ write_by_statements(int n, const int64 *agents, char *const *presences,
 
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
-	if (close_plan == NULL)
 	{
-		Oid			types[3] = {INT8OID, TEXTOID, TIMESTAMPTZOID};
-		SPIPlanPtr	plan = SPI_prepare("WITH s AS (UPDATE omni.agent_state SET presence = $2, presence_since = $3"
+		static const Oid types[3] = {INT8OID, TEXTOID, TIMESTAMPTZOID};
+
+		omni_write_statement(&close_plan, "WITH s AS (UPDATE omni.agent_state SET presence = $2, presence_since = $3"
 									   "            WHERE agent_id = $1)"
 									   " UPDATE omni.presence_history SET ended_at = greatest($3, started_at)"
-									   "  WHERE agent_id = $1 AND ended_at IS NULL", 3, types);
-
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		close_plan = plan;
+									   "  WHERE agent_id = $1 AND ended_at IS NULL",
+							 3, types);
 	}
-	if (open_plan == NULL)
 	{
-		Oid			types[5] = {INT8OID, TEXTOID, TIMESTAMPTZOID, TEXTOID, NAMEOID};
-		SPIPlanPtr	plan = SPI_prepare("INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)"
-									   " SELECT $1, pr.name, pr.base_status, $3, $4, $5 FROM omni.presence pr"
-									   "  WHERE pr.name = $2", 5, types);
+		static const Oid types[5] = {INT8OID, TEXTOID, TIMESTAMPTZOID, TEXTOID, NAMEOID};
 
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		open_plan = plan;
+		omni_write_statement(&open_plan, "INSERT INTO omni.presence_history (agent_id, presence, base_status, started_at, set_by, actor)"
+									   " SELECT $1, pr.name, pr.base_status, $3, $4, $5 FROM omni.presence pr"
+									   "  WHERE pr.name = $2",
+							 5, types);
 	}
 	/* every open row closed before the new ones (one open row per agent) */
 	for (int i = 0; i < n; i++)

@@ -42,6 +42,7 @@
 #include "catalog/dependency.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
+#include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "storage/lmgr.h"
@@ -325,6 +326,26 @@ omni_write_identity_sequence(Relation rel, AttrNumber att)
 		nidentities++;
 	}
 	return sequence;
+}
+
+/*
+ * The statement a writer runs instead of its direct path, prepared on first
+ * use and kept for the backend (*plan caches it; the plan cache replans it
+ * when the tables change).  The caller is connected to SPI.
+ */
+SPIPlanPtr
+omni_write_statement(SPIPlanPtr *plan, const char *sql, int nargs, const Oid *types)
+{
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, (Oid *) types);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		*plan = p;
+	}
+	return *plan;
 }
 
 /*

@@ -10,6 +10,7 @@
 #define OMNI_ROW_WRITE_H
 
 #include "executor/execdesc.h"
+#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "nodes/execnodes.h"
 #include "nodes/parsenodes.h"
@@ -44,6 +45,7 @@ extern void omni_write_insert(OmniWriteStep *s, int t, const Datum *values, cons
 extern void omni_write_end(OmniWriteStep *s);
 extern int	omni_write_live_columns(Relation rel);
 extern Oid	omni_write_identity_sequence(Relation rel, AttrNumber att);
+extern SPIPlanPtr omni_write_statement(SPIPlanPtr *plan, const char *sql, int nargs, const Oid *types);
 
 /* row_lock.c: lock a row found by a probe, following it to its latest version */
 extern bool omni_lock_tuple(Relation rel, ItemPointer tid, Snapshot snapshot, TupleTableSlot *slot,

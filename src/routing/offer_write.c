@@ -86,6 +86,31 @@ static const char *const decision_columns[] = {
 
 static SPIPlanPtr write_plan = NULL;
 
+/* The statement path (the rows only: events and notifications are shared). */
+static const char write_sql[] =
+	"WITH u AS MATERIALIZED ("
+	"    SELECT nextval('omni.offer_id_seq'::regclass) AS id, i.*"
+	"      FROM (SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+	"                       AS i(c, a, q, e, n, p, ch, st, ev, d)"
+	"             ORDER BY i.st, i.c) i),"
+	" o AS (INSERT INTO omni.offer (id, conversation_id, agent_id, queue, created_at, expires_at)"
+	"       OVERRIDING SYSTEM VALUE"
+	"       SELECT u.id, u.c, u.a, u.q, $11, u.e FROM u),"
+	" h AS (INSERT INTO omni.capacity_hold (conversation_id, agent_id, units, profile, since, kind, override)"
+	"       SELECT u.c, u.a, u.n, u.p, $11, 'offer', false FROM u"
+	"       ON CONFLICT (conversation_id) DO UPDATE"
+	"          SET agent_id = EXCLUDED.agent_id, units = EXCLUDED.units, profile = EXCLUDED.profile,"
+	"              since = EXCLUDED.since, kind = EXCLUDED.kind, override = EXCLUDED.override),"
+	" s AS (UPDATE omni.agent_state s SET last_assigned_at = m.st"
+	"         FROM (SELECT u.a, max(u.st) AS st FROM u GROUP BY u.a) m WHERE s.agent_id = m.a),"
+	" r AS (INSERT INTO omni.queue_rotation (queue, agent_id, last_assigned_at)"
+	"       SELECT u.q, u.a, max(u.st) FROM u GROUP BY u.q, u.a"
+	"       ON CONFLICT (queue, agent_id) DO UPDATE SET last_assigned_at = EXCLUDED.last_assigned_at),"
+	" d AS (INSERT INTO omni.offer_decision (offer_id, conversation_id, agent_id, queue, at, detail)"
+	"       SELECT u.id, u.c, u.a, u.q, $11, u.d FROM u WHERE u.d IS NOT NULL)"
+	" SELECT u.id, u.c FROM u ORDER BY u.id";
+
+
 /* the statement's order: rotation clock, then conversation */
 static int
 offer_order(const void *x, const void *y)
@@ -277,37 +302,11 @@ write_by_statement(OfferIn *offers, int n, const Datum *arrays, TimestampTz t)
 	args[10] = TimestampTzGetDatum(t);
 	if ((rc = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(rc));
-	if (write_plan == NULL)
 	{
-		Oid			types[11] = {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID,
+		static const Oid types[11] = {INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID,
 		TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, JSONBARRAYOID, JSONBARRAYOID, TIMESTAMPTZOID};
-		SPIPlanPtr	plan = SPI_prepare(
-									   "WITH u AS MATERIALIZED ("
-									   "    SELECT nextval('omni.offer_id_seq'::regclass) AS id, i.*"
-									   "      FROM (SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-									   "                       AS i(c, a, q, e, n, p, ch, st, ev, d)"
-									   "             ORDER BY i.st, i.c) i),"
-									   " o AS (INSERT INTO omni.offer (id, conversation_id, agent_id, queue, created_at, expires_at)"
-									   "       OVERRIDING SYSTEM VALUE"
-									   "       SELECT u.id, u.c, u.a, u.q, $11, u.e FROM u),"
-									   " h AS (INSERT INTO omni.capacity_hold (conversation_id, agent_id, units, profile, since, kind, override)"
-									   "       SELECT u.c, u.a, u.n, u.p, $11, 'offer', false FROM u"
-									   "       ON CONFLICT (conversation_id) DO UPDATE"
-									   "          SET agent_id = EXCLUDED.agent_id, units = EXCLUDED.units, profile = EXCLUDED.profile,"
-									   "              since = EXCLUDED.since, kind = EXCLUDED.kind, override = EXCLUDED.override),"
-									   " s AS (UPDATE omni.agent_state s SET last_assigned_at = m.st"
-									   "         FROM (SELECT u.a, max(u.st) AS st FROM u GROUP BY u.a) m WHERE s.agent_id = m.a),"
-									   " r AS (INSERT INTO omni.queue_rotation (queue, agent_id, last_assigned_at)"
-									   "       SELECT u.q, u.a, max(u.st) FROM u GROUP BY u.q, u.a"
-									   "       ON CONFLICT (queue, agent_id) DO UPDATE SET last_assigned_at = EXCLUDED.last_assigned_at),"
-									   " d AS (INSERT INTO omni.offer_decision (offer_id, conversation_id, agent_id, queue, at, detail)"
-									   "       SELECT u.id, u.c, u.a, u.q, $11, u.d FROM u WHERE u.d IS NOT NULL)"
-									   " SELECT u.id, u.c FROM u ORDER BY u.id", 11, types);
 
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		write_plan = plan;
+		omni_write_statement(&write_plan, write_sql, 11, types);
 	}
 	if ((rc = SPI_execute_plan(write_plan, args, NULL, false, 0)) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
