@@ -229,5 +229,17 @@ SELECT count(*) = :offers_before AS unchanged FROM omni.offer;
 SELECT omni._write_offers(ARRAY[]::bigint[], ARRAY[]::bigint[], ARRAY[]::text[], ARRAY[]::timestamptz[], ARRAY[]::int[],
     ARRAY[]::text[], ARRAY[]::text[], ARRAY[]::timestamptz[], ARRAY[]::jsonb[], ARRAY[]::jsonb[], NULL) AS none;
 
+-- inheritance_child_means_statements: a statement on presence_history
+-- reaches the rows of a child table too, so the writer runs its statements
+-- (last: the table keeps relhassubclass until it is vacuumed).
+-- The child's open row for agent 2 is closed too, as only the statement does.
+CREATE TABLE public.history_archive () INHERITS (omni.presence_history);
+INSERT INTO public.history_archive (id, agent_id, presence, base_status, started_at, set_by, actor)
+VALUES (100000, 2, 'Away', 'away', '2026-03-02 07:00:00+00', 'admin', 'archive');
+SELECT omni.set_presence(2, 'Available');
+SELECT count(*) FILTER (WHERE ended_at IS NULL) AS open_in_archive FROM ONLY public.history_archive;
+SELECT presence, set_by FROM ONLY omni.presence_history WHERE agent_id = 2 AND ended_at IS NULL;
+DROP TABLE public.history_archive;
+
 DROP TABLE public.seen;
 DROP FUNCTION public.note_row(), public.tag_actor(), public.policy_seen(bigint);

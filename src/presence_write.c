@@ -320,6 +320,26 @@ omni_write_presence_sql(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("omni._write_presence: %d agents, %d old and %d new presences", n, nold, nnew)));
+	/* the C callers pass agents they locked; from SQL, refuse an unknown one on either path */
+	{
+		OmniProbe	state;
+		ScanKeyData key;
+
+		omni_probe_open(&state, "agent_state", NULL);
+		for (int i = 0; i < n; i++)
+		{
+			SysScanDesc scan = omni_probe_begin(&state, omni_probe_att(&state, "agent_id"),
+												Int64GetDatum(agents[i]), &key);
+			bool		found = HeapTupleIsValid(systable_getnext(scan));
+
+			systable_endscan(scan);
+			if (!found)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("agent " INT64_FORMAT " does not exist", agents[i])));
+		}
+		omni_probe_close(&state);
+	}
 	omni_write_presence(n, agents, old, presences, text_to_cstring(PG_GETARG_TEXT_PP(3)));
 	PG_RETURN_VOID();
 }

@@ -18,11 +18,12 @@
  *
  * What a statement adds beyond its rows is why omni_write_begin refuses a
  * table: statement or transition-table triggers, rules, row-level
- * security that applies to the caller, a privilege the caller lacks, or a
- * relation that is not a plain table.  The extension's functions run as
- * its owner, so none of these applies as shipped; when a DBA adds one, the
- * caller runs its statements instead and every rule of a statement
- * applies (each writer keeps its statements next to its direct path).
+ * security that applies to the caller, a privilege the caller lacks, a
+ * relation that is not a plain table, or inheritance children.  The
+ * extension's functions run as its owner, so none of these applies as
+ * shipped; when a DBA adds one, the caller runs its statements instead and
+ * every rule of a statement applies (each writer keeps its statements next
+ * to its direct path).
  *
  * A step behaves as one statement: it starts with CommandCounterIncrement
  * and the snapshot a new statement would take (what SPI does before each
@@ -83,7 +84,9 @@ direct_allowed(Relation rel, AclMode modes)
 	TriggerDesc *td = rel->trigdesc;
 	AclMode		need = modes;
 
-	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
+	/* a table with inheritance children: a statement would reach their rows too */
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL ||
+		rel->rd_rel->relhassubclass)
 		return false;
 	/* an UPDATE or DELETE reads the row it finds */
 	if (modes & (ACL_UPDATE | ACL_DELETE))
