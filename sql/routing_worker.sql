@@ -69,6 +69,13 @@ SELECT actor FROM omni.event WHERE kind = 'offered';
 SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM omni.offer WHERE state = 'expired')$$);
 SELECT s.presence FROM omni.agent_state s;
 
+-- case: the_router_reports_its_writes_to_the_statistics: autovacuum decides
+-- from them, and the router alone writes offers and rotation rows
+SELECT public.routing_wait_for($$SELECT n_tup_ins >= 1 FROM pg_stat_user_tables WHERE relid = 'omni.offer'::regclass$$)
+       AS offer_insert_counted,
+       public.routing_wait_for($$SELECT n_tup_ins >= 1 FROM pg_stat_user_tables WHERE relid = 'omni.queue_rotation'::regclass$$)
+       AS rotation_insert_counted;
+
 -- case: the_kpi_refresher_refreshes_the_kpis
 ALTER SYSTEM SET omnichannel.kpi_refresh_interval = '200ms';
 SELECT pg_reload_conf();

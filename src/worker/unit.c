@@ -142,6 +142,14 @@ omni_worker_end_unit(void)
 {
 	PopActiveSnapshot();
 	CommitTransactionCommand();
+	/*
+	 * A background worker flushes its own statistics (a backend does when
+	 * idle): without this, the router's writes -- every offer, hold and
+	 * rotation row -- never reached pg_stat_user_tables until it exited,
+	 * and autovacuum, which decides from them, never saw the dead rows of
+	 * the tables only the router writes.  At most once a second.
+	 */
+	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
 }
 
@@ -162,6 +170,7 @@ omni_worker_record_error(OmniDbSlot *slot, MemoryContext cxt)
 	strlcpy(slot->last_error, edata->message ? edata->message : "(no message)", sizeof(slot->last_error));
 	LWLockRelease(omni_shared->lock);
 	FreeErrorData(edata);
+	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
 }
 
