@@ -130,9 +130,7 @@ omni_release_capacity(PG_FUNCTION_ARGS)
 		release_by_statements(conv, now, &held, &agent);
 	if (!held)
 		PG_RETURN_NULL();
-	/* presence follows the lighter load, read as it is now */
-	omni_statement_begin();
+	/* presence follows the lighter load */
 	omni_follow_load_agents(&agent, 1);
-	omni_statement_end();
 	PG_RETURN_INT64(agent);
 }

@@ -102,19 +102,12 @@ write_directly(int n, const int64 *agents, char *const *presences, const Datum *
 				hist_att[HISTORY_COLUMNS];
 	Oid			set_by_type;
 	Oid			sequence;
-	Datum		values[HISTORY_COLUMNS * 2];
-	bool		nulls[HISTORY_COLUMNS * 2];
-	TupleDesc	desc;
+	bool		nulls[HISTORY_COLUMNS] = {false};
 
 	if (!omni_write_begin(&s, 2, tables, indexes, modes))
 		return false;
-	desc = RelationGetDescr(history->rel);
-	for (int c = 0; c < HISTORY_COLUMNS; c++)
-		hist_att[c] = omni_probe_att(history, history_columns[c]);
-	sequence = omni_write_identity_sequence(history->rel, hist_att[H_ID]);
-	/* a column the insert does not know: its default must be computed */
-	if (omni_write_live_columns(history->rel) != HISTORY_COLUMNS || !OidIsValid(sequence) ||
-		desc->natts > lengthof(values))
+	if (!omni_write_columns(&s, 1, history_columns, HISTORY_COLUMNS, hist_att) ||
+		!OidIsValid(sequence = omni_write_identity_sequence(history->rel, hist_att[H_ID])))
 	{
 		omni_write_end(&s);
 		return false;
@@ -123,7 +116,7 @@ write_directly(int n, const int64 *agents, char *const *presences, const Datum *
 	state_cols[0] = omni_probe_att(state, "presence");
 	state_cols[1] = omni_probe_att(state, "presence_since");
 	/* what the INSERT's assignment to the domain column (omni.presence_set_by) checks */
-	set_by_type = TupleDescAttr(desc, hist_att[H_SET_BY] - 1)->atttypid;
+	set_by_type = TupleDescAttr(RelationGetDescr(history->rel), hist_att[H_SET_BY] - 1)->atttypid;
 	if (get_typtype(set_by_type) == TYPTYPE_DOMAIN)
 		domain_check(set_by, false, set_by_type, &set_by_check, TopMemoryContext);
 
@@ -151,22 +144,20 @@ write_directly(int n, const int64 *agents, char *const *presences, const Datum *
 		}
 
 		/* and open the new one */
-		for (int c = 0; c < desc->natts; c++)
 		{
-			values[c] = (Datum) 0;
-			nulls[c] = true;
+			Datum		values[HISTORY_COLUMNS] = {
+				[H_ID] = Int64GetDatum(nextval_internal(sequence, false)),
+				[H_AGENT] = key,
+				[H_PRESENCE] = CStringGetTextDatum(presences[i]),
+				[H_BASE] = bases[i],
+				[H_STARTED] = TimestampTzGetDatum(t),
+				[H_SET_BY] = set_by,
+				[H_ACTOR] = actor
+			};
+
+			nulls[H_ENDED] = true;
+			omni_write_insert(&s, 1, HISTORY_COLUMNS, hist_att, values, nulls);
 		}
-		for (int c = 0; c < HISTORY_COLUMNS; c++)
-			nulls[hist_att[c] - 1] = false;
-		values[hist_att[H_ID] - 1] = Int64GetDatum(nextval_internal(sequence, false));
-		values[hist_att[H_AGENT] - 1] = key;
-		values[hist_att[H_PRESENCE] - 1] = CStringGetTextDatum(presences[i]);
-		values[hist_att[H_BASE] - 1] = bases[i];
-		values[hist_att[H_STARTED] - 1] = TimestampTzGetDatum(t);
-		nulls[hist_att[H_ENDED] - 1] = true;
-		values[hist_att[H_SET_BY] - 1] = set_by;
-		values[hist_att[H_ACTOR] - 1] = actor;
-		omni_write_insert(&s, 1, values, nulls);
 	}
 	omni_write_end(&s);
 	return true;

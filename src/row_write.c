@@ -249,19 +249,27 @@ omni_write_delete(OmniWriteStep *s, int t)
 }
 
 /*
- * Insert a row into table t: values and nulls by attribute number - 1,
- * every column given (no default is computed here).
+ * Insert into table t a row whose columns atts[i] are values[i] (nulls[i]),
+ * every other column NULL: no default is computed here, so the writer has
+ * checked with omni_write_columns that the table has no column it does not
+ * give.
  */
 void
-omni_write_insert(OmniWriteStep *s, int t, const Datum *values, const bool *nulls)
+omni_write_insert(OmniWriteStep *s, int t, int n, const AttrNumber *atts,
+				  const Datum *values, const bool *nulls)
 {
 	TupleTableSlot *row = s->row[t];
 	int			natts = row->tts_tupleDescriptor->natts;
 
 	Assert(s->begun);
 	ExecClearTuple(row);
-	memcpy(row->tts_values, values, natts * sizeof(Datum));
-	memcpy(row->tts_isnull, nulls, natts * sizeof(bool));
+	for (int c = 0; c < natts; c++)
+		row->tts_isnull[c] = true;
+	for (int i = 0; i < n; i++)
+	{
+		row->tts_values[atts[i] - 1] = values[i];
+		row->tts_isnull[atts[i] - 1] = nulls[i];
+	}
 	ExecStoreVirtualTuple(row);
 	ExecSimpleRelationInsert(s->rri[t], s->estate, row);
 }
@@ -352,18 +360,20 @@ omni_write_statement(SPIPlanPtr *plan, const char *sql, int nargs, const Oid *ty
 }
 
 /*
- * The number of columns of rel that are not dropped: a writer that
- * inserts every column it knows checks that there is none it does not
- * (its default would have to be computed).
+ * The attribute numbers of columns[0..n-1] of table t into atts.  False
+ * when the table has other columns (a DBA added one): their defaults would
+ * have to be computed, so the writer inserts through its statement.
  */
-int
-omni_write_live_columns(Relation rel)
+bool
+omni_write_columns(OmniWriteStep *s, int t, const char *const *columns, int n, AttrNumber *atts)
 {
-	TupleDesc	desc = RelationGetDescr(rel);
-	int			n = 0;
+	TupleDesc	desc = RelationGetDescr(s->probe[t].rel);
+	int			live = 0;
 
+	for (int i = 0; i < n; i++)
+		atts[i] = omni_probe_att(&s->probe[t], columns[i]);
 	for (int i = 0; i < desc->natts; i++)
 		if (!TupleDescAttr(desc, i)->attisdropped)
-			n++;
-	return n;
+			live++;
+	return live == n;
 }

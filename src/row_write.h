@@ -41,9 +41,11 @@ extern TupleTableSlot *omni_write_find(OmniWriteStep *s, int t, int nkeys, const
 extern void omni_write_update(OmniWriteStep *s, int t, int n, const AttrNumber *atts,
 							  const Datum *values, const bool *nulls);
 extern void omni_write_delete(OmniWriteStep *s, int t);
-extern void omni_write_insert(OmniWriteStep *s, int t, const Datum *values, const bool *nulls);
+extern void omni_write_insert(OmniWriteStep *s, int t, int n, const AttrNumber *atts,
+							  const Datum *values, const bool *nulls);
 extern void omni_write_end(OmniWriteStep *s);
-extern int	omni_write_live_columns(Relation rel);
+extern bool omni_write_columns(OmniWriteStep *s, int t, const char *const *columns, int n,
+							   AttrNumber *atts);
 extern Oid	omni_write_identity_sequence(Relation rel, AttrNumber att);
 extern SPIPlanPtr omni_write_statement(SPIPlanPtr *plan, const char *sql, int nargs, const Oid *types);
 

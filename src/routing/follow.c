@@ -25,6 +25,7 @@
 #include "utils/date.h"
 
 #include "omnichannel.h"
+#include "row_write.h"
 #include "routing/routing.h"
 
 PG_FUNCTION_INFO_V1(omni_follow_load);
@@ -295,16 +296,17 @@ rt_read_agent_load(AgentReader *r, int64 id, TimestampTz now, RAgent *a)
 
 /*
  * omni_follow_load_agents: recompute the presence of agents ids[0..n-1]
- * from their load (rt_presence_target), under the active snapshot, and
- * write the changes, in agent id order, through the presence writer (set
- * by 'load').  The caller has locked the agents, as every change of an
- * agent's load does.
+ * from their load (rt_presence_target) and write the changes, in agent id
+ * order, through the presence writer (set by 'load').  The load is read as
+ * a new statement would see it, so that the caller's own writes just before
+ * (a hold deleted, offers written) count.  The caller has locked the
+ * agents, as every change of an agent's load does.
  */
 void
 omni_follow_load_agents(const int64 *agents, int n)
 {
 	int64	   *ids;
-	int			nids = 0;
+	int			nids;
 	TimestampTz now = omni_now();
 	AgentReader r;
 	int64	   *changed;
@@ -322,6 +324,7 @@ omni_follow_load_agents(const int64 *agents, int n)
 	changed = palloc(nids * sizeof(int64));
 	old = palloc(nids * sizeof(char *));
 	target = palloc(nids * sizeof(char *));
+	omni_statement_begin();
 	rt_agent_reader_open(&r);
 	for (int i = 0; i < nids; i++)
 	{
@@ -342,6 +345,7 @@ omni_follow_load_agents(const int64 *agents, int n)
 		nchanged++;
 	}
 	rt_agent_reader_close(&r);
+	omni_statement_end();
 	omni_write_presence(nchanged, changed, old, target, "load");
 }
 

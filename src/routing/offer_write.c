@@ -139,36 +139,6 @@ clock_order(const void *x, const void *y)
 	return a->stamp < b->stamp ? -1 : a->stamp > b->stamp;
 }
 
-/* attribute numbers of columns[0..n-1]; false when the table has others */
-static bool
-columns_of(OmniProbe *p, const char *const *columns, int n, AttrNumber *atts)
-{
-	for (int i = 0; i < n; i++)
-		atts[i] = omni_probe_att(p, columns[i]);
-	return omni_write_live_columns(p->rel) == n && RelationGetDescr(p->rel)->natts <= 16;
-}
-
-/*
- * A row of table t with columns atts[i] = values[i] (nulls[i]), every other
- * column NULL (there is none: columns_of checked).
- */
-static void
-insert_row(OmniWriteStep *s, int t, int n, const AttrNumber *atts, const Datum *values, const bool *nulls)
-{
-	Datum		row[16];
-	bool		rownulls[16];
-	int			natts = RelationGetDescr(s->probe[t].rel)->natts;
-
-	for (int c = 0; c < natts; c++)
-		rownulls[c] = true;
-	for (int i = 0; i < n; i++)
-	{
-		row[atts[i] - 1] = values[i];
-		rownulls[atts[i] - 1] = nulls[i];
-	}
-	omni_write_insert(s, t, row, rownulls);
-}
-
 /*
  * The rows, written directly (row_write.c); ids given in offers' order.
  * Returns false, with nothing written, when a table needs the statement.
@@ -192,15 +162,15 @@ write_directly(OfferIn *offers, int n, TimestampTz t)
 				offer_kind,
 				now = TimestampTzGetDatum(t);
 	OfferIn   **clocks;
+	TimestampTz agent_latest = 0;
 
 	if (!omni_write_begin(&s, T_COUNT, tables, indexes, modes))
 		return false;
-	sequence = omni_write_identity_sequence(s.probe[T_OFFER].rel, omni_probe_att(&s.probe[T_OFFER], "id"));
-	if (!columns_of(&s.probe[T_OFFER], offer_columns, lengthof(offer_columns), oa) ||
-		!columns_of(&s.probe[T_HOLD], hold_columns, lengthof(hold_columns), ha) ||
-		!columns_of(&s.probe[T_ROTATION], rotation_columns, lengthof(rotation_columns), ra) ||
-		!columns_of(&s.probe[T_DECISION], decision_columns, lengthof(decision_columns), da) ||
-		!OidIsValid(sequence))
+	if (!omni_write_columns(&s, T_OFFER, offer_columns, lengthof(offer_columns), oa) ||
+		!omni_write_columns(&s, T_HOLD, hold_columns, lengthof(hold_columns), ha) ||
+		!omni_write_columns(&s, T_ROTATION, rotation_columns, lengthof(rotation_columns), ra) ||
+		!omni_write_columns(&s, T_DECISION, decision_columns, lengthof(decision_columns), da) ||
+		!OidIsValid(sequence = omni_write_identity_sequence(s.probe[T_OFFER].rel, oa[0])))
 	{
 		omni_write_end(&s);
 		return false;
@@ -227,20 +197,20 @@ write_directly(OfferIn *offers, int n, TimestampTz t)
 									 now, TimestampTzGetDatum(o->expires), (Datum) 0, (Datum) 0};
 			bool		nulls[9] = {false, false, false, false, false, false, false, true, true};
 
-			insert_row(&s, T_OFFER, 9, oa, values, nulls);
+			omni_write_insert(&s, T_OFFER, 9, oa, values, nulls);
 		}
 		/* the hold: the conversation's, taken over (ON CONFLICT DO UPDATE) */
 		if (omni_write_find(&s, T_HOLD, 1, &ha[0], &key, false) != NULL)
 			omni_write_update(&s, T_HOLD, 6, &ha[1], &hold[1], &hold_nulls[1]);
 		else
-			insert_row(&s, T_HOLD, 7, ha, hold, hold_nulls);
+			omni_write_insert(&s, T_HOLD, 7, ha, hold, hold_nulls);
 		if (o->decision != NULL)
 		{
 			Datum		values[6] = {Int64GetDatum(o->id), key, Int64GetDatum(o->agent), queue, now,
 									 JsonbPGetDatum(o->decision)};
 			bool		nulls[6] = {false, false, false, false, false, false};
 
-			insert_row(&s, T_DECISION, 6, da, values, nulls);
+			omni_write_insert(&s, T_DECISION, 6, da, values, nulls);
 		}
 	}
 
@@ -255,6 +225,7 @@ write_directly(OfferIn *offers, int n, TimestampTz t)
 	for (int i = 0; i < n; i++)
 	{
 		OfferIn    *o = clocks[i];
+		bool		first_of_agent = (i == 0 || clocks[i - 1]->agent != o->agent);
 		bool		last_of_agent = (i == n - 1 || clocks[i + 1]->agent != o->agent);
 		bool		last_of_queue = last_of_agent || strcmp(clocks[i + 1]->queue, o->queue) != 0;
 		Datum		agent = Int64GetDatum(o->agent);
@@ -269,17 +240,14 @@ write_directly(OfferIn *offers, int n, TimestampTz t)
 			if (omni_write_find(&s, T_ROTATION, 2, ra, keys, false) != NULL)
 				omni_write_update(&s, T_ROTATION, 1, &ra[2], &stamp, NULL);
 			else
-				insert_row(&s, T_ROTATION, 3, ra, values, nulls);
+				omni_write_insert(&s, T_ROTATION, 3, ra, values, nulls);
 		}
+		/* the agent's clock: its latest stamp over all its queues */
+		agent_latest = first_of_agent ? o->stamp : Max(agent_latest, o->stamp);
 		if (last_of_agent)
 		{
-			/* the agent's clock: its latest stamp over all its queues */
-			TimestampTz latest = o->stamp;
-			Datum		at;
+			Datum		at = TimestampTzGetDatum(agent_latest);
 
-			for (int j = i; j >= 0 && clocks[j]->agent == o->agent; j--)
-				latest = Max(latest, clocks[j]->stamp);
-			at = TimestampTzGetDatum(latest);
 			if (omni_write_find(&s, T_STATE, 1, &state_agent, &agent, false) != NULL)
 				omni_write_update(&s, T_STATE, 1, &state_assigned, &at, NULL);
 		}
@@ -370,13 +338,8 @@ write_offers(OfferIn *offers, int n, const Datum *arrays, const int64 *follow, i
 							  o->id, o->agent, o->conv, expires));
 		omni_notify_agent_ids(o->agent, "offer_made", 2, keys, ids);
 	}
-	/* presence follows load, read as the holds above left it */
-	if (nfollow > 0)
-	{
-		omni_statement_begin();
-		omni_follow_load_agents(follow, nfollow);
-		omni_statement_end();
-	}
+	/* presence follows load, as the holds above left it */
+	omni_follow_load_agents(follow, nfollow);
 }
 
 /* the elements of array argument arg (n of them; NULL elements in nulls) */
