@@ -21,6 +21,11 @@
 #                                    as each agent's own role, as an app with a service login would;
 #                                    CPU_SPLIT=0: do not print the CPU per conversation by process
 #                                    kind, read from /proc over the middle of the measured part;
+#                                    DESKTOPS=n: n more connections, one per agent, each idle and
+#                                    LISTENing on omni_agent_<id> as an agent desktop does
+#                                    (bench/desktops.c; max_connections is raised to fit);
+#                                    GATEWAY=1: those channels LISTENed on one connection instead,
+#                                    as a desktop gateway does;
 #                                    CALLS=n: track functions and statements (pg_stat_statements,
 #                                    which costs CPU of its own) and print the n costliest of each,
 #                                    per conversation, as the load really calls them)
@@ -38,7 +43,8 @@ bench_build || exit 1
 log "cluster (worker on)"
 CLUSTER_EXTRA_CONF="omnichannel.kpi_refresh_interval = '${KPI_INTERVAL:-15s}'
 max_wal_size = 4GB
-checkpoint_timeout = 30min${DURABLE:+
+checkpoint_timeout = 30min${DESKTOPS:+
+max_connections = $((DESKTOPS + 100))}${DURABLE:+
 fsync = on
 synchronous_commit = on}${CALLS:+
 track_functions = all
@@ -46,6 +52,7 @@ shared_preload_libraries = 'omnichannel, pg_stat_statements'
 pg_stat_statements.track = all}${EXTRA_CONF:+
 $EXTRA_CONF}" start_cluster "${BENCH_PORT:-54341}"
 gcc -O2 -o "$RUN/routing_latency" bench/routing_latency.c -I"$($PG_CONFIG --includedir)" -lpq -lpthread || exit 1
+[ -n "${DESKTOPS:-}" ] && { gcc -O2 -o "$RUN/desktops" bench/desktops.c -I"$($PG_CONFIG --includedir)" -lpq || exit 1; }
 P() { psql -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
 # cpu_snapshot CLIENT_PID: "pid|user+system ticks|title" of every server
 # process and of the load generator
@@ -168,6 +175,18 @@ for rate in $RATES; do
 	[ -n "${EXTRA_SQL:-}" ] && { P -f "$EXTRA_SQL" >/dev/null || exit 1; }
 	[ -n "${CALLS:-}" ] && P -c 'CREATE EXTENSION pg_stat_statements' -c 'SELECT pg_stat_reset(), pg_stat_statements_reset()' >/dev/null
 	sleep 2		# the launcher starts the database's worker
+	desktops=
+	if [ -n "${DESKTOPS:-}" ]; then
+		ulimit -n $((DESKTOPS + 1024))
+		"$RUN/desktops" "host=$PGHOST port=$PGPORT dbname=bench user=postgres" \
+			"$(P -At -c 'SELECT min(id) FROM omni.agent')" "$DESKTOPS" >"$RUN/desktops.out" 2>&1 &
+		desktops=$!
+		until grep -q listening "$RUN/desktops.out" 2>/dev/null; do
+			kill -0 "$desktops" 2>/dev/null || { cat "$RUN/desktops.out" >&2; exit 1; }
+			sleep 0.5
+		done
+		log "$(head -1 "$RUN/desktops.out")"
+	fi
 	log "latency at $rate/s for ${SECONDS_LAT}s, hold ${HOLD}s, calls $([ "${PREPARED:-0}" != 0 ] && echo prepared || echo "sent as text")"
 	log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 	"$RUN/routing_latency" "host=$PGHOST port=$PGPORT dbname=bench user=postgres" "$rate" "$SECONDS_LAT" "$HOLD" \
@@ -185,6 +204,10 @@ for rate in $RATES; do
 		cpu_split "$RUN/cpu0" "$RUN/cpu1" "$rate"; [ -n "${KEEP_SNAPSHOTS:-}" ] && cp "$RUN/cpu0" "$RUN/cpu1" "$KEEP_SNAPSHOTS"
 	fi
 	wait "$client"
+	if [ -n "$desktops" ]; then
+		kill -TERM "$desktops"; wait "$desktops"
+		tail -1 "$RUN/desktops.out"
+	fi
 	log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	P -At -c "SELECT 'worker: cycles=' || cycles || ' offers=' || offers || ' wakeups=' || wakeups || ' kpi_refreshes=' || kpi_refreshes || ' errors=' || errors FROM omni.worker_status"
 	# presence follows load: each change writes four rows, so how often the
