@@ -17,7 +17,9 @@
 #   bash bench/routing_instructions.sh   (N1=50 N2=250 NO_BUILD=1;
 #       PROFILE=n: the n functions with the most instructions, inclusive,
 #       from callgrind over the N2 run (PROFILE_OUT=file keeps its output
-#       for callgrind_annotate); STALE=1: statistics of the empty tables
+#       for callgrind_annotate); MESSAGES=k: k customer messages, each
+#       answered by the agent, between the accept and the end; STALE=1:
+#       statistics of the empty tables
 #       (VACUUM after the set-up); EXTRA_SQL=file: run after the set-up)
 # Never part of the test suite (it measures cost).
 cd "$(dirname "$0")/.."
@@ -40,12 +42,16 @@ as_pg $PGBIN/pg_ctl -D "$RUN/data" -m fast -w stop >/dev/null
 # loop N: one statement per line (single-user mode ends a statement at a newline)
 loop() {
 	python3 - "$1" <<'PY'
-import sys
+import os, sys
 last = "(SELECT max(id) FROM omni.conversation)"
+messages = int(os.environ.get("MESSAGES", "0"))
 for i in range(int(sys.argv[1])):
     print(f"SELECT omni.enqueue('bench_chat', 'p{i}', jsonb_build_object('q', {1 + i % 50}, 'skilled', {'true' if i % 2 else 'false'}))")
     print("SELECT omni.route()")
     print(f"SELECT omni.accept((SELECT id FROM omni.offer WHERE conversation_id = {last} AND state = 'pending'))")
+    for k in range(messages):
+        print(f"SELECT omni.post_message({last}, 'customer', 'Hello, my parcel {i}-{k} has not arrived yet and I am getting worried about it')")
+        print(f"SELECT omni.post_message({last}, 'agent', 'Thank you for waiting, let me check the status of parcel {i}-{k} for you right now', (SELECT agent_id FROM omni.conversation WHERE id = {last}))")
     print(f"SELECT omni.end_conversation({last})")
     print(f"SELECT omni.close_conversation({last})")
 PY
@@ -58,7 +64,8 @@ count() {
 	chown -R postgres:postgres "$RUN"
 	as_pg valgrind "$@" $PGBIN/postgres --single -D "$RUN/copy" -c omnichannel.enable_workers=off bench \
 		<"$RUN/loop$n.sql" >"$RUN/out$n.txt" 2>"$RUN/vg$n.txt"
-	if grep -q 'ERROR' "$RUN/out$n.txt"; then grep -m3 'ERROR' "$RUN/out$n.txt" >&2; return 1; fi
+	# a single-user backend reports errors on stderr, with valgrind's output
+	if grep -q 'ERROR' "$RUN/out$n.txt" "$RUN/vg$n.txt"; then grep -h -m3 'ERROR' "$RUN/out$n.txt" "$RUN/vg$n.txt" >&2; return 1; fi
 }
 log "valgrind: $N1 conversations"
 count "$N1" --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null || exit 1

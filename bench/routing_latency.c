@@ -17,12 +17,15 @@
  * p50/p90/p99/p99.9/max over the conversations offered.
  *
  * The calls are sent as text (simple query protocol) unless PREPARED=1
- * (then prepared once per connection).
+ * (then prepared once per connection).  MESSAGES=k: before the end, the
+ * finisher posts k customer messages (as the service login) each answered
+ * by the agent (as the agent's role with AS_AGENTS), as a chat would.
  *
- * usage: [TIMELINE=1] [WARMUP=s] [AS_AGENTS=1] [PREPARED=1] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
+ * usage: [TIMELINE=1] [WARMUP=s] [AS_AGENTS=1] [PREPARED=1] [MESSAGES=k] routing_latency "conninfo" rate_per_s seconds [hold_seconds=2]
  *                        [enqueuers=4] [acceptors=4] [finishers=4]
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +129,10 @@ typedef struct BenchCall
 static const BenchCall enqueue_call = {"enqueue", "SELECT omni.enqueue('bench_chat', $1, jsonb_build_object('q', $2::int, 'skilled', $3::bool))", 3};
 static const BenchCall accept_call = {"accept", "SELECT omni.accept($1::bigint)", 1};
 static const BenchCall finish_call = {"finish", "SELECT omni.end_conversation($1::bigint), omni.close_conversation($1::bigint)", 1};
+/* MESSAGES=k: k exchanges before the end, the customer's through the service login */
+static const BenchCall customer_call = {"customer_message", "SELECT omni.post_message($1::bigint, 'customer', 'Hello, my parcel has not arrived yet and I am getting worried about it')", 1};
+static const BenchCall agent_call = {"agent_message", "SELECT omni.post_message($1::bigint, 'agent', 'Thank you for waiting, let me check the status of your parcel right now', $2::bigint)", 2};
+static int	messages = 0;
 
 static void
 prepare_or_die(PGconn *c, const BenchCall *call)
@@ -251,9 +258,9 @@ keep_result(PGresult **r, PGresult *x)
  * or RESET's.
  */
 static PGresult *
-agent_exec(PGconn *c, long agent, const BenchCall *call, const long *args)
+agent_exec_as(PGconn *c, long agent, bool as_agent, const BenchCall *call, const long *args)
 {
-	char		sql[320];
+	char		sql[400];
 	char		role[64];
 	PGresult   *r = NULL;
 	PGresult   *x;
@@ -261,10 +268,10 @@ agent_exec(PGconn *c, long agent, const BenchCall *call, const long *args)
 	snprintf(role, sizeof(role), "SET ROLE bench_agent_%ld", agent);
 	if (!prepared)
 	{
-		char		text[192];
+		char		text[256];
 
 		call_text(text, sizeof(text), call, args);
-		if (as_agents)
+		if (as_agent)
 			snprintf(sql, sizeof(sql), "%s; %s; RESET ROLE", role, text);
 		else
 			snprintf(sql, sizeof(sql), "%s", text);
@@ -286,11 +293,11 @@ agent_exec(PGconn *c, long agent, const BenchCall *call, const long *args)
 		}
 		if (!PQenterPipelineMode(c))
 			return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
-		if (as_agents && PQsendQueryParams(c, role, 0, NULL, NULL, NULL, NULL, 0))
+		if (as_agent && PQsendQueryParams(c, role, 0, NULL, NULL, NULL, NULL, 0))
 			sent++;
 		if (PQsendQueryPrepared(c, call->name, call->nargs, values, NULL, NULL, 0))
 			sent++;
-		if (as_agents && PQsendQueryParams(c, "RESET ROLE", 0, NULL, NULL, NULL, NULL, 0))
+		if (as_agent && PQsendQueryParams(c, "RESET ROLE", 0, NULL, NULL, NULL, NULL, 0))
 			sent++;
 		PQpipelineSync(c);
 		/* each statement's results end with a NULL; then the Sync's */
@@ -308,6 +315,13 @@ agent_exec(PGconn *c, long agent, const BenchCall *call, const long *args)
 		PQexitPipelineMode(c);
 	}
 	return r ? r : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+}
+
+/* agent_exec: agent_exec_as, as the agent's role when AS_AGENTS is set. */
+static PGresult *
+agent_exec(PGconn *c, long agent, const BenchCall *call, const long *args)
+{
+	return agent_exec_as(c, agent, as_agents, call, args);
 }
 
 /* acceptor accepts offers as an agent would, off the timing path. */
@@ -368,6 +382,11 @@ finisher(void *arg)
 	PGconn	   *fc = connect_or_die("finisher");
 
 	prepare_or_die(fc, &finish_call);
+	if (messages > 0)
+	{
+		prepare_or_die(fc, &customer_call);
+		prepare_or_die(fc, &agent_call);
+	}
 
 	for (;;)
 	{
@@ -405,6 +424,21 @@ finisher(void *arg)
 		agent = fin_agent[fin_tail % FINISH_RING];
 		fin_tail++;
 		pthread_mutex_unlock(&fin_lock);
+		for (int m = 0; m < messages; m++)
+		{
+			long		args[2] = {conv, agent};
+			PGresult   *r = agent_exec_as(fc, agent, false, &customer_call, args);
+
+			if (PQresultStatus(r) == PGRES_TUPLES_OK)
+			{
+				PQclear(r);
+				r = agent_exec(fc, agent, &agent_call, args);
+			}
+			if (PQresultStatus(r) != PGRES_TUPLES_OK &&
+				__atomic_add_fetch(&failed, 1, __ATOMIC_RELAXED) <= 3)
+				fprintf(stderr, "message failed: %s", PQerrorMessage(fc));
+			PQclear(r);
+		}
 		{
 			PGresult   *r = agent_exec(fc, agent, &finish_call, &conv);
 
@@ -507,6 +541,7 @@ main(int argc, char **argv)
 		warmup = atof(getenv("WARMUP"));
 	as_agents = getenv("AS_AGENTS") != NULL && strcmp(getenv("AS_AGENTS"), "0") != 0;
 	prepared = getenv("PREPARED") != NULL && strcmp(getenv("PREPARED"), "0") != 0;
+	messages = getenv("MESSAGES") != NULL ? atoi(getenv("MESSAGES")) : 0;
 	if (argc > 4)
 		hold = atof(argv[4]);
 	if (argc > 5)

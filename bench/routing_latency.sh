@@ -21,6 +21,8 @@
 #                                    as each agent's own role, as an app with a service login would;
 #                                    CPU_SPLIT=0: do not print the CPU per conversation by process
 #                                    kind, read from /proc over the middle of the measured part;
+#                                    MESSAGES=k: k customer messages, each answered by the agent,
+#                                    before each end (posted by the finishers: raise FINISHERS);
 #                                    DESKTOPS=n: n more connections, one per agent, each idle and
 #                                    LISTENing on omni_agent_<id> as an agent desktop does
 #                                    (bench/desktops.c; max_connections is raised to fit);

@@ -237,7 +237,13 @@ CREATE FUNCTION omni.post_message(conversation_id bigint, sender omni.sender, bo
                                   agent_id bigint DEFAULT NULL) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
 DECLARE
-    c omni.conversation;
+    c omni.conversation;        -- as locked, before this message
+    nc omni.conversation;       -- after it
+    q omni.queue;
+    ev jsonb;
+    conv_score real;
+    new_level omni.sentiment_level;
+    first_response boolean;
     mid bigint;
     t timestamptz := omni.now();
 BEGIN
@@ -290,19 +296,45 @@ BEGIN
         RAISE EXCEPTION 'conversation % is % and not served by a bot; cannot post bot message', c.id, c.state
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    INSERT INTO omni.message (conversation_id, sender, agent_id, body, created_at)
-    VALUES (c.id, sender, agent_id, body, t) RETURNING id INTO mid;
-    UPDATE omni.conversation SET last_activity_at = t, message_count = message_count + 1 WHERE id = c.id;
-    IF sender = 'agent' AND c.first_response_at IS NULL AND c.agent_id = post_message.agent_id THEN
-        UPDATE omni.conversation SET first_response_at = t WHERE id = c.id RETURNING * INTO c;
-        PERFORM omni._log('first_response', c, from_state => c.state,
+    -- A customer message is scored before it is stored (queue NULL or
+    -- sentiment_enabled; a language given in the conversation context wins
+    -- over detection), and the conversation row is written once: a second
+    -- UPDATE of it in this transaction would run its six foreign-key checks
+    -- again.
+    IF sender = 'customer' THEN
+        IF c.queue IS NOT NULL THEN
+            SELECT * INTO q FROM omni.queue WHERE name = c.queue;
+        END IF;
+        IF c.queue IS NULL OR q.sentiment_enabled THEN
+            ev := omni.sentiment_evidence(body, c.context ->> 'language');
+        END IF;
+    END IF;
+    INSERT INTO omni.message (conversation_id, sender, agent_id, body, created_at,
+                              language, sentiment, sentiment_score, profane, evidence)
+    VALUES (c.id, sender, agent_id, body, t,
+            ev ->> 'language', (ev ->> 'level')::omni.sentiment_level, (ev ->> 'score')::real,
+            (ev ->> 'profane')::boolean, ev)
+    RETURNING id INTO mid;
+    IF ev IS NOT NULL THEN
+        SELECT s.score, s.level INTO conv_score, new_level FROM omni._conversation_sentiment(c.id) s;
+    END IF;
+    first_response := sender = 'agent' AND c.first_response_at IS NULL AND c.agent_id = post_message.agent_id;
+    UPDATE omni.conversation
+       SET last_activity_at = t, message_count = message_count + 1,
+           first_response_at = CASE WHEN first_response THEN t ELSE first_response_at END,
+           sentiment = coalesce(new_level, sentiment), sentiment_score = coalesce(conv_score, sentiment_score)
+     WHERE id = c.id RETURNING * INTO nc;
+    IF first_response THEN
+        PERFORM omni._log('first_response', nc, from_state => nc.state,
                           detail => jsonb_build_object('message_id', mid));
     END IF;
     IF sender = 'customer' THEN
         IF c.state = 'waiting' THEN      -- the customer replied: back to the queue
-            PERFORM omni._requeue(c, 'customer_reply', 'requeued', c.queue);
+            nc := omni._requeue(nc, 'customer_reply', 'requeued', c.queue);
         END IF;
-        PERFORM omni._score_customer_message(mid);
+        IF new_level IS NOT NULL AND new_level IS DISTINCT FROM c.sentiment THEN
+            PERFORM omni._sentiment_changed(nc, q, c.sentiment, new_level, conv_score, mid);
+        END IF;
         -- Its agent (unless the reply took a waiting conversation back to the queue) and its monitors.
         PERFORM omni._notify_agent(r.a, 'customer_message', jsonb_build_object('conversation_id', c.id, 'message_id', mid))
            FROM (SELECT c.agent_id WHERE c.state <> 'waiting'

@@ -157,3 +157,52 @@ REVOKE ALL ON FUNCTION omni._has_open_participants(bigint) FROM PUBLIC;
 -- (src/capacity_release.c, src/presence_write.c): 99_sync.sql replaces them.
 COMMENT ON FUNCTION omni._release_capacity(bigint) IS
     'Releases whatever capacity the conversation holds (its hold deleted, the agent''s last_released_at set, presence following the load); returns the agent it was on, or NULL.';
+
+-- A message written once (omni.post_message scores it before storing it):
+-- the two parts of the sentiment rule it shares with _score_customer_message.
+-- The conversation's sentiment: the rule of omni._sentiment_of_latest over
+-- its scored customer messages, newest first.  PL/pgSQL, not SQL: called
+-- from a statement, a SQL function would be planned again at every call.
+CREATE FUNCTION omni._conversation_sentiment(conversation_id bigint, OUT score real, OUT level omni.sentiment_level)
+    LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    SELECT r.score, r.level INTO score, level
+      FROM (SELECT array_agg(w.sentiment_score ORDER BY w.id DESC) AS scores,
+                   array_agg(w.sev ORDER BY w.id DESC) AS sevs
+              FROM (SELECT mm.id, mm.sentiment_score,
+                           coalesce((mm.evidence ->> 'severity')::integer, CASE WHEN mm.profane THEN 2 ELSE 0 END) AS sev
+                      FROM omni.message mm
+                     WHERE mm.conversation_id = _conversation_sentiment.conversation_id AND mm.sender = 'customer'
+                       AND mm.sentiment_score IS NOT NULL
+                     ORDER BY mm.id DESC
+                     LIMIT 6) w) a
+     CROSS JOIN LATERAL omni._sentiment_of_latest(a.scores, a.sevs) r;
+END
+$$;
+COMMENT ON FUNCTION omni._conversation_sentiment(bigint) IS
+    'The conversation''s sentiment score and level over its latest six scored customer messages (omni._sentiment_of_latest).';
+REVOKE ALL ON FUNCTION omni._conversation_sentiment(bigint) FROM PUBLIC;
+
+-- A conversation's level changed from previous to level (c: the conversation
+-- as it is now, q: its queue): the history row and, on a drop to the queue's
+-- alert level, the alert.
+CREATE FUNCTION omni._sentiment_changed(c omni.conversation, q omni.queue, previous omni.sentiment_level,
+                                        level omni.sentiment_level, score real, message_id bigint) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    alert boolean := c.queue IS NOT NULL AND level <= q.sentiment_alert_level AND previous > q.sentiment_alert_level;
+BEGIN
+    INSERT INTO omni.sentiment_history (conversation_id, at, level, score, previous_level, message_id, alerted)
+    VALUES (c.id, omni.now(), level, score, previous, message_id, alert);
+    IF alert THEN
+        -- Ids and levels only (SPEC §3): anyone may LISTEN; the queue, score
+        -- and text are read through row-level security.
+        PERFORM pg_notify('omni_sentiment_alert', json_build_object(
+            'conversation_id', c.id, 'level', level, 'previous_level', previous,
+            'message_id', message_id, 'agent_id', c.agent_id)::text);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION omni._sentiment_changed(omni.conversation, omni.queue, omni.sentiment_level, omni.sentiment_level, real, bigint) IS
+    'Records a change of a conversation''s sentiment level (omni.sentiment_history) and NOTIFYs omni_sentiment_alert on a drop to its queue''s alert level.';
+REVOKE ALL ON FUNCTION omni._sentiment_changed(omni.conversation, omni.queue, omni.sentiment_level, omni.sentiment_level, real, bigint) FROM PUBLIC;

@@ -216,6 +216,48 @@ CREATE OR REPLACE FUNCTION omni._release_capacity(conv bigint)
  RETURNS bigint
  LANGUAGE c
 AS '$libdir/omnichannel', $function$omni_release_capacity$function$;
+CREATE OR REPLACE FUNCTION omni._score_customer_message(message_id bigint)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    m          omni.message;
+    c          omni.conversation;
+    q          omni.queue;
+    ev         jsonb;
+    conv_score real;
+    new_level  omni.sentiment_level;
+BEGIN
+    SELECT * INTO m FROM omni.message WHERE id = message_id;
+    IF NOT FOUND OR m.sender <> 'customer' THEN
+        RETURN;
+    END IF;
+    SELECT * INTO c FROM omni.conversation WHERE id = m.conversation_id FOR UPDATE;
+    IF c.queue IS NOT NULL THEN
+        SELECT * INTO q FROM omni.queue WHERE name = c.queue;
+        IF NOT q.sentiment_enabled THEN
+            RETURN;
+        END IF;
+    END IF;
+
+    -- The message: a language given in the conversation context wins over detection.
+    ev := omni.sentiment_evidence(m.body, c.context ->> 'language');
+    UPDATE omni.message
+       SET language = ev ->> 'language',
+           sentiment = (ev ->> 'level')::omni.sentiment_level,
+           sentiment_score = (ev ->> 'score')::real,
+           profane = (ev ->> 'profane')::boolean,
+           evidence = ev
+     WHERE id = message_id;
+
+    SELECT s.score, s.level INTO conv_score, new_level FROM omni._conversation_sentiment(c.id) s;
+    UPDATE omni.conversation SET sentiment = new_level, sentiment_score = conv_score WHERE id = c.id;
+    IF new_level IS DISTINCT FROM c.sentiment THEN
+        PERFORM omni._sentiment_changed(c, q, c.sentiment, new_level, conv_score, message_id);
+    END IF;
+END
+$function$;
+COMMENT ON FUNCTION omni._score_customer_message(bigint) IS 'Scores a stored customer message (queue NULL or sentiment_enabled), stores its sentiment and evidence, recomputes the conversation''s sentiment over its latest six customer messages, records level changes and NOTIFYs omni_sentiment_alert on a drop to the queue''s alert level (omni.post_message scores its message before storing it, the same way).';
 CREATE OR REPLACE FUNCTION omni._workstream(name text)
  RETURNS omni.workstream
  LANGUAGE c
@@ -348,4 +390,118 @@ BEGIN
     PERFORM omni._set_presence(agent_id, 'Offline', 'logout', true);
     PERFORM omni._log_agent('logout', agent_id);
     PERFORM omni._notify_agent(agent_id, 'logged_out');   -- not when it logs itself out
+END $function$;
+CREATE OR REPLACE FUNCTION omni.post_message(conversation_id bigint, sender omni.sender, body text, agent_id bigint DEFAULT NULL::bigint)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    c omni.conversation;        -- as locked, before this message
+    nc omni.conversation;       -- after it
+    q omni.queue;
+    ev jsonb;
+    conv_score real;
+    new_level omni.sentiment_level;
+    first_response boolean;
+    mid bigint;
+    t timestamptz := omni.now();
+BEGIN
+    IF body IS NULL THEN
+        RAISE EXCEPTION 'message body must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF btrim(body, E' \t\r\n') = '' THEN
+        RAISE EXCEPTION 'message body must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF octet_length(body) > omni._limit('max_message_bytes') THEN
+        RAISE EXCEPTION 'message body is % bytes; the limit is % bytes', octet_length(body), omni._limit('max_message_bytes')
+            USING ERRCODE = 'string_data_right_truncation', HINT = 'The limit is omnichannel.max_message_bytes.';
+    END IF;
+    IF sender IS NULL THEN
+        RAISE EXCEPTION 'sender must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF (sender = 'agent') <> (agent_id IS NOT NULL) THEN
+        RAISE EXCEPTION 'agent_id must be given for agent messages and only for them'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF sender = 'agent' THEN
+        PERFORM omni._authorize_agent(agent_id, 'post messages as agent ' || agent_id, false);
+    ELSIF NOT omni._is_service() THEN
+        PERFORM omni._deny('post ' || sender::text || ' messages');
+    END IF;
+    c := omni._lock_conversation(conversation_id);
+    IF sender <> 'agent' THEN
+        PERFORM omni._authorize_service(c, 'post ' || sender::text || ' messages to');
+    END IF;
+    -- An agent learns only that it does not hold the conversation, not its state.
+    -- A consulted agent (omni.consult) posts while the consult lasts.
+    IF sender = 'agent' AND (c.state NOT IN ('active', 'wrap_up')
+                             OR (c.agent_id IS DISTINCT FROM post_message.agent_id
+                                 AND NOT EXISTS (SELECT 1 FROM omni.conversation_participant p
+                                                  WHERE p.conversation_id = c.id AND p.agent_id = post_message.agent_id
+                                                    AND p.role = 'consult' AND p.left_at IS NULL))) THEN
+        RAISE EXCEPTION 'agent % does not hold conversation %; cannot post message', agent_id, c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF c.state = 'closed' THEN
+        RAISE EXCEPTION 'conversation % is closed; cannot post message', c.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF c.message_count >= omni._limit('max_messages_per_conversation') THEN
+        RAISE EXCEPTION 'conversation % has % messages; the limit is reached', c.id,
+                        omni._limit('max_messages_per_conversation')
+            USING ERRCODE = 'program_limit_exceeded', HINT = 'The limit is omnichannel.max_messages_per_conversation.';
+    END IF;
+    IF sender = 'bot' AND NOT (c.state = 'active' AND c.agent_id IS NULL) THEN
+        RAISE EXCEPTION 'conversation % is % and not served by a bot; cannot post bot message', c.id, c.state
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- A customer message is scored before it is stored (queue NULL or
+    -- sentiment_enabled; a language given in the conversation context wins
+    -- over detection), and the conversation row is written once: a second
+    -- UPDATE of it in this transaction would run its six foreign-key checks
+    -- again.
+    IF sender = 'customer' THEN
+        IF c.queue IS NOT NULL THEN
+            SELECT * INTO q FROM omni.queue WHERE name = c.queue;
+        END IF;
+        IF c.queue IS NULL OR q.sentiment_enabled THEN
+            ev := omni.sentiment_evidence(body, c.context ->> 'language');
+        END IF;
+    END IF;
+    INSERT INTO omni.message (conversation_id, sender, agent_id, body, created_at,
+                              language, sentiment, sentiment_score, profane, evidence)
+    VALUES (c.id, sender, agent_id, body, t,
+            ev ->> 'language', (ev ->> 'level')::omni.sentiment_level, (ev ->> 'score')::real,
+            (ev ->> 'profane')::boolean, ev)
+    RETURNING id INTO mid;
+    IF ev IS NOT NULL THEN
+        SELECT s.score, s.level INTO conv_score, new_level FROM omni._conversation_sentiment(c.id) s;
+    END IF;
+    first_response := sender = 'agent' AND c.first_response_at IS NULL AND c.agent_id = post_message.agent_id;
+    UPDATE omni.conversation
+       SET last_activity_at = t, message_count = message_count + 1,
+           first_response_at = CASE WHEN first_response THEN t ELSE first_response_at END,
+           sentiment = coalesce(new_level, sentiment), sentiment_score = coalesce(conv_score, sentiment_score)
+     WHERE id = c.id RETURNING * INTO nc;
+    IF first_response THEN
+        PERFORM omni._log('first_response', nc, from_state => nc.state,
+                          detail => jsonb_build_object('message_id', mid));
+    END IF;
+    IF sender = 'customer' THEN
+        IF c.state = 'waiting' THEN      -- the customer replied: back to the queue
+            nc := omni._requeue(nc, 'customer_reply', 'requeued', c.queue);
+        END IF;
+        IF new_level IS NOT NULL AND new_level IS DISTINCT FROM c.sentiment THEN
+            PERFORM omni._sentiment_changed(nc, q, c.sentiment, new_level, conv_score, mid);
+        END IF;
+        -- Its agent (unless the reply took a waiting conversation back to the queue) and its monitors.
+        PERFORM omni._notify_agent(r.a, 'customer_message', jsonb_build_object('conversation_id', c.id, 'message_id', mid))
+           FROM (SELECT c.agent_id WHERE c.state <> 'waiting'
+                 UNION SELECT p.agent_id FROM omni.conversation_participant p
+                        WHERE p.conversation_id = c.id AND p.left_at IS NULL) r(a)
+          ORDER BY r.a;
+    END IF;
+    RETURN mid;
 END $function$;
