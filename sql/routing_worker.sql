@@ -81,22 +81,42 @@ ALTER SYSTEM SET omnichannel.kpi_refresh_interval = '200ms';
 SELECT pg_reload_conf();
 SELECT public.routing_wait_for($$SELECT kpi_refreshes > 0 AND last_kpi_ms >= 0 FROM public.my_worker$$);
 
+-- case: the_kpi_refresher_counts_in_short_steps (docs/worker.md, "Short
+-- transactions"): with steps of 100 event ids, 250 enqueues (a queue with
+-- no member: no offer) are counted over several transactions, each once.
+ALTER SYSTEM SET omnichannel.kpi_refresh_batch = 100;
+SELECT pg_reload_conf();
+INSERT INTO omni.queue (name) VALUES ('wq_steps');
+INSERT INTO omni.workstream (name, channel, default_queue) VALUES ('wsteps', 'chat', 'wq_steps');
+SELECT count(omni.enqueue('wsteps', 'steps-' || i)) AS enqueued FROM generate_series(1, 250) i;
+SELECT public.routing_wait_for($$SELECT k.incoming = 250 FROM omni.intraday_queue_kpi k WHERE k.queue = 'wq_steps'$$);
+-- and never again: two more refreshes later the count stands
+SELECT kpi_refreshes AS refreshes FROM public.my_worker \gset
+SELECT public.routing_wait_for(format($$SELECT kpi_refreshes >= %s + 2 FROM public.my_worker$$, :refreshes));
+SELECT k.incoming FROM omni.intraday_queue_kpi k WHERE k.queue = 'wq_steps';
+ALTER SYSTEM RESET omnichannel.kpi_refresh_batch;
+SELECT pg_reload_conf();
+
 -- case: worker_status_counts_cycles_offers_and_ticks
 SELECT public.routing_wait_for($$SELECT ticks > 0 AND cycles > 0 AND offers > 0 FROM public.my_worker$$);
 SELECT errors, last_error FROM public.my_worker;
 
 -- case: a_kpi_refresh_never_delays_an_offer
--- The refresh is made to hang (a stand-in waits for an advisory lock this
--- session holds); a conversation enqueued meanwhile is offered while the
--- refresher is still waiting.
+-- The refresh is made to hang (a stand-in for its step waits for an
+-- advisory lock this session holds); a conversation enqueued meanwhile is
+-- offered while the refresher is still waiting.
 SELECT pg_advisory_lock(4242);
-CREATE OR REPLACE FUNCTION omni.refresh_kpis() RETURNS integer LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION omni._kpi_add_new_events(max_events integer, OUT counted integer, OUT upto bigint,
+                                                    OUT more boolean)
+    LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(4242);
-    RETURN 0;
+    counted := 0;
+    upto := 0;
+    more := false;
 END $$;
 SELECT public.routing_wait_for($$SELECT EXISTS (SELECT 1 FROM pg_stat_activity a JOIN public.my_worker w ON a.pid = w.kpi_pid
-                                                WHERE a.wait_event = 'advisory' AND a.query = 'omni.refresh_kpis()')$$);
+                                                WHERE a.wait_event = 'advisory' AND a.query = 'omni.refresh_kpis(): adding events')$$);
 SELECT omni.login(id) FROM omni.agent;
 SELECT omni.enqueue('wchat', 'worker-2') AS conversation \gset
 SELECT public.routing_wait_for(format($$SELECT EXISTS (SELECT 1 FROM omni.offer WHERE conversation_id = %s)$$, :conversation));

@@ -21,6 +21,7 @@ int			omni_tick_interval_ms = 5000;
 int			omni_launcher_naptime_ms = 10000;
 int			omni_kpi_refresh_interval_ms = 15000;
 int			omni_kpi_worker_nice = 10;
+int			omni_kpi_refresh_batch = 2000;
 bool		omni_router_synchronous_commit = false;
 int			omni_max_databases = 64;
 int			omni_planner_min_pages = 100;
@@ -193,6 +194,15 @@ omni_define_gucs(void)
 							 PGC_SIGHUP,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("omnichannel.kpi_refresh_batch",
+							"Event ids the KPI worker adds to the rollups per transaction.",
+							"A refresh runs in steps of this many event ids, each its own short transaction, then refreshes the intraday views: a refresh that fell behind never holds back vacuum (and the routing tables' cleanup) for long.",
+							&omni_kpi_refresh_batch,
+							2000, 100, 1000000,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("omnichannel.kpi_worker_nice",
 							"Scheduling niceness (0-19) of the KPI workers, so that a refresh yields the CPU to routing and agents' calls.",

@@ -27,6 +27,7 @@ extern int	omni_tick_interval_ms;
 extern int	omni_launcher_naptime_ms;
 extern int	omni_kpi_refresh_interval_ms;
 extern int	omni_kpi_worker_nice;
+extern int	omni_kpi_refresh_batch;
 extern bool omni_router_synchronous_commit;
 extern int	omni_max_databases;
 extern int	omni_planner_min_pages;

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -26,6 +27,7 @@
 #include "tcop/tcopprot.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/builtins.h"
 #include "utils/timestamp.h"
 
 #include "omnichannel.h"
@@ -48,27 +50,140 @@ set_niceness(void)
 	omni_worker_set_niceness(omni_kpi_worker_nice, "omnichannel.kpi_worker_nice");
 }
 
-/* kpi_once calls omni.refresh_kpis() in its own transaction when it exists. */
+/*
+ * sql_function_exists: whether omni.<name> with nargs arguments exists (the
+ * SQL installed may be older than the library).  Inside a unit.
+ */
+static bool
+sql_function_exists(const char *name, int nargs)
+{
+	bool		found;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "omnichannel: SPI_connect failed");
+	found = SPI_execute(psprintf("SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+								 " WHERE n.nspname = 'omni' AND p.proname = '%s' AND p.pronargs = %d AND p.prokind = 'f'",
+								 name, nargs), true, 1) == SPI_OK_SELECT && SPI_processed == 1;
+	SPI_finish();
+	return found;
+}
+
+/*
+ * run_unit runs sql as one transaction (a unit) and returns its first row's
+ * first ncols columns as int8 (nulls[i]: NULL, or no row); a bool column
+ * is returned as 0 or 1.
+ */
+static void
+run_unit(const char *activity, const char *sql, int ncols, int64 *values, bool *nulls)
+{
+	for (int i = 0; i < ncols; i++)
+	{
+		values[i] = 0;
+		nulls[i] = true;
+	}
+	omni_worker_begin_unit(activity);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "omnichannel: SPI_connect failed");
+	if (SPI_execute(sql, false, 0) == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		for (int i = 0; i < ncols && i < desc->natts; i++)
+		{
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], desc, i + 1, &nulls[i]);
+
+			if (nulls[i])
+				continue;
+			switch (TupleDescAttr(desc, i)->atttypid)
+			{
+				case BOOLOID:
+					values[i] = DatumGetBool(d) ? 1 : 0;
+					break;
+				case INT4OID:
+					values[i] = DatumGetInt32(d);
+					break;
+				default:
+					values[i] = DatumGetInt64(d);
+					break;
+			}
+		}
+	}
+	SPI_finish();
+	omni_worker_end_unit();
+}
+
+/*
+ * refresh_in_steps: one refresh as short transactions.  The events go into
+ * the rollups omnichannel.kpi_refresh_batch ids at a time
+ * (omni._kpi_add_new_events), then the intraday views are refreshed, then
+ * omni.kpi_state records the refresh.  One transaction for it all (what
+ * omni.refresh_kpis() is) held its snapshot for the whole refresh: under
+ * load a refresh that fell behind took minutes, vacuum could remove no row
+ * version of the routing tables meanwhile, and every routing statement
+ * slowed down as they grew (docs/worker.md, "Short transactions").  A
+ * refresh adds the events up to the highest id at its start, not those
+ * that arrive while it runs: a refresher slower than the load would
+ * otherwise never reach the views.  Returns whether it ran (false: another
+ * refresher held the lock).
+ */
+static bool
+refresh_in_steps(void)
+{
+	TimestampTz start = GetCurrentTimestamp();
+	char	   *started = pstrdup(timestamptz_to_str(start));
+	int64		total = 0;
+	int64		target;
+	int64		step[3];		/* counted, upto, more */
+	bool		nulls[3];
+
+	run_unit("omni.refresh_kpis(): adding events", "SELECT max(id) FROM omni.event", 1, &target, nulls);
+	do
+	{
+		run_unit("omni.refresh_kpis(): adding events",
+				 psprintf("SELECT counted, upto, more FROM omni._kpi_add_new_events(%d)", omni_kpi_refresh_batch),
+				 3, step, nulls);
+		if (nulls[0])
+			return false;		/* another refresher */
+		total += step[0];
+		CHECK_FOR_INTERRUPTS();
+		if (omni_worker_should_leave(my_slot))
+			proc_exit(0);
+	} while (step[2] && step[1] < target);
+	run_unit("omni.refresh_kpis(): refreshing the intraday views", "SELECT omni._kpi_refresh_views()", 0, NULL, NULL);
+	run_unit("omni.refresh_kpis(): done",
+			 psprintf("SELECT omni._kpi_refreshed(%d, %s)", (int) Min(total, PG_INT32_MAX),
+					  quote_literal_cstr(started)), 0, NULL, NULL);
+	return true;
+}
+
+/*
+ * kpi_once refreshes the KPIs: in steps when the SQL has them (0.6.0),
+ * else by omni.refresh_kpis() in one transaction, when it exists.
+ */
 static void
 kpi_once(void)
 {
 	PG_TRY();
 	{
 		TimestampTz start = GetCurrentTimestamp();
+		bool		steps;
+		bool		whole;
 		bool		done = false;
 
 		omni_worker_begin_unit("omni.refresh_kpis()");
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "omnichannel: SPI_connect failed");
-		if (SPI_execute("SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-						" WHERE n.nspname = 'omni' AND p.proname = 'refresh_kpis' AND p.pronargs = 0"
-						"   AND p.prokind = 'f'", true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+		steps = sql_function_exists("_kpi_add_new_events", 1);
+		whole = !steps && sql_function_exists("refresh_kpis", 0);
+		if (whole)
 		{
+			if (SPI_connect() != SPI_OK_CONNECT)
+				elog(ERROR, "omnichannel: SPI_connect failed");
 			SPI_execute("SELECT omni.refresh_kpis()", false, 0);
+			SPI_finish();
 			done = true;
 		}
-		SPI_finish();
 		omni_worker_end_unit();
+		if (steps)
+			done = refresh_in_steps();
 		if (done)
 		{
 			TimestampTz end = GetCurrentTimestamp();
@@ -86,7 +201,6 @@ kpi_once(void)
 	}
 	PG_END_TRY();
 }
-
 
 void
 omni_kpi_main(Datum arg)

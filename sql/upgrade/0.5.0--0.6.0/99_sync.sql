@@ -505,3 +505,32 @@ BEGIN
     END IF;
     RETURN mid;
 END $function$;
+CREATE OR REPLACE FUNCTION omni.refresh_kpis()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    st omni.kpi_state;
+    step record;
+    started timestamptz := clock_timestamp();
+BEGIN
+    -- One refresher at a time; the others return at once.
+    IF NOT pg_try_advisory_xact_lock(hashtext('omnichannel.refresh_kpis')) THEN
+        RETURN NULL;
+    END IF;
+    SELECT * INTO st FROM omni.kpi_state FOR UPDATE;
+    -- Coalescing (docs/security.md, "Limits"): a non-admin caller gets NULL
+    -- when the last refresh finished less than kpi_refresh_min_interval ago.
+    IF NOT omni._is_admin() AND st.refreshed_at IS NOT NULL
+       AND st.refreshed_at + coalesce(st.last_duration_ms, 0) * interval '1 ms'
+           > omni.now() - omni._limit('kpi_refresh_min_interval') * interval '1 ms' THEN
+        RETURN NULL;
+    END IF;
+    step := omni._kpi_add_new_events(NULL);
+    PERFORM omni._kpi_refresh_views();
+    PERFORM omni._kpi_refreshed(step.counted, started);
+    RETURN step.counted;
+END $function$;
+COMMENT ON FUNCTION omni.refresh_kpis() IS 'Adds the events since the last refresh to the KPI rollups and refreshes the intraday views concurrently, in one transaction. Returns the events counted, or NULL when another refresh is running or (for non-admins) one finished less than omnichannel.kpi_refresh_min_interval ago. The background worker does the same in short transactions (docs/worker.md) every omnichannel.kpi_refresh_interval.';
