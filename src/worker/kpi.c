@@ -19,15 +19,16 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "parser/parse_func.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
-#include "utils/builtins.h"
 #include "utils/timestamp.h"
 
 #include "omnichannel.h"
@@ -51,21 +52,14 @@ set_niceness(void)
 }
 
 /*
- * sql_function_exists: whether omni.<name> with nargs arguments exists (the
- * SQL installed may be older than the library).  Inside a unit.
+ * sql_function_exists: whether omni.<name>(argtypes) exists (the SQL
+ * installed may be older than the library).  Inside a unit.
  */
 static bool
-sql_function_exists(const char *name, int nargs)
+sql_function_exists(const char *name, int nargs, const Oid *argtypes)
 {
-	bool		found;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "omnichannel: SPI_connect failed");
-	found = SPI_execute(psprintf("SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-								 " WHERE n.nspname = 'omni' AND p.proname = '%s' AND p.pronargs = %d AND p.prokind = 'f'",
-								 name, nargs), true, 1) == SPI_OK_SELECT && SPI_processed == 1;
-	SPI_finish();
-	return found;
+	return OidIsValid(LookupFuncName(list_make2(makeString("omni"), makeString(pstrdup(name))),
+									 nargs, argtypes, true));
 }
 
 /*
@@ -171,8 +165,8 @@ kpi_once(void)
 		bool		done = false;
 
 		omni_worker_begin_unit("omni.refresh_kpis()");
-		steps = sql_function_exists("_kpi_add_new_events", 1);
-		whole = !steps && sql_function_exists("refresh_kpis", 0);
+		steps = sql_function_exists("_kpi_add_new_events", 1, (Oid[]) {INT4OID});
+		whole = !steps && sql_function_exists("refresh_kpis", 0, NULL);
 		if (whole)
 		{
 			if (SPI_connect() != SPI_OK_CONNECT)
