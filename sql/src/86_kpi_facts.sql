@@ -156,14 +156,26 @@ COMMENT ON FUNCTION omni._kpi_facts(bigint[], timestamptz, timestamptz) IS
 CREATE FUNCTION omni._kpi_presence_facts(ids bigint[], t_from timestamptz, t_to timestamptz)
     RETURNS TABLE (fact_at timestamptz, agent_id bigint, presence text, seconds double precision)
     LANGUAGE sql STABLE AS $$
+    -- The two ways to name the events are two branches, as in
+    -- omni._kpi_facts, fenced off: the presence test comes after them.  A
+    -- condition that OR-ed them, or a branch that also tested the kind, was
+    -- planned (without statistics, or with a few ids) as a scan of every
+    -- presence event ever in kpi_event_presence_idx: a refresh step then
+    -- cost O(history x step).
+    WITH ev AS MATERIALIZED (
+        SELECT e.id, e.at, e.kind, e.agent_id, e.detail FROM omni.event e
+         WHERE ids IS NOT NULL AND e.id = ANY (ids)
+        UNION ALL
+        SELECT e.id, e.at, e.kind, e.agent_id, e.detail FROM omni.event e
+         WHERE ids IS NULL AND e.at >= t_from AND e.at < t_to
+    )
     SELECT sp.piece_at, e.agent_id, e.detail ->> 'from', sp.seconds
-      FROM omni.event e
+      FROM ev e
      CROSS JOIN LATERAL (SELECT p.at FROM omni.event p
                           WHERE p.agent_id = e.agent_id AND p.kind = 'presence' AND p.id < e.id
                           ORDER BY p.id DESC LIMIT 1) prev
      CROSS JOIN LATERAL omni._kpi_split(greatest(prev.at, t_from), least(e.at, t_to)) sp
      WHERE e.kind = 'presence'
-       AND ((ids IS NOT NULL AND e.id = ANY (ids)) OR (ids IS NULL AND e.at >= t_from AND e.at < t_to))
 $$;
 COMMENT ON FUNCTION omni._kpi_presence_facts(bigint[], timestamptz, timestamptz) IS
     'Seconds in each presence closed by presence events, split into buckets and clipped to the window.';

@@ -134,6 +134,99 @@ CREATE OR REPLACE FUNCTION omni._follow_load(agents bigint[])
  RETURNS void
  LANGUAGE c
 AS '$libdir/omnichannel', $function$omni_follow_load$function$;
+CREATE OR REPLACE FUNCTION omni._kpi_add_new_events(max_events integer, OUT counted integer, OUT upto bigint, OUT more boolean)
+ RETURNS record
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    st omni.kpi_state;
+    snap pg_snapshot;
+    known bigint;
+    cap bigint;
+    hi bigint;
+    ids bigint[];
+    seen bigint[];
+    new_gaps bigint[];
+    keep_gaps bigint[];
+    keep_horizons xid8[];
+BEGIN
+    more := false;
+    -- One refresher at a time; the others return at once.
+    IF NOT pg_try_advisory_xact_lock(hashtext('omnichannel.refresh_kpis')) THEN
+        RETURN;
+    END IF;
+    SELECT * INTO st FROM omni.kpi_state FOR UPDATE;
+    -- The highest id earlier steps knew of (counted, or a gap): the step
+    -- reads every id up to it (old gaps may have committed since) and the
+    -- next max_events visible ids above it.  Counted in visible ids, not in
+    -- ids: a step must reach a visible id to learn of the gaps below it.
+    known := greatest(st.last_id, coalesce((SELECT max(x) FROM unnest(st.done_above || st.gaps) x), st.last_id));
+    IF max_events IS NOT NULL THEN
+        SELECT coalesce(max(x.id), known) INTO cap
+          FROM (SELECT e.id FROM omni.event e WHERE e.id > known ORDER BY e.id LIMIT greatest(max_events, 1)) x;
+    END IF;
+    -- One statement, one snapshot: the events visible now above last_id.
+    SELECT pg_current_snapshot(), coalesce(max(e.id), st.last_id),
+           coalesce(array_agg(e.id ORDER BY e.id), '{}')
+      INTO snap, hi, seen
+      FROM omni.event e WHERE e.id > st.last_id AND e.id <= coalesce(cap, 9223372036854775807);
+    hi := greatest(hi, st.last_id);
+    -- Set differences by EXCEPT (hashed or sorted), never "NOT x = ANY (seen)"
+    -- per id: seen holds every event since the last refresh (all of them
+    -- for omni.refresh_kpis() after a quiet worker), and a scan of it per id
+    -- is quadratic (100,000 events: minutes).
+    ids := ARRAY(SELECT x FROM unnest(seen) x EXCEPT SELECT y FROM unnest(st.done_above) y ORDER BY 1);
+    -- Old gaps still invisible: keep while their writer may still commit.
+    SELECT coalesce(array_agg(u.g ORDER BY u.g), '{}'), coalesce(array_agg(u.h ORDER BY u.g), '{}')
+      INTO keep_gaps, keep_horizons
+      FROM unnest(st.gaps, st.gap_horizons) u(g, h)
+     WHERE pg_snapshot_xmin(snap) < u.h
+       AND u.g IN (SELECT g FROM unnest(st.gaps) g EXCEPT SELECT x FROM unnest(seen) x);
+    -- New gaps: ids below hi we have not seen, above what earlier refreshes knew.
+    new_gaps := ARRAY(SELECT g FROM generate_series(known + 1, hi) g EXCEPT SELECT x FROM unnest(seen) x ORDER BY 1);
+    keep_gaps := keep_gaps || new_gaps;
+    keep_horizons := keep_horizons || array_fill(pg_snapshot_xmax(snap), ARRAY[coalesce(array_length(new_gaps, 1), 0)]);
+    IF cardinality(ids) > 0 THEN
+        PERFORM omni._kpi_add(ids, '-infinity', 'infinity');
+    END IF;
+    UPDATE omni.kpi_state
+       SET last_id = coalesce((SELECT min(x) FROM unnest(keep_gaps) x) - 1, hi),
+           done_above = ARRAY(SELECT x FROM unnest(st.done_above || ids) x
+                               WHERE x >= (SELECT min(y) FROM unnest(keep_gaps) y) ORDER BY x),
+           gaps = keep_gaps, gap_horizons = keep_horizons,
+           events_processed = events_processed + cardinality(ids);
+    counted := cardinality(ids);
+    upto := greatest(hi, known);
+    -- max(id) reads the end of the primary key; EXISTS (... id > cap) was
+    -- planned as a sequential scan of the whole log when nothing lies above.
+    more := cap IS NOT NULL AND (SELECT max(e.id) FROM omni.event e) > cap;
+END $function$;
+CREATE OR REPLACE FUNCTION omni._kpi_presence_facts(ids bigint[], t_from timestamp with time zone, t_to timestamp with time zone)
+ RETURNS TABLE(fact_at timestamp with time zone, agent_id bigint, presence text, seconds double precision)
+ LANGUAGE sql
+ STABLE
+AS $function$
+    -- The two ways to name the events are two branches, as in
+    -- omni._kpi_facts, fenced off: the presence test comes after them.  A
+    -- condition that OR-ed them, or a branch that also tested the kind, was
+    -- planned (without statistics, or with a few ids) as a scan of every
+    -- presence event ever in kpi_event_presence_idx: a refresh step then
+    -- cost O(history x step).
+    WITH ev AS MATERIALIZED (
+        SELECT e.id, e.at, e.kind, e.agent_id, e.detail FROM omni.event e
+         WHERE ids IS NOT NULL AND e.id = ANY (ids)
+        UNION ALL
+        SELECT e.id, e.at, e.kind, e.agent_id, e.detail FROM omni.event e
+         WHERE ids IS NULL AND e.at >= t_from AND e.at < t_to
+    )
+    SELECT sp.piece_at, e.agent_id, e.detail ->> 'from', sp.seconds
+      FROM ev e
+     CROSS JOIN LATERAL (SELECT p.at FROM omni.event p
+                          WHERE p.agent_id = e.agent_id AND p.kind = 'presence' AND p.id < e.id
+                          ORDER BY p.id DESC LIMIT 1) prev
+     CROSS JOIN LATERAL omni._kpi_split(greatest(prev.at, t_from), least(e.at, t_to)) sp
+     WHERE e.kind = 'presence'
+$function$;
 CREATE OR REPLACE FUNCTION omni._lock_agent(a bigint)
  RETURNS omni.agent_state
  LANGUAGE c
