@@ -15,10 +15,12 @@
  *  - their runtime rows (agent_state, capacity_hold, queue_rotation,
  *    capacity_profile_use): a row trigger, omni._agents_changed(), notes the
  *    agent; at commit the ids go into a ring in shared memory (one per
- *    database slot) and the router is woken if conversations may wait for
- *    an agent (router.c).  Each cycle takes the ids
+ *    database slot, agent_ring.c) and the router is woken if conversations
+ *    may wait for an agent (router.c).  Each cycle takes the ids
  *    appended since its last cycle, plus those its own transaction changed
- *    and has not committed, and reads those agents again;
+ *    and has not committed, reads those agents again and puts them over
+ *    their cached copies (the memberships are kept ordered by agent for
+ *    that), so that a cycle costs what changed, not every cached agent;
  *  - their configuration (agents, skills, memberships, capacity profiles,
  *    presences): the configuration cache's invalidation (config.c) drops
  *    this cache as well;
@@ -37,46 +39,14 @@
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "miscadmin.h"
-#include "storage/proc.h"
-#include "storage/shmem.h"
-#include "storage/spin.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "omnichannel.h"
-#include "omni_shmem.h"
 #include "routing/routing.h"
 
-/* Ids one ring keeps; a router further behind reads every agent again. */
-#define AGENT_RING_SIZE 4096
-/*
- * A transaction that changed more agents marks them all stale instead.  A
- * routing cycle under load offers to hundreds of agents, each noted three
- * or four times (hold, state, rotation): the ids are kept distinct, and the
- * bound is above what a cycle offers, so the router's own cycles never make
- * it read every agent again (each such read took 15-25 ms at 1,000/s).
- */
-#define AGENT_BULK 1024
-
-typedef struct AgentRing
-{
-	slock_t		mutex;
-	uint64		gen;			/* changes when every cached agent is stale */
-	uint64		seq;			/* ids appended so far */
-	int64		ids[AGENT_RING_SIZE];
-} AgentRing;
-
-static AgentRing *agent_rings = NULL;
-
-/* This transaction's changes, published at commit. */
-static int64 *pending = NULL;
-static int	npending = 0;
-static int	pending_cap = 0;
-static bool pending_all = false;
 /* A cycle of this transaction read agents: an abort may leave them wrong. */
 static bool read_in_xact = false;
 static bool callbacks_registered = false;
@@ -97,71 +67,10 @@ typedef struct AgentCache
 
 static AgentCache cache;
 
+static int	cmp_rows(const void *a, const void *b);
+
 /* Number of full reads of the agents in this backend (tests). */
 static uint64 full_reads = 0;
-
-Size
-omni_agent_rings_size(void)
-{
-	return mul_size(sizeof(AgentRing), omni_max_databases);
-}
-
-/* omni_agent_rings_init: at shared memory start-up (AddinShmemInitLock held). */
-void
-omni_agent_rings_init(void)
-{
-	bool		found;
-
-	agent_rings = ShmemInitStruct("omnichannel agent changes", omni_agent_rings_size(), &found);
-	if (!found)
-		for (int i = 0; i < omni_max_databases; i++)
-		{
-			SpinLockInit(&agent_rings[i].mutex);
-			agent_rings[i].gen = 1;
-			agent_rings[i].seq = 0;
-		}
-}
-
-/* omni_agent_ring_reset: a database slot was given to a database. */
-void
-omni_agent_ring_reset(int slot)
-{
-	if (agent_rings == NULL)
-		return;
-	SpinLockAcquire(&agent_rings[slot].mutex);
-	agent_rings[slot].gen++;
-	SpinLockRelease(&agent_rings[slot].mutex);
-}
-
-/*
- * The ring of this database, NULL when it has no slot (or no shared memory);
- * with router_procno, also the PGPROC number of its router (-1 if none, or
- * if it is this backend) and with router_waiting, the slot's flag that says
- * whether conversations may wait for an agent.
- */
-static AgentRing *
-my_ring(int *router_procno, pg_atomic_uint32 **router_waiting)
-{
-	OmniDbSlot *s;
-	AgentRing  *r = NULL;
-
-	if (router_procno)
-		*router_procno = -1;
-	if (omni_shared == NULL || agent_rings == NULL)
-		return NULL;
-	LWLockAcquire(omni_shared->lock, LW_SHARED);
-	s = omni_slot_for(MyDatabaseId, false);
-	if (s)
-	{
-		r = &agent_rings[s - omni_shared->slots];
-		if (router_procno)
-			*router_procno = omni_slot_router_procno(s);
-		if (router_waiting)
-			*router_waiting = &s->router_waiting;
-	}
-	LWLockRelease(omni_shared->lock);
-	return r;
-}
 
 static void
 drop_cache(void)
@@ -171,71 +80,32 @@ drop_cache(void)
 	memset(&cache, 0, sizeof(cache));
 }
 
+/*
+ * A (sub)transaction in which a cycle read agents aborted: what it read may
+ * include its own changes, rolled back.
+ */
 static void
-publish(void)
-{
-	int			router;
-	pg_atomic_uint32 *router_waiting = NULL;
-	AgentRing  *r = my_ring(&router, &router_waiting);
-
-	if (r == NULL)
-		return;
-	SpinLockAcquire(&r->mutex);
-	if (pending_all)
-		r->gen++;
-	else
-		for (int i = 0; i < npending; i++)
-			r->ids[r->seq++ % AGENT_RING_SIZE] = pending[i];
-	SpinLockRelease(&r->mutex);
-
-	/*
-	 * After the ids are in the ring: the cycle this starts sees them.  Only
-	 * while conversations may wait for an agent (a change of an agent cannot
-	 * make an offer otherwise; the next cycle that has work reads the agents
-	 * the ring lists).  The router sets the flag before a cycle reads the
-	 * ring, we read it after appending: either that cycle sees our ids or we
-	 * see the flag.
-	 */
-	pg_memory_barrier();
-	if (router >= 0 && pg_atomic_read_u32(router_waiting) != 0)
-		SetLatch(&ProcGlobal->allProcs[router].procLatch);
-}
-
-static void
-agent_xact_callback(XactEvent event, void *arg)
+cache_xact_callback(XactEvent event, void *arg)
 {
 	switch (event)
 	{
-		case XACT_EVENT_PRE_PREPARE:
-			if (npending > 0 || pending_all)
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("cannot PREPARE a transaction that changed agents' routing state"),
-						 errdetail("The router learns of an agent's changes when the transaction that made them commits."),
-						 errhint("Commit the transaction directly.")));
-			return;
-		case XACT_EVENT_COMMIT:
-		case XACT_EVENT_PARALLEL_COMMIT:
-			if (npending > 0 || pending_all)
-				publish();
-			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
 			if (read_in_xact)
 				drop_cache();
 			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
 			break;
 		default:
 			return;
 	}
-	npending = 0;
-	pending_all = false;
 	read_in_xact = false;
 }
 
 static void
-agent_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+cache_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 					   SubTransactionId parentSubid, void *arg)
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB && read_in_xact)
@@ -247,89 +117,10 @@ register_callbacks(void)
 {
 	if (!callbacks_registered)
 	{
-		RegisterXactCallback(agent_xact_callback, NULL);
-		RegisterSubXactCallback(agent_subxact_callback, NULL);
+		RegisterXactCallback(cache_xact_callback, NULL);
+		RegisterSubXactCallback(cache_subxact_callback, NULL);
 		callbacks_registered = true;
 	}
-}
-
-static void
-note_agent(int64 id)
-{
-	if (pending_all)
-		return;
-	/* distinct ids: most transactions note one to three agents */
-	for (int i = npending - 1; i >= 0; i--)
-		if (pending[i] == id)
-			return;
-	if (npending >= AGENT_BULK)
-	{
-		pending_all = true;
-		npending = 0;
-		return;
-	}
-	if (npending == pending_cap)
-	{
-		pending_cap = Max(64, pending_cap * 2);
-		pending = pending == NULL
-			? MemoryContextAlloc(TopMemoryContext, sizeof(int64) * pending_cap)
-			: repalloc(pending, sizeof(int64) * pending_cap);
-	}
-	pending[npending++] = id;
-}
-
-static void
-note_tuple(HeapTuple tuple, TupleDesc desc, int attno)
-{
-	bool		isnull;
-	Datum		d;
-
-	if (tuple == NULL)
-		return;
-	d = heap_getattr(tuple, attno, desc, &isnull);
-	if (!isnull)
-		note_agent(DatumGetInt64(d));
-}
-
-PG_FUNCTION_INFO_V1(omni_agents_changed);
-
-/*
- * omni._agents_changed(): AFTER row trigger on the tables of agents' runtime
- * state (and statement trigger for TRUNCATE): the routers read the agents
- * again once this transaction commits.
- */
-Datum
-omni_agents_changed(PG_FUNCTION_ARGS)
-{
-	TriggerData *td = (TriggerData *) fcinfo->context;
-	TupleDesc	desc;
-	int			attno;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("omni._agents_changed() must be called as a trigger")));
-	register_callbacks();
-	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
-	{
-		pending_all = true;
-		return PointerGetDatum(NULL);
-	}
-	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_AFTER(td->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("omni._agents_changed() must be an AFTER ... FOR EACH ROW trigger (or a TRUNCATE trigger)")));
-	desc = RelationGetDescr(td->tg_relation);
-	attno = SPI_fnumber(desc, "agent_id");
-	if (attno <= 0 || TupleDescAttr(desc, attno - 1)->atttypid != INT8OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("omni._agents_changed() needs a bigint column agent_id in \"%s\"",
-						RelationGetRelationName(td->tg_relation))));
-	note_tuple(td->tg_trigtuple, desc, attno);
-	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
-		note_tuple(td->tg_newtuple, desc, attno);
-	return PointerGetDatum(NULL);
 }
 
 PG_FUNCTION_INFO_V1(omni_agent_cache_reads);
@@ -382,6 +173,8 @@ full_read(RCycle *rc)
 	rt_run(P_MEMBERS, args, NULL);
 	MemoryContextSwitchTo(cxt);	/* SPI left us in its procedure context */
 	fresh.nrows = rt_read_members(rc, &fresh.rows);
+	/* ordered by agent: refresh() replaces an agent's memberships in place */
+	qsort(fresh.rows, fresh.nrows, sizeof(RMembership), cmp_rows);
 	MemoryContextSwitchTo(old);
 	if (fresh.rc.config_stale)
 		rc->config_stale = true;
@@ -506,6 +299,95 @@ keep_skills(RCycle *fresh)
 	return all;
 }
 
+/*
+ * cmp_rows orders memberships by agent (what first_row needs), then queue.
+ */
+static int
+cmp_rows(const void *a, const void *b)
+{
+	const RMembership *x = a;
+	const RMembership *y = b;
+
+	if (x->agent != y->agent)
+		return x->agent < y->agent ? -1 : 1;
+	return x->queue < y->queue ? -1 : x->queue > y->queue ? 1 : 0;
+}
+
+/*
+ * first_row: the index of the first of the cache's memberships (ordered by
+ * agent) that belongs to agent or to a later one.
+ */
+static int
+first_row(int64 agent)
+{
+	int			lo = 0,
+				hi = cache.nrows;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (cache.rows[mid].agent < agent)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * agents_in_place puts the agents of fresh (read again: ids, in order) over
+ * their cached copies; false, having replaced some or none, when one of ids
+ * is not cached or was not read (the caller then merges).  The common case
+ * of a routing cycle: a few agents whose load changed, among a thousand
+ * cached; merging copied every cached agent at every cycle.
+ */
+static bool
+agents_in_place(RCycle *fresh, int n)
+{
+	if (fresh->nagents != n)
+		return false;
+	for (int j = 0; j < fresh->nagents; j++)
+	{
+		RAgent	   *was = bsearch(&fresh->agents[j].id, cache.rc.agents, cache.rc.nagents,
+								  sizeof(RAgent), rt_cmp_int64);
+
+		if (was == NULL)
+			return false;
+		*was = fresh->agents[j];
+	}
+	return true;
+}
+
+/*
+ * rows_in_place puts the memberships read again (rows, ordered by agent, of
+ * the agents ids) over the cached ones; false, having replaced some or none,
+ * when an agent's number of memberships changed (the caller then rebuilds).
+ */
+static bool
+rows_in_place(const RMembership *rows, int nrows, const int64 *ids, int n)
+{
+	int			r = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		int			start = first_row(ids[i]);
+		int			count = 0;
+		int			fresh = 0;
+
+		while (start + count < cache.nrows && cache.rows[start + count].agent == ids[i])
+			count++;
+		while (r + fresh < nrows && rows[r + fresh].agent == ids[i])
+			fresh++;
+		if (count != fresh)
+			return false;
+		if (fresh > 0)
+			memcpy(cache.rows + start, rows + r, sizeof(RMembership) * fresh);
+		r += fresh;
+	}
+	return r == nrows;
+}
+
 /* refresh reads the agents of ids (sorted, distinct) again. */
 static void
 refresh(RCycle *rc, int64 *ids, int n)
@@ -543,39 +425,46 @@ refresh(RCycle *rc, int64 *ids, int n)
 		rc->config_stale = true;
 
 	/*
-	 * The cached agents not read again, and those read (both ordered by id).
-	 * The arrays replaced are freed: a router refreshes many times a second.
-	 * What a replaced agent pointed to (names, skills, profiles) stays until
-	 * the next full read, which cache.reads bounds.
+	 * The agents read again replace their cached copies in place, or else
+	 * the cached agents not read again and those read (both ordered by id)
+	 * are merged.  The arrays replaced are freed: a router refreshes many
+	 * times a second.  What a replaced agent pointed to (names, skills,
+	 * profiles) stays until the next compaction, which cache.reads bounds.
 	 */
-	merged = palloc(sizeof(RAgent) * Max(cache.rc.nagents + fresh.nagents, 1));
-	while (i < cache.rc.nagents || j < fresh.nagents)
+	if (!agents_in_place(&fresh, n))
 	{
-		if (j >= fresh.nagents ||
-			(i < cache.rc.nagents && cache.rc.agents[i].id < fresh.agents[j].id))
+		merged = palloc(sizeof(RAgent) * Max(cache.rc.nagents + fresh.nagents, 1));
+		while (i < cache.rc.nagents || j < fresh.nagents)
 		{
-			if (!bsearch(&cache.rc.agents[i].id, ids, n, sizeof(int64), rt_cmp_int64))
-				merged[m++] = cache.rc.agents[i];	/* not re-read: unchanged */
-			i++;
-		}
-		else
-		{
-			if (i < cache.rc.nagents && cache.rc.agents[i].id == fresh.agents[j].id)
+			if (j >= fresh.nagents ||
+				(i < cache.rc.nagents && cache.rc.agents[i].id < fresh.agents[j].id))
+			{
+				if (!bsearch(&cache.rc.agents[i].id, ids, n, sizeof(int64), rt_cmp_int64))
+					merged[m++] = cache.rc.agents[i];	/* not re-read: unchanged */
 				i++;
-			merged[m++] = fresh.agents[j++];
+			}
+			else
+			{
+				if (i < cache.rc.nagents && cache.rc.agents[i].id == fresh.agents[j].id)
+					i++;
+				merged[m++] = fresh.agents[j++];
+			}
 		}
+		if (cache.rc.agents)
+			pfree(cache.rc.agents);
+		if (fresh.agents)
+			pfree(fresh.agents);
+		cache.rc.agents = merged;
+		cache.rc.nagents = m;
 	}
-	if (cache.rc.agents)
-		pfree(cache.rc.agents);
-	if (fresh.agents)
+	else if (fresh.agents)
 		pfree(fresh.agents);
-	cache.rc.agents = merged;
-	cache.rc.nagents = m;
 
-	/* their memberships and rotation clocks */
+	/* their memberships and rotation clocks, in place unless their number changed */
 	MemoryContextSwitchTo(rc->cxt);
 	nrows = rt_probe_members(rc, ids, n, &rows);
 	MemoryContextSwitchTo(cache.cxt);
+	if (!rows_in_place(rows, nrows, ids, n))
 	{
 		RMembership *kept = palloc(sizeof(RMembership) * Max(cache.nrows + nrows, 1));
 		int			r = 0;
@@ -584,6 +473,7 @@ refresh(RCycle *rc, int64 *ids, int n)
 			if (!bsearch(&cache.rows[k].agent, ids, n, sizeof(int64), rt_cmp_int64))
 				kept[r++] = cache.rows[k];
 		memcpy(kept + r, rows, sizeof(RMembership) * nrows);
+		qsort(kept, r + nrows, sizeof(RMembership), cmp_rows);
 		if (cache.rows)
 			pfree(cache.rows);
 		cache.rows = kept;
@@ -645,7 +535,7 @@ build_cycle(RCycle *rc, const bool *inplay)
 static bool
 ring_behind(uint64 gen, uint64 seq)
 {
-	return cache.cxt == NULL || cache.gen != gen || seq - cache.seq > AGENT_RING_SIZE;
+	return cache.cxt == NULL || rt_agent_ring_behind(cache.gen, cache.seq, gen, seq);
 }
 
 /*
@@ -655,9 +545,12 @@ ring_behind(uint64 gen, uint64 seq)
 static const char *
 read_whole_reason(RCycle *rc, uint64 gen, uint64 seq, int64 day)
 {
+	const int64 *pending;
+	int			npending;
+
 	if (ring_behind(gen, seq))
 		return "none cached, or the changes are no longer listed: a bulk change or a ring that wrapped";
-	if (pending_all)
+	if (rt_agents_pending(&pending, &npending))
 		return "this transaction changed too many agents to list";
 	if (cache.config_loads != rt_config_loads())
 		return "configuration changed";
@@ -692,20 +585,22 @@ sync_cache(RCycle *rc, AgentRing *ring, bool offering)
 	int64		day = rt_utc_day(rc->now);
 	int64	   *ids = NULL;
 	int			n = 0;
+	const int64 *pending;
+	int			npending;
 	const char *whole;
+	MemoryContext old;
 
-	/* the ids changed since the last cycle, while the ring still has them */
-	SpinLockAcquire(&ring->mutex);
-	gen = ring->gen;
-	seq = ring->seq;
-	if (!ring_behind(gen, seq) && seq > cache.seq)
-	{
-		n = (int) (seq - cache.seq);
-		ids = MemoryContextAlloc(rc->cxt, sizeof(int64) * (n + npending));
-		for (uint64 s = cache.seq; s < seq; s++)
-			ids[s - cache.seq] = ring->ids[s % AGENT_RING_SIZE];
-	}
-	SpinLockRelease(&ring->mutex);
+	/*
+	 * The ids changed since the last cycle, while the ring still has them,
+	 * and those this transaction changed, not yet committed.
+	 */
+	(void) rt_agents_pending(&pending, &npending);
+	old = MemoryContextSwitchTo(rc->cxt);
+	if (cache.cxt != NULL)
+		rt_agent_ring_since(ring, cache.gen, cache.seq, npending, &gen, &seq, &ids, &n);
+	else
+		rt_agent_ring_since(ring, 0, 0, 0, &gen, &seq, &ids, &n);
+	MemoryContextSwitchTo(old);
 
 	whole = read_whole_reason(rc, gen, seq, day);
 	if (!whole && cache.reads > 4 * Max(cache.rc.nagents, 64))
@@ -753,7 +648,7 @@ cache_ring(RCycle *rc)
 
 	if (rc->legacy_sql || !rt_config_agents_cacheable())
 		return NULL;
-	ring = my_ring(NULL, NULL);
+	ring = rt_agent_ring();
 	if (ring != NULL)
 		register_callbacks();
 	return ring;

@@ -356,6 +356,14 @@ extern bool rt_config_agents_cacheable(void);
 extern bool rt_agents_from_cache(RCycle *rc, const bool *inplay);
 extern bool rt_warm_agent_cache(RCycle *rc);
 
+/* agent_ring.c: which agents changed, for the agent cache */
+typedef struct AgentRing AgentRing;
+extern AgentRing *rt_agent_ring(void);
+extern bool rt_agent_ring_behind(uint64 cached_gen, uint64 cached_seq, uint64 gen, uint64 seq);
+extern void rt_agent_ring_since(AgentRing *ring, uint64 cached_gen, uint64 cached_seq, int extra,
+								uint64 *gen, uint64 *seq, int64 **ids, int *n);
+extern bool rt_agents_pending(const int64 **ids, int *n);
+
 /* load.c */
 extern bool rt_lock_and_load_conversations(RCycle *rc, bool *skipped);
 extern void rt_load_agents(RCycle *rc);
