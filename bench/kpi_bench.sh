@@ -6,7 +6,9 @@
 # and omnichannel.enable_workers = off.  For each N it recreates database
 # omni_bench, loads N closed conversations (4 events each: enqueued, picked,
 # ended, closed) spread over the 30 days before the intraday window with
-# set-based INSERTs, marks them as already counted (with their rollup rows),
+# set-based INSERTs, with two presence events each (Busy, then Available
+# again, as presence follows load), marks them as already counted (with
+# their rollup rows),
 # then: catch-up refresh of one busy day (20 000 conversations in the last
 # 24 h), steady-state refreshes of 200 new conversations (60 picked, 50
 # closed) made through the public functions, and the dashboard queries (best of 5).
@@ -75,6 +77,16 @@ SELECT x.at, x.kind, h.id, x.agent, h.queue, 'chat', x.f::omni.conversation_stat
     (h.t0 + (h.wait_s + h.talk_s + 30) * interval '1 s', 'closed', h.agent, 'wrap_up', 'closed', '{"reason": "completed"}'))
     x(at, kind, agent, f, s, d)
  ORDER BY x.at;
+-- Presence follows load: each conversation made its agent Busy, then
+-- Available again (a live log has about one presence event per
+-- conversation; a refresh step must not read them all).
+INSERT INTO omni.event (at, kind, agent_id, actor, detail)
+SELECT x.at, 'presence', h.agent, 'bench', x.d
+  FROM h CROSS JOIN LATERAL (VALUES
+    (h.t0 + h.wait_s * interval '1 s', '{"from": "Available", "to": "Busy"}'::jsonb),
+    (h.t0 + (h.wait_s + h.talk_s + 30) * interval '1 s', '{"from": "Busy", "to": "Available"}'))
+    x(at, d)
+ ORDER BY x.at;
 -- History is already counted: its rollup rows exist, the cursor is past it.
 INSERT INTO omni.kpi_rollup (bucket, queue, channel, agent_id, incoming, handled, answer_s, handle_n, handle_s)
 SELECT omni._kpi_bucket(t0), queue, 'chat', agent, count(*), count(*), sum(wait_s), count(*), sum(talk_s + 30)
@@ -103,6 +115,13 @@ SELECT x.at, x.kind, d.id, x.agent, d.queue, 'chat', x.f::omni.conversation_stat
     (d.t0 + (d.wait_s + d.talk_s) * interval '1 s', 'ended', d.agent, 'active', 'wrap_up', '{}'),
     (d.t0 + (d.wait_s + d.talk_s + 30) * interval '1 s', 'closed', d.agent, 'wrap_up', 'closed', '{"reason": "completed"}'))
     x(at, kind, agent, f, s, d)
+ ORDER BY x.at;
+INSERT INTO omni.event (at, kind, agent_id, actor, detail)
+SELECT x.at, 'presence', d.agent, 'bench', x.d
+  FROM d CROSS JOIN LATERAL (VALUES
+    (d.t0 + d.wait_s * interval '1 s', '{"from": "Available", "to": "Busy"}'::jsonb),
+    (d.t0 + (d.wait_s + d.talk_s + 30) * interval '1 s', '{"from": "Busy", "to": "Available"}'))
+    x(at, d)
  ORDER BY x.at;
 SQL
 	if [ "$ANALYZE" != 0 ]; then q -c 'VACUUM ANALYZE' >/dev/null; fi

@@ -136,8 +136,11 @@ $$;
 COMMENT ON FUNCTION omni._kpi_refreshed(integer, timestamptz) IS
     'Records the end of a KPI refresh in omni.kpi_state (refreshed_at, last_events, last_duration_ms).';
 
+-- jit off, as in the KPI worker: without statistics the facts of a few
+-- hundred events were estimated above jit_above_cost, and compiling them
+-- took 250 ms of a 350 ms refresh (bench/kpi_bench.sh, KPI_BENCH_ANALYZE=0).
 CREATE FUNCTION omni.refresh_kpis() RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp SET jit = off AS $$
 DECLARE
     st omni.kpi_state;
     step record;
@@ -166,7 +169,7 @@ COMMENT ON FUNCTION omni.refresh_kpis() IS
 -- Recount the rollups from the event log from a time on (after a threshold
 -- change, or to repair): buckets from then on are rebuilt.
 CREATE FUNCTION omni.rebuild_kpis(since timestamptz) RETURNS bigint
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, omni, pg_temp SET jit = off AS $$
 DECLARE
     b timestamptz := omni._kpi_bucket(since);
     st omni.kpi_state;

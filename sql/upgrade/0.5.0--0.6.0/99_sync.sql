@@ -598,11 +598,37 @@ BEGIN
     END IF;
     RETURN mid;
 END $function$;
+CREATE OR REPLACE FUNCTION omni.rebuild_kpis(since timestamp with time zone)
+ RETURNS bigint
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+ SET jit TO 'off'
+AS $function$
+DECLARE
+    b timestamptz := omni._kpi_bucket(since);
+    st omni.kpi_state;
+    ids bigint[];
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('omnichannel.refresh_kpis'));
+    SELECT * INTO st FROM omni.kpi_state FOR UPDATE;
+    DELETE FROM omni.kpi_rollup WHERE bucket >= b;
+    DELETE FROM omni.kpi_presence_rollup WHERE bucket >= b;
+    -- the hours from b's on: what is left of the hour holding b, then the recount
+    PERFORM omni._kpi_hour_fill(b);
+    -- Only the events already counted: the others come with the next refresh.
+    ids := ARRAY(SELECT e.id FROM omni.event e
+                  WHERE e.at >= b AND (e.id <= st.last_id OR e.id = ANY (st.done_above)));
+    PERFORM omni._kpi_add(ids, b, 'infinity');
+    PERFORM omni._kpi_refresh_views();
+    RETURN cardinality(ids);
+END $function$;
 CREATE OR REPLACE FUNCTION omni.refresh_kpis()
  RETURNS integer
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+ SET jit TO 'off'
 AS $function$
 DECLARE
     st omni.kpi_state;
