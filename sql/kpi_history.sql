@@ -93,3 +93,21 @@ SELECT omni.refresh_kpis() AS events_counted;
 SELECT cardinality(gaps) AS gaps_kept, last_id = (SELECT max(id) FROM omni.event) AS up_to_date,
        cardinality(done_above) AS done_above, events_processed
   FROM omni.kpi_state;
+
+-- The supervisors' count per queue and state (omni.ongoing_by_state) reads
+-- the live conversations of each queue, not the history: 30,000 closed
+-- conversations loaded just now (no statistics), a few live ones.
+INSERT INTO omni.conversation (id, workstream, channel, queue, customer, customer_id, state, agent_id,
+                               last_agent_id, created_at, queued_at, accepted_at, wrap_up_at, closed_at,
+                               close_reason, last_activity_at)
+OVERRIDING SYSTEM VALUE
+SELECT 1000 + g, 'chat', 'chat', 'q1', 'c1', (SELECT customer_id FROM omni.conversation WHERE id = 1), 'closed',
+       1, 1, t, t, t, t, t, 'completed', t
+  FROM generate_series(1, 30000) g, LATERAL (SELECT timestamptz '2026-03-01 12:00+00' + g * interval '1 s') x(t);
+CREATE FUNCTION pg_temp.conversation_pages() RETURNS bigint LANGUAGE sql AS $$
+    SELECT pg_stat_get_xact_blocks_fetched('omni.conversation'::regclass) $$;
+BEGIN;
+SELECT pg_temp.conversation_pages() AS before \gset
+SELECT queue, open_count, active_count, ongoing_count FROM omni.ongoing_by_state;
+SELECT pg_temp.conversation_pages() - :before < 20 AS reads_the_live_conversations_not_the_history;
+COMMIT;

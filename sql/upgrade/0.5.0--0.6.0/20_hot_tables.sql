@@ -206,3 +206,10 @@ $$;
 COMMENT ON FUNCTION omni._sentiment_changed(omni.conversation, omni.queue, omni.sentiment_level, omni.sentiment_level, real, bigint) IS
     'Records a change of a conversation''s sentiment level (omni.sentiment_history) and NOTIFYs omni_sentiment_alert on a drop to its queue''s alert level.';
 REVOKE ALL ON FUNCTION omni._sentiment_changed(omni.conversation, omni.queue, omni.sentiment_level, omni.sentiment_level, real, bigint) FROM PUBLIC;
+
+-- conversation_live_idx gains the queue (omni.ongoing_by_state looks up the
+-- live conversations of each queue; without statistics it scanned the whole
+-- table per queue).  Building it reads the table once; writes to
+-- omni.conversation wait for it, as for the other steps of this update.
+DROP INDEX omni.conversation_live_idx;
+CREATE INDEX conversation_live_idx ON omni.conversation (state, queue) WHERE state <> 'closed';
