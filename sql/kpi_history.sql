@@ -112,3 +112,11 @@ SELECT pg_temp.conversation_pages() AS before \gset
 SELECT queue, open_count, active_count, ongoing_count FROM omni.ongoing_by_state;
 SELECT pg_temp.conversation_pages() - :before < 20 AS reads_the_live_conversations_not_the_history;
 COMMIT;
+
+-- The same for the list of ongoing conversations and the escalations.
+BEGIN;
+SELECT pg_temp.conversation_pages() AS before \gset
+SELECT count(*) AS ongoing FROM omni.ongoing_conversations;
+SELECT count(*) AS escalations FROM omni.escalations;
+SELECT pg_temp.conversation_pages() - :before < 20 AS reads_the_live_conversations_not_the_history;
+COMMIT;

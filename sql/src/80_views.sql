@@ -118,7 +118,10 @@ SELECT c.id AS conversation_id,
   FROM omni.conversation c
   LEFT JOIN omni.agent a ON a.id = c.agent_id
   LEFT JOIN omni.offer o ON o.conversation_id = c.id AND o.state = 'pending'
- WHERE c.state <> 'closed';
+ -- the states not closed spelled out: estimated few rows without statistics,
+ -- so the live rows are read through conversation_live_idx, never the
+ -- whole table ("<> 'closed'" is estimated at 99.5 % of it)
+ WHERE c.state IN ('open', 'active', 'waiting', 'wrap_up');
 COMMENT ON VIEW omni.ongoing_conversations IS
     'Real time: every conversation not closed, with queue, channel, state, agent, wait and handle time and sentiment (row-level security applies).';
 COMMENT ON COLUMN omni.ongoing_conversations.conversation_id IS 'Conversation id.';
@@ -336,7 +339,7 @@ SELECT c.id AS conversation_id, c.queue, c.channel, c.state, c.agent_id,
        CASE WHEN c.state = 'open' THEN extract(epoch FROM omni.now() - c.queued_at) END::double precision AS wait_s
   FROM omni.conversation c
   JOIN omni.queue q ON q.name = c.queue
- WHERE c.state <> 'closed'
+ WHERE c.state IN ('open', 'active', 'waiting', 'wrap_up')   -- as in omni.ongoing_conversations
    AND (c.escalated OR (q.sentiment_enabled AND c.sentiment <= q.sentiment_alert_level));
 COMMENT ON VIEW omni.escalations IS
     'Supervisor: ongoing conversations escalated from a bot or at/below their queue''s sentiment alert level.';
