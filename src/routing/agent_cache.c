@@ -349,12 +349,11 @@ agents_in_place(RCycle *fresh, int n)
 		return false;
 	for (int j = 0; j < fresh->nagents; j++)
 	{
-		RAgent	   *was = bsearch(&fresh->agents[j].id, cache.rc.agents, cache.rc.nagents,
-								  sizeof(RAgent), rt_cmp_int64);
+		int			ai = rt_find_agent(&cache.rc, fresh->agents[j].id);
 
-		if (was == NULL)
+		if (ai < 0)
 			return false;
-		*was = fresh->agents[j];
+		cache.rc.agents[ai] = fresh->agents[j];
 	}
 	return true;
 }

@@ -1,12 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * kpi.c
- *	  The KPI refresher of one database (docs/worker.md): calls
- *	  omni.refresh_kpis() every omnichannel.kpi_refresh_interval in its own
- *	  process, so a refresh never delays the router.
+ *	  The KPI refresher of one database (docs/worker.md): refreshes the
+ *	  KPIs every omnichannel.kpi_refresh_interval in its own process, so a
+ *	  refresh never delays the router.
  *
  * Started by the launcher once the database's router has found the
- * extension.  Each refresh is its own transaction in PG_TRY: an error is
+ * extension.  A refresh runs as short transactions (refresh_in_steps; with
+ * SQL older than 0.6.0, omni.refresh_kpis() as one), in PG_TRY: an error is
  * logged and counted in omni.worker_status, and the next refresh is tried
  * at the next interval.  Same signals and pauses as the router.
  *
