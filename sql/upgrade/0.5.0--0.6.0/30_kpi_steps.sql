@@ -20,9 +20,8 @@ DECLARE
     ids bigint[];
     seen bigint[];
     new_gaps bigint[];
-    keep_gaps bigint[] := '{}';
-    keep_horizons xid8[] := '{}';
-    i integer;
+    keep_gaps bigint[];
+    keep_horizons xid8[];
 BEGIN
     more := false;
     -- One refresher at a time; the others return at once.
@@ -45,16 +44,19 @@ BEGIN
       INTO snap, hi, seen
       FROM omni.event e WHERE e.id > st.last_id AND e.id <= coalesce(cap, 9223372036854775807);
     hi := greatest(hi, st.last_id);
-    ids := ARRAY(SELECT x FROM unnest(seen) x WHERE NOT x = ANY (st.done_above));
+    -- Set differences by EXCEPT (hashed or sorted), never "NOT x = ANY (seen)"
+    -- per id: seen holds every event since the last refresh (all of them
+    -- for omni.refresh_kpis() after a quiet worker), and a scan of it per id
+    -- is quadratic (100,000 events: minutes).
+    ids := ARRAY(SELECT x FROM unnest(seen) x EXCEPT SELECT y FROM unnest(st.done_above) y ORDER BY 1);
     -- Old gaps still invisible: keep while their writer may still commit.
-    FOR i IN 1 .. coalesce(array_length(st.gaps, 1), 0) LOOP
-        IF NOT st.gaps[i] = ANY (seen) AND pg_snapshot_xmin(snap) < st.gap_horizons[i] THEN
-            keep_gaps := keep_gaps || st.gaps[i];
-            keep_horizons := keep_horizons || st.gap_horizons[i];
-        END IF;
-    END LOOP;
+    SELECT coalesce(array_agg(u.g ORDER BY u.g), '{}'), coalesce(array_agg(u.h ORDER BY u.g), '{}')
+      INTO keep_gaps, keep_horizons
+      FROM unnest(st.gaps, st.gap_horizons) u(g, h)
+     WHERE pg_snapshot_xmin(snap) < u.h
+       AND u.g IN (SELECT g FROM unnest(st.gaps) g EXCEPT SELECT x FROM unnest(seen) x);
     -- New gaps: ids below hi we have not seen, above what earlier refreshes knew.
-    new_gaps := ARRAY(SELECT g FROM generate_series(known + 1, hi) g WHERE NOT g = ANY (seen));
+    new_gaps := ARRAY(SELECT g FROM generate_series(known + 1, hi) g EXCEPT SELECT x FROM unnest(seen) x ORDER BY 1);
     keep_gaps := keep_gaps || new_gaps;
     keep_horizons := keep_horizons || array_fill(pg_snapshot_xmax(snap), ARRAY[coalesce(array_length(new_gaps, 1), 0)]);
     IF cardinality(ids) > 0 THEN
@@ -68,7 +70,9 @@ BEGIN
            events_processed = events_processed + cardinality(ids);
     counted := cardinality(ids);
     upto := greatest(hi, known);
-    more := cap IS NOT NULL AND EXISTS (SELECT 1 FROM omni.event e WHERE e.id > cap);
+    -- max(id) reads the end of the primary key; EXISTS (... id > cap) was
+    -- planned as a sequential scan of the whole log when nothing lies above.
+    more := cap IS NOT NULL AND (SELECT max(e.id) FROM omni.event e) > cap;
 END $$;
 COMMENT ON FUNCTION omni._kpi_add_new_events(integer) IS
     'One step of a KPI refresh: adds the events visible since the last step (all, or those up to the max_events-th new one) to the rollups and moves omni.kpi_state on. Returns the events counted (NULL: another refresher runs), the highest id it read up to and whether more are visible.';
