@@ -122,6 +122,39 @@ BEGIN
 END $$;
 SELECT omni.route() AS offers, omni._agent_cache_reads() AS full_reads_after;   -- unchanged
 
+-- case: an_accept_makes_the_agent_change_only_when_a_profile_counts_the_hold
+-- The accept turns the offer's hold into work: same agent, same units.  The
+-- routers read the hold's kind only for a profile that counts pending
+-- offers, so without a profile the accept notes no agent to read again (one
+-- read fewer per conversation), and with one it does (the day's count moved
+-- from the hold to omni.capacity_profile_use).
+SELECT omni.enqueue('chat', 'c10') > 0 AS c10;
+SELECT omni.route() AS offers;
+BEGIN;
+SELECT omni.accept(o.id) > 0 AS accepted
+  FROM omni.offer o JOIN omni.conversation c ON c.id = o.conversation_id
+ WHERE c.customer = 'c10' AND o.state = 'pending';
+SELECT omni._agents_noted() AS agents_noted;
+UPDATE omni.capacity_hold SET since = since - interval '1 second'
+ WHERE conversation_id = (SELECT id FROM omni.conversation WHERE customer = 'c10');
+SELECT omni._agents_noted() AS agents_noted;    -- nor does a new start
+UPDATE omni.capacity_hold SET units = units + 1
+ WHERE conversation_id = (SELECT id FROM omni.conversation WHERE customer = 'c10');
+SELECT omni._agents_noted() AS agents_noted;    -- the units are read
+ROLLBACK;
+INSERT INTO omni.capacity_profile (name, max_items, reset) VALUES ('day', 5, 'end_of_day');
+INSERT INTO omni.workstream (name, channel, default_queue, capacity_units, capacity_profile)
+VALUES ('counted', 'chat', 'q', 10, 'day');
+INSERT INTO omni.agent_capacity_profile (agent_id, profile) VALUES (1, 'day'), (2, 'day'), (3, 'day');
+SELECT omni.enqueue('counted', 'c11') > 0 AS c11;
+SELECT omni.route() AS offers;
+BEGIN;
+SELECT omni.accept(o.id) > 0 AS accepted
+  FROM omni.offer o JOIN omni.conversation c ON c.id = o.conversation_id
+ WHERE c.customer = 'c11' AND o.state = 'pending';
+SELECT omni._agents_noted() AS agents_noted;    -- the hold's kind and the day's count: one agent
+COMMIT;
+
 -- case: a_transaction_that_changed_agents_cannot_be_prepared
 -- (the routers learn of a change when its transaction commits; a prepared
 -- transaction would commit in another session, unseen)

@@ -358,11 +358,16 @@ CREATE TRIGGER routing_config_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCA
 CREATE FUNCTION omni._agents_changed() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'omni_agents_changed';
 COMMENT ON FUNCTION omni._agents_changed() IS
-    'Row trigger on the agents'' runtime tables (and TRUNCATE trigger): the routers read the agents changed again once the transaction commits.';
+    'Row trigger on the agents'' runtime tables (and TRUNCATE trigger): the routers read the agents changed again once the transaction commits.  Argument ''hold'' (omni.capacity_hold): an update is noted only when it changes the hold''s agent, units or profile, or its kind when it has a profile.';
 CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.agent_state
     FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+-- 'hold': an update of a hold is noted only when it changes what the routers
+-- read of it (its agent, units and profile; its kind when a profile counts
+-- it).  The accept turns an offer's hold into work: without a profile the
+-- agent is not read again.  In the C function, not a WHEN clause, which
+-- PostgreSQL would read from its stored text at every statement.
 CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.capacity_hold
-    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
+    FOR EACH ROW EXECUTE FUNCTION omni._agents_changed('hold');
 CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.queue_rotation
     FOR EACH ROW EXECUTE FUNCTION omni._agents_changed();
 CREATE TRIGGER agents_changed AFTER INSERT OR UPDATE OR DELETE ON omni.capacity_profile_use
@@ -384,8 +389,12 @@ CREATE FUNCTION omni._routing_cache_loads() RETURNS bigint
     LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'omni_routing_cache_loads';
 COMMENT ON FUNCTION omni._routing_cache_loads() IS
     'How many times this backend has read the routing configuration (tests: an idle cycle reads none).';
+CREATE FUNCTION omni._agents_noted() RETURNS integer
+    LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'omni_agents_noted';
+COMMENT ON FUNCTION omni._agents_noted() IS
+    'How many agents this transaction has noted as changed so far, -1 when every agent is (tests: which changes make the routers read an agent again).';
 REVOKE ALL ON FUNCTION omni._routing_config_changed(), omni._routing_cache_loads(),
-    omni._agents_changed(), omni._agent_cache_reads() FROM PUBLIC;
+    omni._agents_changed(), omni._agent_cache_reads(), omni._agents_noted() FROM PUBLIC;
 
 CREATE FUNCTION omni._has_pending_offer(conversation_id bigint) RETURNS boolean
     LANGUAGE c STABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'omni_has_pending_offer';

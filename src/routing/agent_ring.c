@@ -26,6 +26,7 @@
 #include "storage/proc.h"
 #include "storage/shmem.h"
 #include "storage/spin.h"
+#include "utils/datum.h"
 #include "utils/memutils.h"
 
 #include "omnichannel.h"
@@ -232,6 +233,51 @@ note_tuple(HeapTuple tuple, TupleDesc desc, int attno)
 		note_agent(DatumGetInt64(d));
 }
 
+/*
+ * same_column: whether column name of old and new holds the same value
+ * (a column the table lacks counts as changed).  Compared as stored: a value
+ * stored differently reads as changed, which costs the router a read, never
+ * a missed change.
+ */
+static bool
+same_column(HeapTuple old, HeapTuple new, TupleDesc desc, const char *name, bool *new_null)
+{
+	int			attno = SPI_fnumber(desc, name);
+	Form_pg_attribute att;
+	bool		old_null;
+	Datum		a,
+				b;
+
+	*new_null = true;
+	if (attno <= 0)
+		return false;
+	att = TupleDescAttr(desc, attno - 1);
+	a = heap_getattr(old, attno, desc, &old_null);
+	b = heap_getattr(new, attno, desc, new_null);
+	if (old_null || *new_null)
+		return old_null == *new_null;
+	return datumIsEqual(a, b, att->attbyval, att->attlen);
+}
+
+/*
+ * hold_change_matters: whether an update of a capacity hold changes what the
+ * routers read of it (agent_probe.c, follow.c): its agent, units and profile,
+ * and its kind when it has a profile (an end_of_day profile counts pending
+ * offers).  The accept turns an offer's hold into work and changes neither.
+ */
+static bool
+hold_change_matters(HeapTuple old, HeapTuple new, TupleDesc desc)
+{
+	bool		null;
+	bool		no_profile;
+
+	if (!same_column(old, new, desc, "agent_id", &null) ||
+		!same_column(old, new, desc, "units", &null) ||
+		!same_column(old, new, desc, "profile", &no_profile))
+		return true;
+	return !no_profile && !same_column(old, new, desc, "kind", &null);
+}
+
 PG_FUNCTION_INFO_V1(omni_agents_changed);
 
 /*
@@ -267,10 +313,33 @@ omni_agents_changed(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("omni._agents_changed() needs a bigint column agent_id in \"%s\"",
 						RelationGetRelationName(td->tg_relation))));
+	if (td->tg_trigger->tgnargs > 0)
+	{
+		/* the argument names the rule that says which updates matter */
+		if (td->tg_trigger->tgnargs != 1 || strcmp(td->tg_trigger->tgargs[0], "hold") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("omni._agents_changed() takes no argument or 'hold'")));
+		if (TRIGGER_FIRED_BY_UPDATE(td->tg_event) &&
+			!hold_change_matters(td->tg_trigtuple, td->tg_newtuple, desc))
+			return PointerGetDatum(NULL);
+	}
 	note_tuple(td->tg_trigtuple, desc, attno);
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 		note_tuple(td->tg_newtuple, desc, attno);
 	return PointerGetDatum(NULL);
+}
+
+PG_FUNCTION_INFO_V1(omni_agents_noted);
+
+/*
+ * omni._agents_noted(): how many agents this transaction has noted as
+ * changed so far, -1 when every agent is (tests).
+ */
+Datum
+omni_agents_noted(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(pending_all ? -1 : npending);
 }
 
 /*
