@@ -287,8 +287,22 @@ COMMENT ON FUNCTION omni._sentiment_changed(omni.conversation, omni.queue, omni.
     'Records a change of a conversation''s sentiment level (omni.sentiment_history) and NOTIFYs omni_sentiment_alert on a drop to its queue''s alert level.';
 REVOKE ALL ON FUNCTION omni._sentiment_changed(omni.conversation, omni.queue, omni.sentiment_level, omni.sentiment_level, real, bigint) FROM PUBLIC;
 
+-- The evidence of a customer message of conversation c (in queue q, NULL
+-- without a queue), or NULL when c is not scored: a conversation is scored
+-- without a queue (a bot serves it) or in a queue with sentiment_enabled.
+-- A language given in the conversation context wins over detection.  The one
+-- rule omni.post_message and omni._score_customer_message apply.
+CREATE FUNCTION omni._customer_message_evidence(c omni.conversation, q omni.queue, body text) RETURNS jsonb
+    LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN c.queue IS NULL OR q.sentiment_enabled
+                THEN omni.sentiment_evidence(body, c.context ->> 'language') END
+$$;
+COMMENT ON FUNCTION omni._customer_message_evidence(omni.conversation, omni.queue, text) IS
+    'The sentiment evidence of a customer message of the conversation, or NULL when its queue does not score sentiment (scored without a queue or with sentiment_enabled; a language in the context wins over detection).';
+REVOKE ALL ON FUNCTION omni._customer_message_evidence(omni.conversation, omni.queue, text) FROM PUBLIC;
+
 -- Scores a customer message stored without its sentiment (omni.post_message
--- scores its message before storing it, with the same three functions).
+-- scores its message before storing it, with the same four functions).
 CREATE FUNCTION omni._score_customer_message(message_id bigint) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -306,13 +320,11 @@ BEGIN
     SELECT * INTO c FROM omni.conversation WHERE id = m.conversation_id FOR UPDATE;
     IF c.queue IS NOT NULL THEN
         SELECT * INTO q FROM omni.queue WHERE name = c.queue;
-        IF NOT q.sentiment_enabled THEN
-            RETURN;
-        END IF;
     END IF;
-
-    -- The message: a language given in the conversation context wins over detection.
-    ev := omni.sentiment_evidence(m.body, c.context ->> 'language');
+    ev := omni._customer_message_evidence(c, q, m.body);
+    IF ev IS NULL THEN
+        RETURN;
+    END IF;
     UPDATE omni.message
        SET language = ev ->> 'language',
            sentiment = (ev ->> 'level')::omni.sentiment_level,

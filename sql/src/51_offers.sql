@@ -296,18 +296,15 @@ BEGIN
         RAISE EXCEPTION 'conversation % is % and not served by a bot; cannot post bot message', c.id, c.state
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    -- A customer message is scored before it is stored (queue NULL or
-    -- sentiment_enabled; a language given in the conversation context wins
-    -- over detection), and the conversation row is written once: a second
-    -- UPDATE of it in this transaction would run its six foreign-key checks
-    -- again.
+    -- A customer message is scored before it is stored
+    -- (omni._customer_message_evidence), and the conversation row is written
+    -- once: a second UPDATE of it in this transaction would run its six
+    -- foreign-key checks again.
     IF sender = 'customer' THEN
         IF c.queue IS NOT NULL THEN
             SELECT * INTO q FROM omni.queue WHERE name = c.queue;
         END IF;
-        IF c.queue IS NULL OR q.sentiment_enabled THEN
-            ev := omni.sentiment_evidence(body, c.context ->> 'language');
-        END IF;
+        ev := omni._customer_message_evidence(c, q, body);
     END IF;
     INSERT INTO omni.message (conversation_id, sender, agent_id, body, created_at,
                               language, sentiment, sentiment_score, profane, evidence)

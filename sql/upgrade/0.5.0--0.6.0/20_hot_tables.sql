@@ -207,6 +207,18 @@ COMMENT ON FUNCTION omni._sentiment_changed(omni.conversation, omni.queue, omni.
     'Records a change of a conversation''s sentiment level (omni.sentiment_history) and NOTIFYs omni_sentiment_alert on a drop to its queue''s alert level.';
 REVOKE ALL ON FUNCTION omni._sentiment_changed(omni.conversation, omni.queue, omni.sentiment_level, omni.sentiment_level, real, bigint) FROM PUBLIC;
 
+-- The evidence of a customer message, or NULL when its conversation is not
+-- scored: the one rule omni.post_message and omni._score_customer_message
+-- apply.
+CREATE FUNCTION omni._customer_message_evidence(c omni.conversation, q omni.queue, body text) RETURNS jsonb
+    LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN c.queue IS NULL OR q.sentiment_enabled
+                THEN omni.sentiment_evidence(body, c.context ->> 'language') END
+$$;
+COMMENT ON FUNCTION omni._customer_message_evidence(omni.conversation, omni.queue, text) IS
+    'The sentiment evidence of a customer message of the conversation, or NULL when its queue does not score sentiment (scored without a queue or with sentiment_enabled; a language in the context wins over detection).';
+REVOKE ALL ON FUNCTION omni._customer_message_evidence(omni.conversation, omni.queue, text) FROM PUBLIC;
+
 -- conversation_live_idx gains the queue (omni.ongoing_by_state looks up the
 -- live conversations of each queue; without statistics it scanned the whole
 -- table per queue).  Building it reads the table once; writes to

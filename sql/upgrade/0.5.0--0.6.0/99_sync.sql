@@ -262,13 +262,11 @@ BEGIN
     SELECT * INTO c FROM omni.conversation WHERE id = m.conversation_id FOR UPDATE;
     IF c.queue IS NOT NULL THEN
         SELECT * INTO q FROM omni.queue WHERE name = c.queue;
-        IF NOT q.sentiment_enabled THEN
-            RETURN;
-        END IF;
     END IF;
-
-    -- The message: a language given in the conversation context wins over detection.
-    ev := omni.sentiment_evidence(m.body, c.context ->> 'language');
+    ev := omni._customer_message_evidence(c, q, m.body);
+    IF ev IS NULL THEN
+        RETURN;
+    END IF;
     UPDATE omni.message
        SET language = ev ->> 'language',
            sentiment = (ev ->> 'level')::omni.sentiment_level,
@@ -484,18 +482,15 @@ BEGIN
         RAISE EXCEPTION 'conversation % is % and not served by a bot; cannot post bot message', c.id, c.state
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    -- A customer message is scored before it is stored (queue NULL or
-    -- sentiment_enabled; a language given in the conversation context wins
-    -- over detection), and the conversation row is written once: a second
-    -- UPDATE of it in this transaction would run its six foreign-key checks
-    -- again.
+    -- A customer message is scored before it is stored
+    -- (omni._customer_message_evidence), and the conversation row is written
+    -- once: a second UPDATE of it in this transaction would run its six
+    -- foreign-key checks again.
     IF sender = 'customer' THEN
         IF c.queue IS NOT NULL THEN
             SELECT * INTO q FROM omni.queue WHERE name = c.queue;
         END IF;
-        IF c.queue IS NULL OR q.sentiment_enabled THEN
-            ev := omni.sentiment_evidence(body, c.context ->> 'language');
-        END IF;
+        ev := omni._customer_message_evidence(c, q, body);
     END IF;
     INSERT INTO omni.message (conversation_id, sender, agent_id, body, created_at,
                               language, sentiment, sentiment_score, profane, evidence)
