@@ -299,7 +299,10 @@ COMMENT ON FUNCTION omni._kpi_counted_since(timestamptz) IS
 -- in the window (found with one look-up per conversation of the window);
 -- plus the work still held at t_to.  The rest of the window comes from the
 -- rollups (omni._kpi_sums), so an unaligned window costs the window's
--- conversations once instead of a replay of every event.
+-- conversations once instead of a replay of every event.  Each
+-- conversation's events are found by its id alone and the window applied
+-- after (OFFSET 0): without statistics the planner ANDed in a bitmap of every
+-- event of the window, once per conversation.
 CREATE FUNCTION omni._kpi_edge_facts(t_from timestamptz, t_edge timestamptz, t_to timestamptz)
     RETURNS TABLE (fact_at timestamptz, queue text, channel text, agent_id bigint, measure text, value double precision)
     LANGUAGE sql STABLE AS $$
@@ -316,8 +319,9 @@ CREATE FUNCTION omni._kpi_edge_facts(t_from timestamptz, t_edge timestamptz, t_t
          WHERE ps.to_state IN ('active', 'wrap_up') AND ps.agent_id IS NOT NULL)
     SELECT f.* FROM omni._kpi_facts(ARRAY(
               SELECT e.id FROM conv
-               CROSS JOIN LATERAL (SELECT e.id FROM omni.event e
-                                    WHERE e.conversation_id = conv.id AND e.at >= t_from AND e.at < t_to OFFSET 0) e),
+               CROSS JOIN LATERAL (SELECT e.id, e.at FROM omni.event e
+                                    WHERE e.conversation_id = conv.id OFFSET 0) e
+               WHERE e.at >= t_from AND e.at < t_to),
               t_from, t_edge) f
     UNION ALL
     SELECT w.* FROM omni._kpi_open_work(t_from, t_to, false) w WHERE w.fact_at < t_edge
@@ -327,18 +331,24 @@ COMMENT ON FUNCTION omni._kpi_edge_facts(timestamptz, timestamptz, timestamptz) 
 
 -- The same for presence time: the presence events of the edge, each agent's
 -- first presence event after it (it closes the interval open at t_edge), and
--- the presence still open at t_to, cut to the edge.
+-- the presence still open at t_to, cut to the edge.  Both found by time
+-- (event_at_idx, event_agent_idx) with the kind tested after (OFFSET 0):
+-- without statistics the planner took every presence event the agent ever
+-- had (kpi_event_presence_idx), a cost that grew with the history.
 CREATE FUNCTION omni._kpi_edge_presence(t_from timestamptz, t_edge timestamptz, t_to timestamptz)
     RETURNS TABLE (agent_id bigint, presence text, seconds double precision)
     LANGUAGE sql STABLE AS $$
     SELECT f.agent_id, f.presence, f.seconds
       FROM omni._kpi_presence_facts(ARRAY(
-              SELECT e.id FROM omni.event e WHERE e.kind = 'presence' AND e.at >= t_from AND e.at < t_edge
+              SELECT e.id FROM (SELECT e.id, e.kind FROM omni.event e
+                                 WHERE e.at >= t_from AND e.at < t_edge OFFSET 0) e
+               WHERE e.kind = 'presence'
               UNION
               SELECT n.id FROM omni.agent a
-               CROSS JOIN LATERAL (SELECT e.id FROM omni.event e
-                                    WHERE e.agent_id = a.id AND e.at >= t_edge AND e.at < t_to AND e.kind = 'presence'
-                                    ORDER BY e.at, e.id LIMIT 1) n), t_from, t_edge) f
+               CROSS JOIN LATERAL (SELECT n.id FROM (SELECT e.id, e.at, e.kind FROM omni.event e
+                                                      WHERE e.agent_id = a.id AND e.at >= t_edge AND e.at < t_to
+                                                      ORDER BY e.at, e.id OFFSET 0) n
+                                    WHERE n.kind = 'presence' LIMIT 1) n), t_from, t_edge) f
     UNION ALL
     SELECT o.agent_id, o.presence, o.seconds - extract(epoch FROM t_to - t_edge)::double precision
       FROM omni._kpi_open_presence(t_from, t_to, false) o

@@ -135,6 +135,52 @@ CREATE OR REPLACE FUNCTION omni._follow_load(agents bigint[])
  RETURNS void
  LANGUAGE c
 AS '$libdir/omnichannel', $function$omni_follow_load$function$;
+CREATE OR REPLACE FUNCTION omni._kpi_edge_facts(t_from timestamp with time zone, t_edge timestamp with time zone, t_to timestamp with time zone)
+ RETURNS TABLE(fact_at timestamp with time zone, queue text, channel text, agent_id bigint, measure text, value double precision)
+ LANGUAGE sql
+ STABLE
+AS $function$
+    WITH conv AS (
+        SELECT e.conversation_id AS id FROM omni.event e
+         WHERE e.at >= t_from AND e.at < t_edge AND e.conversation_id IS NOT NULL
+        UNION
+        SELECT k.id
+          FROM (SELECT DISTINCT e.conversation_id AS id FROM omni.event e
+                 WHERE e.at >= t_edge AND e.at < t_to AND e.conversation_id IS NOT NULL) k
+         CROSS JOIN LATERAL (SELECT p.to_state, p.agent_id FROM omni.event p
+                              WHERE p.conversation_id = k.id AND p.at < t_from AND omni._kpi_is_state_event(p.kind)
+                              ORDER BY p.id DESC LIMIT 1) ps
+         WHERE ps.to_state IN ('active', 'wrap_up') AND ps.agent_id IS NOT NULL)
+    SELECT f.* FROM omni._kpi_facts(ARRAY(
+              SELECT e.id FROM conv
+               CROSS JOIN LATERAL (SELECT e.id, e.at FROM omni.event e
+                                    WHERE e.conversation_id = conv.id OFFSET 0) e
+               WHERE e.at >= t_from AND e.at < t_to),
+              t_from, t_edge) f
+    UNION ALL
+    SELECT w.* FROM omni._kpi_open_work(t_from, t_to, false) w WHERE w.fact_at < t_edge
+$function$;
+CREATE OR REPLACE FUNCTION omni._kpi_edge_presence(t_from timestamp with time zone, t_edge timestamp with time zone, t_to timestamp with time zone)
+ RETURNS TABLE(agent_id bigint, presence text, seconds double precision)
+ LANGUAGE sql
+ STABLE
+AS $function$
+    SELECT f.agent_id, f.presence, f.seconds
+      FROM omni._kpi_presence_facts(ARRAY(
+              SELECT e.id FROM (SELECT e.id, e.kind FROM omni.event e
+                                 WHERE e.at >= t_from AND e.at < t_edge OFFSET 0) e
+               WHERE e.kind = 'presence'
+              UNION
+              SELECT n.id FROM omni.agent a
+               CROSS JOIN LATERAL (SELECT n.id FROM (SELECT e.id, e.at, e.kind FROM omni.event e
+                                                      WHERE e.agent_id = a.id AND e.at >= t_edge AND e.at < t_to
+                                                      ORDER BY e.at, e.id OFFSET 0) n
+                                    WHERE n.kind = 'presence' LIMIT 1) n), t_from, t_edge) f
+    UNION ALL
+    SELECT o.agent_id, o.presence, o.seconds - extract(epoch FROM t_to - t_edge)::double precision
+      FROM omni._kpi_open_presence(t_from, t_to, false) o
+     WHERE o.seconds - extract(epoch FROM t_to - t_edge)::double precision > 0
+$function$;
 CREATE OR REPLACE FUNCTION omni._kpi_presence_facts(ids bigint[], t_from timestamp with time zone, t_to timestamp with time zone)
  RETURNS TABLE(fact_at timestamp with time zone, agent_id bigint, presence text, seconds double precision)
  LANGUAGE sql
