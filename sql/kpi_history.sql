@@ -1,5 +1,6 @@
 -- kpi_history: a KPI refresh step costs what it counts, not the history
--- (and the supervisors' count per queue reads the live rows, at the end).
+-- (and the supervisors' views and the refusal to delete a workstream or a
+-- queue read the live rows, at the end).
 -- With 30,000 presence events and 30,000 conversation events counted
 -- already, a step over a few new events reads a few pages of omni.event and
 -- its indexes (counted in this backend's buffer accesses), whatever plan the
@@ -118,5 +119,22 @@ BEGIN;
 SELECT pg_temp.conversation_pages() AS before \gset
 SELECT count(*) AS ongoing FROM omni.ongoing_conversations;
 SELECT count(*) AS escalations FROM omni.escalations;
+SELECT pg_temp.conversation_pages() - :before < 20 AS reads_the_live_conversations_not_the_history;
+COMMIT;
+
+-- And for the refusal to delete a workstream or a queue that still has live
+-- conversations (omni.conversation has no index by workstream: the live rows
+-- are read through conversation_live_idx and filtered).
+CREATE FUNCTION pg_temp.refused(sql text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE sql;
+    RETURN 'deleted';
+EXCEPTION WHEN object_in_use THEN
+    RETURN SQLERRM;
+END $$;
+BEGIN;
+SELECT pg_temp.conversation_pages() AS before \gset
+SELECT pg_temp.refused($$DELETE FROM omni.workstream WHERE name = 'chat'$$) AS workstream;
+SELECT pg_temp.refused($$DELETE FROM omni.queue WHERE name = 'q1'$$) AS queue;
 SELECT pg_temp.conversation_pages() - :before < 20 AS reads_the_live_conversations_not_the_history;
 COMMIT;

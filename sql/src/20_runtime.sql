@@ -125,7 +125,9 @@ CREATE TABLE omni.conversation (
         CHECK (omni._conversation_consistent(state, agent_id, bot, queue, queued_at, closed_at))
 );
 -- The open conversations in queue order: conversation_route_idx (55_routing.sql).
-CREATE INDEX conversation_agent_idx ON omni.conversation (agent_id) WHERE state <> 'closed';
+-- The agents' live conversations; an open one has no agent yet, and no
+-- entry (one index entry fewer per enqueue).
+CREATE INDEX conversation_agent_idx ON omni.conversation (agent_id) WHERE state <> 'closed' AND agent_id IS NOT NULL;
 -- (state, queue): the live conversations by state, and those of one queue
 -- (omni.ongoing_by_state), found in the index of live rows whatever the
 -- statistics say; with (state) alone, a table never analyzed was scanned
@@ -133,7 +135,9 @@ CREATE INDEX conversation_agent_idx ON omni.conversation (agent_id) WHERE state 
 CREATE INDEX conversation_live_idx ON omni.conversation (state, queue) WHERE state <> 'closed';
 CREATE INDEX conversation_customer_idx ON omni.conversation (customer_id, created_at);
 CREATE INDEX conversation_created_idx ON omni.conversation (created_at);
-CREATE INDEX conversation_workstream_idx ON omni.conversation (workstream) WHERE state <> 'closed';
+-- No index by workstream: only deleting a workstream looks its live
+-- conversations up (omni._refuse_delete_in_use, through conversation_live_idx);
+-- one cost three index entries per conversation (enqueue, accept, end).
 COMMENT ON TABLE omni.conversation IS
     'Conversations (work items) on every channel. Read it freely; only omnichannel''s functions change it.';
 COMMENT ON COLUMN omni.conversation.id IS 'Conversation id.';
@@ -333,10 +337,14 @@ CREATE FUNCTION omni._refuse_delete_in_use() RETURNS trigger
 DECLARE
     n bigint;
 BEGIN
+    -- the live states spelled out: conversation_live_idx (state, queue)
+    -- whatever the statistics say (a workstream's by filtering them)
     IF TG_TABLE_NAME = 'queue' THEN
-        SELECT count(*) INTO n FROM omni.conversation WHERE queue = OLD.name AND state <> 'closed';
+        SELECT count(*) INTO n FROM omni.conversation
+         WHERE queue = OLD.name AND state IN ('open', 'active', 'waiting', 'wrap_up');
     ELSIF TG_TABLE_NAME = 'workstream' THEN
-        SELECT count(*) INTO n FROM omni.conversation WHERE workstream = OLD.name AND state <> 'closed';
+        SELECT count(*) INTO n FROM omni.conversation
+         WHERE workstream = OLD.name AND state IN ('open', 'active', 'waiting', 'wrap_up');
     ELSE
         SELECT count(*) INTO n FROM omni.conversation WHERE agent_id = OLD.id AND state <> 'closed';
     END IF;

@@ -285,6 +285,34 @@ BEGIN
     END IF;
     RETURN NULL;
 END $function$;
+CREATE OR REPLACE FUNCTION omni._refuse_delete_in_use()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'omni', 'pg_temp'
+AS $function$
+DECLARE
+    n bigint;
+BEGIN
+    -- the live states spelled out: conversation_live_idx (state, queue)
+    -- whatever the statistics say (a workstream's by filtering them)
+    IF TG_TABLE_NAME = 'queue' THEN
+        SELECT count(*) INTO n FROM omni.conversation
+         WHERE queue = OLD.name AND state IN ('open', 'active', 'waiting', 'wrap_up');
+    ELSIF TG_TABLE_NAME = 'workstream' THEN
+        SELECT count(*) INTO n FROM omni.conversation
+         WHERE workstream = OLD.name AND state IN ('open', 'active', 'waiting', 'wrap_up');
+    ELSE
+        SELECT count(*) INTO n FROM omni.conversation WHERE agent_id = OLD.id AND state <> 'closed';
+    END IF;
+    IF n > 0 THEN
+        RAISE EXCEPTION '% "%" still has % open conversation(s)', TG_TABLE_NAME,
+            CASE TG_TABLE_NAME WHEN 'agent' THEN OLD.name ELSE OLD.name END, n
+            USING ERRCODE = 'object_in_use',
+                  HINT = 'Close or transfer its conversations first.';
+    END IF;
+    RETURN OLD;
+END $function$;
 CREATE OR REPLACE FUNCTION omni._release_capacity(conv bigint)
  RETURNS bigint
  LANGUAGE c
