@@ -348,7 +348,7 @@ CREATE FUNCTION omni._kpi_edge_presence(t_from timestamptz, t_edge timestamptz, 
                CROSS JOIN LATERAL (SELECT n.id FROM (SELECT e.id, e.at, e.kind FROM omni.event e
                                                       WHERE e.agent_id = a.id AND e.at >= t_edge AND e.at < t_to
                                                       ORDER BY e.at, e.id OFFSET 0) n
-                                    WHERE n.kind = 'presence' LIMIT 1) n), t_from, t_edge) f
+                                    WHERE n.kind = 'presence' ORDER BY n.at, n.id LIMIT 1) n), t_from, t_edge) f
     UNION ALL
     SELECT o.agent_id, o.presence, o.seconds - extract(epoch FROM t_to - t_edge)::double precision
       FROM omni._kpi_open_presence(t_from, t_to, false) o
