@@ -368,25 +368,46 @@ rt_agent_ring_behind(uint64 cached_gen, uint64 cached_seq, uint64 gen, uint64 se
  * and *seq and, when a cache that followed it up to (cached_gen,
  * cached_seq) can still follow it id by id, the ids appended since into
  * *ids (made in the current memory context, with room for extra more; NULL
- * when none) and their number into *n.
+ * when none) and their number into *n.  The array is allocated with the
+ * spinlock released (an allocation can fail); if the ids were overwritten
+ * meanwhile, *gen and *seq are the ring's newer position, which the cache
+ * cannot follow id by id (rt_agent_ring_behind).
  */
 void
 rt_agent_ring_since(AgentRing *ring, uint64 cached_gen, uint64 cached_seq, int extra,
 					uint64 *gen, uint64 *seq, int64 **ids, int *n)
 {
+	int64	   *buf;
+	int			count;
+
 	*ids = NULL;
 	*n = 0;
 	SpinLockAcquire(&ring->mutex);
 	*gen = ring->gen;
 	*seq = ring->seq;
-	if (!rt_agent_ring_behind(cached_gen, cached_seq, *gen, *seq) && *seq > cached_seq)
-	{
-		*n = (int) (*seq - cached_seq);
-		*ids = palloc(sizeof(int64) * (*n + extra));
-		for (uint64 s = cached_seq; s < *seq; s++)
-			(*ids)[s - cached_seq] = ring->ids[s % AGENT_RING_SIZE];
-	}
 	SpinLockRelease(&ring->mutex);
+	if (rt_agent_ring_behind(cached_gen, cached_seq, *gen, *seq) || *seq <= cached_seq)
+		return;
+	count = (int) (*seq - cached_seq);
+	buf = palloc(sizeof(int64) * (count + extra));
+	SpinLockAcquire(&ring->mutex);
+	if (rt_agent_ring_behind(cached_gen, cached_seq, ring->gen, ring->seq))
+	{
+		*gen = ring->gen;
+		*seq = ring->seq;
+		count = 0;
+	}
+	else
+		for (uint64 s = cached_seq; s < *seq; s++)
+			buf[s - cached_seq] = ring->ids[s % AGENT_RING_SIZE];
+	SpinLockRelease(&ring->mutex);
+	if (count == 0)
+	{
+		pfree(buf);
+		return;
+	}
+	*ids = buf;
+	*n = count;
 }
 
 /*
